@@ -1,0 +1,90 @@
+import { DEFAULT_BACKEND_ALIAS, getBackend, getClock } from "./config.js";
+import { InvalidTaskError, TaskCancelledError, TaskResultDoesNotExistError } from "./errors.js";
+import type { HealthReport } from "./records.js";
+import { TaskResult } from "./result.js";
+import { validateQueueName } from "./validation.js";
+
+/** A stored result by id, whatever its task. */
+export async function getTaskResult(id: string, backendAlias: string = DEFAULT_BACKEND_ALIAS): Promise<TaskResult> {
+  const resolved = getBackend(backendAlias);
+  const record = await resolved.backend.get({ backend: resolved.alias, id });
+  if (!record) throw new TaskResultDoesNotExistError(`No task result with id "${id}" in backend "${resolved.alias}".`);
+  return new TaskResult(record);
+}
+
+/**
+ * Cancels a task: READY becomes CANCELLED; a RUNNING task is marked CANCELLED at once and
+ * its worker aborts the task's signal at its next heartbeat (its late completion is ignored).
+ * A finished task is returned unchanged.
+ */
+export async function cancelTask(id: string, backendAlias: string = DEFAULT_BACKEND_ALIAS): Promise<TaskResult> {
+  const resolved = getBackend(backendAlias);
+  const record = await resolved.backend.cancel({ backend: resolved.alias, now: getClock().now(), id });
+  if (!record) throw new TaskResultDoesNotExistError(`No task result with id "${id}" in backend "${resolved.alias}"; nothing was cancelled.`);
+  return new TaskResult(record);
+}
+
+/** Options of {@link taskHealth}. */
+export interface HealthOptions {
+  readonly backend?: string;
+  /** How many recent failures to list. Default 10. */
+  readonly recentFailures?: number;
+}
+
+/** Counts by queue and status, oldest READY age, running tasks, recent failures, live workers. */
+export async function taskHealth(options: HealthOptions = {}): Promise<HealthReport> {
+  const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
+  return resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10 });
+}
+
+/** Options of {@link pruneTasks}. */
+export interface PruneOptions {
+  readonly backend?: string;
+  /** Delete SUCCESSFUL and CANCELLED rows finished longer ago than this (milliseconds). */
+  readonly keepMs: number;
+  /** Delete FAILED rows finished longer ago than this. Default: `keepMs`. */
+  readonly keepFailedMs?: number;
+  /** Only these queues. Default: all. */
+  readonly queues?: readonly string[];
+  /** Rows per delete statement. Default 1,000. */
+  readonly batchSize?: number;
+  /** Count only. */
+  readonly dryRun?: boolean;
+  /** Called after each chunk with the running total. */
+  readonly onProgress?: (deletedSoFar: number) => void;
+  /** Stops between chunks when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** Deletes old finished rows in chunks; READY and RUNNING rows are never touched. Returns the count. */
+export async function pruneTasks(options: PruneOptions): Promise<number> {
+  const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
+  const keepFailedMs = options.keepFailedMs ?? options.keepMs;
+  for (const [field, value] of [["keepMs", options.keepMs], ["keepFailedMs", keepFailedMs]] as const) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new InvalidTaskError(`pruneTasks(): ${field} must be a number of milliseconds ≥ 0 (got ${String(value)}).`);
+    }
+  }
+  const batchSize = options.batchSize ?? 1000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new InvalidTaskError(`pruneTasks(): batchSize must be a whole number ≥ 1 (got ${String(batchSize)}).`);
+  }
+  for (const queue of options.queues ?? []) validateQueueName(queue, "pruneTasks()");
+  const now = getClock().now().getTime();
+  const base = {
+    backend: resolved.alias,
+    finishedBefore: new Date(now - options.keepMs),
+    failedBefore: new Date(now - keepFailedMs),
+    limit: batchSize,
+    ...(options.queues ? { queues: options.queues } : {}),
+  };
+  if (options.dryRun) return resolved.backend.prune({ ...base, dryRun: true });
+  let total = 0;
+  for (;;) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new TaskCancelledError("Prune was stopped.");
+    const deleted = await resolved.backend.prune({ ...base, dryRun: false });
+    total += deleted;
+    options.onProgress?.(total);
+    if (deleted < batchSize) return total;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The storage contract between core and a backend — for backend authors.
+ *
+ * Core owns behaviour (validation, retries, leases, events, the worker loop); a backend owns
+ * storage. Every operation takes one params object with the backend alias and `now` passed
+ * in, is atomic on its own, and returns plain records. Each operation has a test in the
+ * shared conformance suite (`@tasks/backend-conformance`).
+ */
+import type { JsonValue } from "./json.js";
+import type { HealthReport, NewTaskRecord, TaskErrorRecord, TaskRecord } from "./records.js";
+import type { ResultStatus } from "./status.js";
+
+/** What a backend can do. Core validates tasks against these and rejects what it cannot. */
+export interface BackendCapabilities {
+  /** Tasks may be deferred with `runAfter`. */
+  readonly supportsDefer: boolean;
+  /** Claims honour `priority`. */
+  readonly supportsPriority: boolean;
+  /** Results can be read back by id. */
+  readonly supportsGetResult: boolean;
+  /** `enqueue` can write inside the application's own transaction (`using({ transaction })`). */
+  readonly supportsTransactionalEnqueue: boolean;
+  /** `completeAtomically` is implemented: atomic tasks run inside a storage transaction. */
+  readonly supportsAtomic: boolean;
+  /** Core runs each task inside `enqueue` (DEP 0014's immediate backend). */
+  readonly runsOnEnqueue: boolean;
+  /** Workers may claim tasks from this backend (false for a store-only dummy). */
+  readonly supportsWorkers: boolean;
+}
+
+/** Which queues a claim may take from: `"*"` for all, minus `exclude`. */
+export interface QueueSelector {
+  readonly include: readonly string[] | "*";
+  readonly exclude: readonly string[];
+}
+
+/** Params of {@link TaskBackend.enqueue}. */
+export interface EnqueueParams {
+  readonly backend: string;
+  readonly now: Date;
+  /** One or more tasks; a backend writes them in one statement where it can. */
+  readonly tasks: readonly NewTaskRecord[];
+  /** The application's transaction to write in (only if `supportsTransactionalEnqueue`). */
+  readonly transaction?: unknown;
+}
+
+/** Result of enqueueing one task. */
+export interface EnqueueOutcome {
+  readonly record: TaskRecord;
+  /** False when a READY or RUNNING task already held the `uniqueKey`; `record` is that task. */
+  readonly created: boolean;
+}
+
+/** Params of {@link TaskBackend.claim}. */
+export interface ClaimParams {
+  readonly backend: string;
+  readonly now: Date;
+  readonly workerId: string;
+  readonly queues: QueueSelector;
+  /** At most this many tasks (≥ 1). */
+  readonly limit: number;
+  /** Lease length; the lease expires at `now + leaseMs`. */
+  readonly leaseMs: number;
+  /** Only these ids (used to run one task immediately). */
+  readonly ids?: readonly string[];
+  /** Claim even before `runAfter` (immediate backends run retries at once). */
+  readonly ignoreRunAfter?: boolean;
+}
+
+/** A lease a worker holds: task id and the attempt number it claimed (the fencing token). */
+export interface LeaseRef {
+  readonly id: string;
+  readonly attempt: number;
+}
+
+/** Params of {@link TaskBackend.heartbeat}. */
+export interface HeartbeatParams {
+  readonly backend: string;
+  readonly now: Date;
+  readonly workerId: string;
+  /** Leases to extend to `now + leaseMs`. */
+  readonly leases: readonly LeaseRef[];
+  readonly leaseMs: number;
+}
+
+/** A lease the worker no longer holds, with the task's status now (`null` if deleted). */
+export interface LostLease {
+  readonly id: string;
+  readonly status: ResultStatus | null;
+}
+
+/** Result of {@link TaskBackend.heartbeat}. */
+export interface HeartbeatOutcome {
+  readonly lost: LostLease[];
+}
+
+/** How an attempt ended, as core decided it. */
+export type AttemptOutcome =
+  | { readonly status: "SUCCESSFUL"; readonly returnValue: JsonValue }
+  | { readonly status: "FAILED"; readonly error: TaskErrorRecord }
+  /** A retry: back to READY, not runnable before `runAfter`, with the error recorded. */
+  | { readonly status: "READY"; readonly error: TaskErrorRecord; readonly runAfter: Date };
+
+/** One completion: which claim it closes and how. */
+export interface Completion {
+  readonly id: string;
+  /** The attempt number from the claim; the write happens only if it still matches. */
+  readonly attempt: number;
+  readonly outcome: AttemptOutcome;
+}
+
+/** Params of {@link TaskBackend.complete}. */
+export interface CompleteParams {
+  readonly backend: string;
+  readonly now: Date;
+  readonly completions: readonly Completion[];
+}
+
+/** Result of {@link TaskBackend.complete}: ids whose write happened; the others were ignored. */
+export interface CompleteOutcome {
+  readonly applied: string[];
+}
+
+/** Params of {@link TaskBackend.completeAtomically}. */
+export interface CompleteAtomicallyParams {
+  readonly backend: string;
+  readonly id: string;
+  readonly attempt: number;
+  /** Called for the time of completion, after `run` returns. */
+  readonly now: () => Date;
+  /** The task's work: receives the transaction, returns the (JSON-checked) return value. */
+  readonly run: (transaction: unknown) => Promise<JsonValue>;
+}
+
+/** Result of {@link TaskBackend.completeAtomically}. */
+export interface CompleteAtomicallyOutcome {
+  /** False when the claim was lost before commit: everything `run` wrote was rolled back. */
+  readonly applied: boolean;
+  readonly returnValue: JsonValue;
+}
+
+/** Params of {@link TaskBackend.rescueExpired}. */
+export interface RescueParams {
+  readonly backend: string;
+  readonly now: Date;
+  readonly limit: number;
+  /** Recorded on each rescued task ("worker lost"). */
+  readonly error: TaskErrorRecord;
+}
+
+/** Params of {@link TaskBackend.cancel}. */
+export interface CancelParams {
+  readonly backend: string;
+  readonly now: Date;
+  readonly id: string;
+}
+
+/** Params of {@link TaskBackend.deschedule}. */
+export interface DescheduleParams {
+  readonly backend: string;
+  readonly now: Date;
+  readonly taskName: string;
+  readonly identityHash: string;
+}
+
+/** Params of {@link TaskBackend.get}. */
+export interface GetParams {
+  readonly backend: string;
+  readonly id: string;
+}
+
+/** Params of {@link TaskBackend.health}. */
+export interface HealthParams {
+  readonly backend: string;
+  readonly now: Date;
+  /** How many recent failures to list. */
+  readonly recentFailures: number;
+}
+
+/** Params of {@link TaskBackend.prune}: one chunk of a prune. */
+export interface PruneParams {
+  readonly backend: string;
+  /** SUCCESSFUL and CANCELLED rows finished before this are deleted. */
+  readonly finishedBefore: Date;
+  /** FAILED rows finished before this are deleted. */
+  readonly failedBefore: Date;
+  /** Only these queues; all queues when absent. */
+  readonly queues?: readonly string[];
+  /** Delete at most this many rows in this call. */
+  readonly limit: number;
+  /** Count what would be deleted (ignoring `limit`) and delete nothing. */
+  readonly dryRun: boolean;
+}
+
+/**
+ * The storage operations a backend provides. Implementations must make each call atomic,
+ * must never return a task to two claimers, and must write a completion only while the row
+ * is RUNNING under the same attempt number.
+ */
+export interface TaskBackend {
+  /** A short name for logs and errors, e.g. `"memory"`, `"postgres"`. */
+  readonly kind: string;
+  readonly capabilities: BackendCapabilities;
+
+  /** Stores new READY tasks (or finds the active holder of each `uniqueKey`). */
+  enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]>;
+  /**
+   * Claims up to `limit` READY tasks whose `runAfter` has passed, in claim order (priority
+   * descending, then runnable time, then id), marks them RUNNING with `attempts + 1`, the
+   * worker id appended, `startedAt` (first time), `lastAttemptedAt` and the lease expiry.
+   */
+  claim(params: ClaimParams): Promise<TaskRecord[]>;
+  /** Records the worker as alive and extends the leases it still holds; reports lost ones. */
+  heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome>;
+  /** Writes attempt outcomes, each only if the row is RUNNING with the same attempt number. */
+  complete(params: CompleteParams): Promise<CompleteOutcome>;
+  /**
+   * Runs `run` inside a storage transaction and marks the task SUCCESSFUL in the same
+   * transaction (guarded like `complete`). If `run` throws, rolls back and rethrows.
+   * Required when `capabilities.supportsAtomic`.
+   */
+  completeAtomically?(params: CompleteAtomicallyParams): Promise<CompleteAtomicallyOutcome>;
+  /**
+   * Finds RUNNING tasks whose lease expired before `now`: READY again (runnable now) when
+   * attempts remain, otherwise FAILED; `error` is appended either way. Returns the rows after.
+   */
+  rescueExpired(params: RescueParams): Promise<TaskRecord[]>;
+  /** READY or RUNNING → CANCELLED (finishedAt = now). Returns the row after; null if none. */
+  cancel(params: CancelParams): Promise<TaskRecord | null>;
+  /** Cancels every READY task with this name and identity hash; returns how many. */
+  deschedule(params: DescheduleParams): Promise<number>;
+  /** One task by id, or null. */
+  get(params: GetParams): Promise<TaskRecord | null>;
+  /** Counts and summaries for monitoring. */
+  health(params: HealthParams): Promise<HealthReport>;
+  /** Deletes one chunk of finished rows; returns how many were (or would be) deleted. */
+  prune(params: PruneParams): Promise<number>;
+  /** Releases what the backend opened (never what the application passed in). */
+  close(): Promise<void>;
+  /**
+   * Optional wake-up: calls `listener` soon after tasks are enqueued (by any process the
+   * backend can hear), so idle workers need not wait for their next poll. Returns an
+   * unsubscribe function.
+   */
+  onTasksAvailable?(listener: (queueName: string) => void): () => void;
+}

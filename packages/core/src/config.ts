@@ -1,0 +1,164 @@
+import type { TaskBackend } from "./backend.js";
+import { defaultBackoff, type BackoffFunction } from "./backoff.js";
+import { systemClock, type Clock } from "./clock.js";
+import { InvalidConfigurationError, InvalidTaskBackendError } from "./errors.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import { validateMaxAttempts, validatePositiveMs, validateQueueName } from "./validation.js";
+
+/** The alias a task uses when it names no backend. */
+export const DEFAULT_BACKEND_ALIAS = "default";
+/** The queue a task uses when it names none. */
+export const DEFAULT_QUEUE_NAME = "default";
+/** Default lease length: a RUNNING task whose worker stops renewing is rescued after this. */
+export const DEFAULT_LEASE_MS = 15_000;
+
+/** Settings of one backend alias (the equivalent of one entry in Django's `TASKS`). */
+export interface BackendSettings {
+  readonly backend: TaskBackend;
+  /** Queue names tasks may use. Default `["default"]`; `[]` allows any name. */
+  readonly queues?: readonly string[];
+  /** Attempts for tasks that do not set `maxAttempts`. Default 1: a failure is final. */
+  readonly maxAttempts?: number;
+  /** Backoff for tasks that do not set one. Default `attempts⁴ + 5` seconds. */
+  readonly backoff?: BackoffFunction;
+  /** Lease length for claims on this backend. Default 15 s. */
+  readonly leaseMs?: number;
+}
+
+/** Everything `configureTasks` accepts. */
+export interface TasksConfig {
+  /** Backends by alias; `default` is required. A bare backend takes every default setting. */
+  readonly backends: Readonly<Record<string, TaskBackend | BackendSettings>>;
+  readonly logger?: Logger;
+  /** Time source for enqueue and workers; a `TestClock` in tests. */
+  readonly clock?: Clock;
+}
+
+/** A backend alias with every setting filled in. */
+export interface ResolvedBackend {
+  readonly alias: string;
+  readonly backend: TaskBackend;
+  /** Allowed queue names; empty means any. */
+  readonly queues: readonly string[];
+  readonly maxAttempts: number;
+  readonly backoff: BackoffFunction;
+  readonly leaseMs: number;
+}
+
+interface ActiveConfig {
+  readonly backends: ReadonlyMap<string, ResolvedBackend>;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+let active: ActiveConfig | null = null;
+const fallbackLogger = consoleLogger("warn");
+
+/**
+ * Sets the backends by alias, like Django's `TASKS` setting. Replaces any earlier
+ * configuration (it does not close the backends it replaces).
+ */
+export function configureTasks(config: TasksConfig): void {
+  if (!config || typeof config !== "object" || !config.backends || typeof config.backends !== "object") {
+    throw new InvalidConfigurationError(
+      'configureTasks() needs an object with "backends", e.g. configureTasks({ backends: { default: memoryBackend() } }).',
+    );
+  }
+  if (!(DEFAULT_BACKEND_ALIAS in config.backends)) {
+    throw new InvalidConfigurationError(
+      `configureTasks() needs a backend under the alias "default"; got aliases: ${Object.keys(config.backends).join(", ") || "(none)"}.`,
+    );
+  }
+  const backends = new Map<string, ResolvedBackend>();
+  for (const [alias, entry] of Object.entries(config.backends)) {
+    backends.set(alias, resolveBackend(alias, entry));
+  }
+  active = { backends, logger: config.logger ?? fallbackLogger, clock: config.clock ?? systemClock };
+}
+
+function resolveBackend(alias: string, entry: TaskBackend | BackendSettings): ResolvedBackend {
+  const settings: BackendSettings = isBackend(entry) ? { backend: entry } : entry;
+  if (!settings || !isBackend(settings.backend)) {
+    throw new InvalidConfigurationError(
+      `Backend alias "${alias}" must be a backend (such as memoryBackend()) or { backend, queues?, maxAttempts?, backoff?, leaseMs? }.`,
+    );
+  }
+  const queues = settings.queues ?? [DEFAULT_QUEUE_NAME];
+  if (!Array.isArray(queues)) {
+    throw new InvalidConfigurationError(`Backend alias "${alias}": "queues" must be an array of queue names ([] allows any).`);
+  }
+  for (const queue of queues) validateQueueName(queue, `backend alias "${alias}"`, InvalidConfigurationError);
+  const maxAttempts = settings.maxAttempts ?? 1;
+  validateMaxAttempts(maxAttempts, `backend alias "${alias}"`, InvalidConfigurationError);
+  const leaseMs = settings.leaseMs ?? DEFAULT_LEASE_MS;
+  validatePositiveMs(leaseMs, "leaseMs", `backend alias "${alias}"`, InvalidConfigurationError);
+  if (settings.backoff !== undefined && typeof settings.backoff !== "function") {
+    throw new InvalidConfigurationError(`Backend alias "${alias}": "backoff" must be a function (attempts, error) => milliseconds.`);
+  }
+  return { alias, backend: settings.backend, queues: [...queues], maxAttempts, backoff: settings.backoff ?? defaultBackoff, leaseMs };
+}
+
+function isBackend(value: unknown): value is TaskBackend {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as TaskBackend).enqueue === "function" &&
+    typeof (value as TaskBackend).claim === "function" &&
+    typeof (value as TaskBackend).capabilities === "object"
+  );
+}
+
+/** Forgets the configuration (for tests). Backends are not closed; see {@link closeTasks}. */
+export function resetTasksConfiguration(): void {
+  active = null;
+}
+
+/** Closes every configured backend and forgets the configuration. */
+export async function closeTasks(): Promise<void> {
+  const current = active;
+  active = null;
+  if (!current) return;
+  const unique = new Set([...current.backends.values()].map((entry) => entry.backend));
+  await Promise.all([...unique].map((backend) => backend.close()));
+}
+
+/** Whether `configureTasks` has been called (and not reset). */
+export function isConfigured(): boolean {
+  return active !== null;
+}
+
+/** The settings of `alias`; throws {@link InvalidTaskBackendError} naming an unknown alias. */
+export function getBackend(alias: string = DEFAULT_BACKEND_ALIAS): ResolvedBackend {
+  if (!active) {
+    throw new InvalidTaskBackendError(
+      `No task backends are configured (looking for alias "${alias}"). Call configureTasks({ backends: { default: ... } }) at start-up.`,
+    );
+  }
+  const found = active.backends.get(alias);
+  if (!found) {
+    throw new InvalidTaskBackendError(
+      `Unknown task backend alias "${alias}". Configured aliases: ${[...active.backends.keys()].join(", ")}.`,
+    );
+  }
+  return found;
+}
+
+/** The configured backend for `alias`, or `undefined` when it is not configured (yet). */
+export function findBackend(alias: string): ResolvedBackend | undefined {
+  return active?.backends.get(alias);
+}
+
+/** Every configured alias. */
+export function configuredAliases(): string[] {
+  return active ? [...active.backends.keys()] : [];
+}
+
+/** The configured logger (a console logger at `warn` before configuration). */
+export function getLogger(): Logger {
+  return active?.logger ?? fallbackLogger;
+}
+
+/** The configured clock (real time before configuration). */
+export function getClock(): Clock {
+  return active?.clock ?? systemClock;
+}

@@ -1,0 +1,172 @@
+import type { AttemptOutcome, Completion } from "../backend.js";
+import type { Clock } from "../clock.js";
+import type { ResolvedBackend } from "../config.js";
+import {
+  InvalidTaskError,
+  TaskCancelledError,
+  TaskTimeoutError,
+  UnknownTaskError,
+  WorkerLostError,
+  WorkerShutdownError,
+} from "../errors.js";
+import { describeNonJson, type JsonValue } from "../json.js";
+import type { TaskRecord } from "../records.js";
+import { findTask } from "../registry.js";
+import { TaskResult } from "../result.js";
+import { parseArgs, type TaskContext, type TaskDefinition } from "../task.js";
+import { toErrorRecord } from "./outcome.js";
+
+/** What an attempt needs besides the claimed record. */
+export interface AttemptEnvironment {
+  readonly resolved: ResolvedBackend;
+  readonly clock: Clock;
+  readonly workerId: string;
+  /** Aborted by the worker on cancel, lost lease or forced shutdown, with one of our errors as reason. */
+  readonly abort: AbortController;
+}
+
+/** How an attempt ended, before anything is written. */
+export type AttemptReport =
+  /** Write this completion (guarded by attempt number). */
+  | { readonly kind: "complete"; readonly completion: Completion; readonly error?: unknown }
+  /** An atomic task already committed its SUCCESSFUL mark (or lost its claim: `applied` false). */
+  | { readonly kind: "committed"; readonly applied: boolean; readonly returnValue: JsonValue }
+  /** Nothing to write: the task was cancelled or its lease was lost while it ran. */
+  | { readonly kind: "abandoned"; readonly reason: unknown };
+
+/**
+ * Runs one claimed attempt: finds the task, checks its arguments, runs it (inside a
+ * transaction when atomic) under its timeout and abort signal, and decides the outcome.
+ * Never throws.
+ */
+export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): Promise<AttemptReport> {
+  const registered = findTask(record.taskName);
+  if (!registered) {
+    const error = new UnknownTaskError(
+      `No task named "${record.taskName}" is registered in this worker. Import the module that defines it (list it in the worker's task modules), or cancel the task.`,
+    );
+    return finalFailure(record, error);
+  }
+  const definition = registered.definition;
+  let args: unknown[];
+  try {
+    args = parseArgs(definition, record.args);
+  } catch (error) {
+    return finalFailure(record, error);
+  }
+
+  const { abort } = env;
+  const timeoutDone = new AbortController();
+  if (definition.timeoutMs !== undefined) {
+    const limit = definition.timeoutMs;
+    void env.clock.sleep(limit, timeoutDone.signal).then(() => {
+      if (!timeoutDone.signal.aborted && !abort.signal.aborted) {
+        abort.abort(new TaskTimeoutError(`Task "${record.taskName}" ran longer than its timeout of ${limit} ms and was aborted.`));
+      }
+    });
+  }
+
+  try {
+    if (definition.atomic) {
+      const atomic = env.resolved.backend.completeAtomically;
+      if (!atomic) throw new InvalidTaskError(`Backend "${env.resolved.alias}" cannot run atomic task "${record.taskName}".`);
+      const committed = await untilAborted(
+        atomic.call(env.resolved.backend, {
+          backend: env.resolved.alias,
+          id: record.id,
+          attempt: record.attempts,
+          now: () => env.clock.now(),
+          run: async (transaction) => checkReturn(record, await invoke(definition, record, env, args, transaction)),
+        }),
+        abort.signal,
+      );
+      return { kind: "committed", applied: committed.applied, returnValue: committed.returnValue };
+    }
+    const value = await untilAborted(Promise.resolve(invoke(definition, record, env, args, undefined)), abort.signal);
+    const returnValue = checkReturnOrNull(record, value);
+    if (typeof returnValue === "string") return finalFailure(record, new InvalidTaskError(returnValue));
+    return { kind: "complete", completion: { id: record.id, attempt: record.attempts, outcome: { status: "SUCCESSFUL", returnValue: returnValue.value } } };
+  } catch (thrown) {
+    const error = abort.signal.aborted ? abort.signal.reason : thrown;
+    if (error instanceof TaskCancelledError || error instanceof WorkerLostError) return { kind: "abandoned", reason: error };
+    if (error instanceof NonJsonReturnError) return finalFailure(record, new InvalidTaskError(error.message));
+    return failure(record, error, definition, env);
+  } finally {
+    timeoutDone.abort();
+  }
+}
+
+function invoke(definition: TaskDefinition, record: TaskRecord, env: AttemptEnvironment, args: unknown[], transaction: unknown): unknown {
+  if (!definition.takesContext) return definition.fn(...args);
+  const context: TaskContext = {
+    taskResult: new TaskResult(record),
+    attempt: record.attempts,
+    signal: env.abort.signal,
+    workerId: env.workerId,
+    transaction,
+  };
+  return definition.fn(context, ...args);
+}
+
+class NonJsonReturnError extends Error {}
+
+function checkReturnOrNull(record: TaskRecord, value: unknown): { value: JsonValue } | string {
+  if (value === undefined) return { value: null };
+  const problem = describeNonJson(value, "the return value");
+  if (problem) return `Task "${record.taskName}" returned a value that cannot be stored: ${problem}. Return JSON values only.`;
+  return { value: value as JsonValue };
+}
+
+function checkReturn(record: TaskRecord, value: unknown): JsonValue {
+  const checked = checkReturnOrNull(record, value);
+  if (typeof checked === "string") throw new NonJsonReturnError(checked);
+  return checked.value;
+}
+
+/** Resolves or rejects with `promise`, or rejects with the signal's reason once it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function finalFailure(record: TaskRecord, error: unknown): AttemptReport {
+  return complete(record, { status: "FAILED", error: toErrorRecord(error) }, error);
+}
+
+function failure(record: TaskRecord, error: unknown, definition: TaskDefinition, env: AttemptEnvironment): AttemptReport {
+  const attemptsLeft = record.attempts < record.maxAttempts;
+  if (!attemptsLeft) return finalFailure(record, error);
+  const delayMs = error instanceof WorkerShutdownError ? 0 : retryDelay(definition, env.resolved, record.attempts, error);
+  const runAfter = new Date(env.clock.now().getTime() + delayMs);
+  return complete(record, { status: "READY", error: toErrorRecord(error), runAfter }, error);
+}
+
+function retryDelay(definition: TaskDefinition, resolved: ResolvedBackend, attempts: number, error: unknown): number {
+  const backoff = definition.backoff ?? resolved.backoff;
+  try {
+    const delay = backoff(attempts, error);
+    return Number.isFinite(delay) && delay > 0 ? delay : 0;
+  } catch {
+    return resolved.backoff(attempts, error);
+  }
+}
+
+function complete(record: TaskRecord, outcome: AttemptOutcome, error: unknown): AttemptReport {
+  return { kind: "complete", completion: { id: record.id, attempt: record.attempts, outcome }, error };
+}

@@ -1,0 +1,51 @@
+/**
+ * @tasks/core — typed background tasks after Django's DEP 0014.
+ * Backend authors: the storage contract and its helpers are in `@tasks/core/backend`.
+ */
+export { task, Task } from "./task.js";
+export type { TaskContext, TaskOptions, TaskOverrides, UniqueOption, ArgsSchema, StoredReturn, AnyTask } from "./task.js";
+export { TaskResult } from "./result.js";
+export { ResultStatus, ALL_STATUSES, FINISHED_STATUSES, isFinishedStatus } from "./status.js";
+export {
+  configureTasks,
+  resetTasksConfiguration,
+  closeTasks,
+  getBackend,
+  configuredAliases,
+  getLogger,
+  getClock,
+  DEFAULT_BACKEND_ALIAS,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_LEASE_MS,
+} from "./config.js";
+export type { TasksConfig, BackendSettings, ResolvedBackend } from "./config.js";
+export { getTaskResult, cancelTask, taskHealth, pruneTasks } from "./admin.js";
+export type { HealthOptions, PruneOptions } from "./admin.js";
+export { taskEvents } from "./events.js";
+export type { TaskEvent, TaskRetriedEvent, TaskEventMap, TaskEventName } from "./events.js";
+export { defaultBackoff } from "./backoff.js";
+export type { BackoffFunction } from "./backoff.js";
+export { systemClock, TestClock } from "./clock.js";
+export type { Clock } from "./clock.js";
+export { consoleLogger, silentLogger, LOG_LEVELS } from "./logger.js";
+export type { Logger, LogLevel } from "./logger.js";
+export { registeredTaskNames, unregisterTasks } from "./registry.js";
+export { MIN_PRIORITY, MAX_PRIORITY } from "./validation.js";
+export type { JsonValue } from "./json.js";
+export type { BackendCapabilities, TaskBackend, QueueSelector } from "./backend.js";
+export type { TaskErrorRecord, HealthReport, StatusCounts, RunningTaskSummary, FailedTaskSummary, LiveWorkerSummary } from "./records.js";
+export {
+  TasksError,
+  InvalidTaskError,
+  InvalidTaskBackendError,
+  InvalidConfigurationError,
+  TaskResultDoesNotExistError,
+  TaskResultMismatchError,
+  TaskNotFinishedError,
+  TaskFailedError,
+  UnknownTaskError,
+  TaskTimeoutError,
+  WorkerLostError,
+  TaskCancelledError,
+  WorkerShutdownError,
+} from "./errors.js";

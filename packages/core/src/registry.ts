@@ -1,0 +1,31 @@
+import { InvalidTaskError } from "./errors.js";
+import type { AnyTask } from "./task.js";
+
+const tasksByName = new Map<string, AnyTask>();
+
+/** Adds a task definition under its name; a second definition with the same name is an error. */
+export function registerTask(task: AnyTask): void {
+  const existing = tasksByName.get(task.name);
+  if (existing && existing !== task) {
+    throw new InvalidTaskError(
+      `A task named "${task.name}" is already defined. Task names are stored in the database and must be unique; give this task another name.`,
+    );
+  }
+  tasksByName.set(task.name, task);
+}
+
+/** The task registered under `name`, if any. */
+export function findTask(name: string): AnyTask | undefined {
+  return tasksByName.get(name);
+}
+
+/** Names of every registered task. */
+export function registeredTaskNames(): string[] {
+  return [...tasksByName.keys()];
+}
+
+/** Forgets one task, or every task (for tests that define tasks repeatedly). */
+export function unregisterTasks(name?: string): void {
+  if (name === undefined) tasksByName.clear();
+  else tasksByName.delete(name);
+}

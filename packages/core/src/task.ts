@@ -1,0 +1,392 @@
+import type { BackoffFunction } from "./backoff.js";
+import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, findBackend, getBackend, getClock, type ResolvedBackend } from "./config.js";
+import { InvalidTaskBackendError, InvalidTaskError, TaskResultDoesNotExistError, TaskResultMismatchError } from "./errors.js";
+import { taskEvents } from "./events.js";
+import { runImmediately } from "./execution/immediate.js";
+import { newTaskId } from "./ids.js";
+import { identityHash } from "./identity.js";
+import { assertJsonArgs, type JsonValue } from "./json.js";
+import type { NewTaskRecord } from "./records.js";
+import { registerTask } from "./registry.js";
+import { TaskResult } from "./result.js";
+import {
+  describe,
+  validateMaxAttempts,
+  validatePositiveMs,
+  validatePriority,
+  validateQueueName,
+  validateRunAfter,
+  validateTaskName,
+} from "./validation.js";
+
+/** What a task that sets `takesContext: true` receives as its first argument. */
+export interface TaskContext {
+  /** The task's stored state at the start of this attempt. */
+  readonly taskResult: TaskResult;
+  /** This attempt's number, from 1. */
+  readonly attempt: number;
+  /** Aborted on timeout, cancel, lost lease or forced shutdown: stop work when it fires. */
+  readonly signal: AbortSignal;
+  /** Id of the worker running the attempt. */
+  readonly workerId: string;
+  /** For `atomic` tasks: the storage transaction (a Drizzle transaction); otherwise undefined. */
+  readonly transaction: unknown;
+}
+
+/** A runtime schema for the arguments array, such as a zod tuple; only `parse` is used. */
+export interface ArgsSchema {
+  parse(value: unknown): unknown;
+}
+
+/** Options of {@link task}. */
+export interface TaskOptions {
+  /** Stable, unique name stored with each task (function names do not survive bundling). */
+  readonly name: string;
+  /** −100…100, higher runs first. Default 0. */
+  readonly priority?: number;
+  /** Default `"default"`. */
+  readonly queueName?: string;
+  /** Backend alias. Default `"default"`. */
+  readonly backend?: string;
+  /** Pass a {@link TaskContext} as the function's first argument. */
+  readonly takesContext?: boolean;
+  /** Attempts in all, ≥ 1. Default: the backend's setting (1 unless configured). */
+  readonly maxAttempts?: number;
+  /** Delay before each retry. Default: the backend's setting (`attempts⁴ + 5` s). */
+  readonly backoff?: BackoffFunction;
+  /** Longest an attempt may run before its signal aborts and it fails with a timeout. */
+  readonly timeoutMs?: number;
+  /** Run inside a storage transaction that also marks the task SUCCESSFUL. */
+  readonly atomic?: boolean;
+  /** Checked at enqueue and again when a worker picks the task up. */
+  readonly argsSchema?: ArgsSchema;
+}
+
+/** How a unique enqueue recognises a duplicate: by name + arguments, or by an explicit key. */
+export type UniqueOption = boolean | { readonly key: string };
+
+/** Per-enqueue overrides of {@link Task.using}; chained calls accumulate. */
+export interface TaskOverrides {
+  readonly priority?: number;
+  readonly queueName?: string;
+  /** Not runnable before this time; `null` removes an earlier `runAfter`. */
+  readonly runAfter?: Date | null;
+  readonly backend?: string;
+  /** While an equal task is READY or RUNNING, enqueue returns it instead of a new one. */
+  readonly unique?: UniqueOption;
+  /** The application's transaction to enqueue in (backends with transactional enqueue). */
+  readonly transaction?: unknown;
+}
+
+/** What a task function's return type becomes once stored: `undefined` is stored as `null`. */
+export type StoredReturn<R> = R extends undefined | void ? null : R;
+
+/** The parts of a task shared by every `using()` copy. */
+export interface TaskDefinition {
+  readonly name: string;
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly takesContext: boolean;
+  readonly maxAttempts: number | undefined;
+  readonly backoff: BackoffFunction | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly atomic: boolean;
+  readonly argsSchema: ArgsSchema | undefined;
+}
+
+interface TaskSettings {
+  readonly priority: number;
+  readonly queueName: string;
+  readonly backend: string;
+  readonly runAfter: Date | null;
+  readonly unique: UniqueOption;
+  readonly transaction: unknown;
+}
+
+/** Any task, whatever its argument and return types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTask = Task<any[], any>;
+
+/** A task definition with its current overrides. Made by {@link task}; immutable. */
+export class Task<A extends unknown[], R> {
+  readonly #definition: TaskDefinition;
+  readonly #settings: TaskSettings;
+
+  /** Use {@link task} to define tasks. */
+  constructor(definition: TaskDefinition, settings: TaskSettings) {
+    this.#definition = definition;
+    this.#settings = settings;
+  }
+
+  get name(): string {
+    return this.#definition.name;
+  }
+  get priority(): number {
+    return this.#settings.priority;
+  }
+  get queueName(): string {
+    return this.#settings.queueName;
+  }
+  /** Backend alias. */
+  get backend(): string {
+    return this.#settings.backend;
+  }
+  get runAfter(): Date | null {
+    return this.#settings.runAfter;
+  }
+  get takesContext(): boolean {
+    return this.#definition.takesContext;
+  }
+  get atomic(): boolean {
+    return this.#definition.atomic;
+  }
+  get timeoutMs(): number | undefined {
+    return this.#definition.timeoutMs;
+  }
+  /** The definition shared by every copy made with `using()` (used by workers). */
+  get definition(): TaskDefinition {
+    return this.#definition;
+  }
+
+  /** A copy with overrides applied and validated again. */
+  using(overrides: TaskOverrides): Task<A, R> {
+    if (!overrides || typeof overrides !== "object") {
+      throw new InvalidTaskError(`Task "${this.name}": using() takes an object such as { priority: 10, queueName: "emails" }.`);
+    }
+    const known = new Set(["priority", "queueName", "runAfter", "backend", "unique", "transaction"]);
+    for (const key of Object.keys(overrides)) {
+      if (!known.has(key)) {
+        throw new InvalidTaskError(`Task "${this.name}": using() does not know "${key}"; it accepts ${[...known].join(", ")}.`);
+      }
+    }
+    const settings: TaskSettings = { ...this.#settings, ...stripUndefined(overrides) };
+    const next = new Task<A, R>(this.#definition, settings);
+    next.#validate("using()");
+    return next;
+  }
+
+  /** Stores the task for a worker (or runs it now on an immediate backend). */
+  async enqueue(...args: A): Promise<TaskResult<StoredReturn<R>>> {
+    const [result] = await this.#enqueueAll([args]);
+    return result as TaskResult<StoredReturn<R>>;
+  }
+
+  /** Stores many tasks with one backend call (one statement on database backends). */
+  async enqueueMany(argsList: readonly A[]): Promise<TaskResult<StoredReturn<R>>[]> {
+    if (!Array.isArray(argsList)) {
+      throw new InvalidTaskError(`Task "${this.name}": enqueueMany() takes an array of argument arrays, e.g. [[1], [2]].`);
+    }
+    if (argsList.length === 0) return [];
+    return this.#enqueueAll(argsList);
+  }
+
+  /** The stored result with this id; throws if it does not exist or belongs to another task. */
+  async getResult(id: string): Promise<TaskResult<StoredReturn<R>>> {
+    const resolved = this.#resolveBackend();
+    if (!resolved.backend.capabilities.supportsGetResult) {
+      throw new InvalidTaskBackendError(`Backend "${resolved.alias}" (${resolved.backend.kind}) cannot read results back.`);
+    }
+    const record = await resolved.backend.get({ backend: resolved.alias, id });
+    if (!record) throw new TaskResultDoesNotExistError(`No task result with id "${id}" in backend "${resolved.alias}".`);
+    if (record.taskName !== this.name) {
+      throw new TaskResultMismatchError(
+        `Task result ${id} belongs to task "${record.taskName}", not "${this.name}"; read it through that task or through getTaskResult().`,
+      );
+    }
+    return new TaskResult(record);
+  }
+
+  /** Runs the function now, in this process, without storing anything. */
+  async call(...args: A): Promise<R> {
+    if (this.#definition.takesContext) {
+      throw new InvalidTaskError(
+        `Task "${this.name}" takes a context, which only exists when the task runs through a backend; enqueue it, or call its function with a context of your own.`,
+      );
+    }
+    return (await this.#definition.fn(...args)) as R;
+  }
+
+  /** Cancels every READY task of this task with equal arguments; returns how many. */
+  async deschedule(...args: A): Promise<number> {
+    assertJsonArgs(args, this.name);
+    const resolved = this.#resolveBackend();
+    const clock = getClock();
+    return resolved.backend.deschedule({
+      backend: resolved.alias,
+      now: clock.now(),
+      taskName: this.name,
+      identityHash: identityHash(this.name, args),
+    });
+  }
+
+  /** Checks the settings against the (configured) backend. */
+  #validate(where: string, resolved = findBackend(this.#settings.backend)): void {
+    const label = `task "${this.name}" (${where})`;
+    validatePriority(this.#settings.priority, label);
+    validateQueueName(this.#settings.queueName, label);
+    validateRunAfter(this.#settings.runAfter, label);
+    const unique = this.#settings.unique;
+    if (typeof unique !== "boolean" && (typeof unique !== "object" || unique === null || typeof unique.key !== "string" || unique.key === "")) {
+      throw new InvalidTaskError(`Invalid unique ${describe(unique)} for ${label}: use true, false or { key: "a non-empty string" }.`);
+    }
+    if (typeof this.#settings.backend !== "string" || this.#settings.backend === "") {
+      throw new InvalidTaskError(`Invalid backend ${describe(this.#settings.backend)} for ${label}: it must be a configured backend alias.`);
+    }
+    if (resolved) checkAgainstBackend(this, resolved, this.#settings, label);
+  }
+
+  #resolveBackend(): ResolvedBackend {
+    return getBackend(this.#settings.backend);
+  }
+
+  async #enqueueAll(argsList: readonly A[]): Promise<TaskResult<StoredReturn<R>>[]> {
+    const resolved = this.#resolveBackend();
+    this.#validate("enqueue", resolved);
+    const now = getClock().now();
+    const records: NewTaskRecord[] = argsList.map((args) => this.#newRecord(args, resolved, now));
+    const outcomes = await resolved.backend.enqueue({
+      backend: resolved.alias,
+      now,
+      tasks: records,
+      ...(this.#settings.transaction !== undefined ? { transaction: this.#settings.transaction } : {}),
+    });
+    const results = outcomes.map((outcome) => {
+      const result = new TaskResult<StoredReturn<R>>(outcome.record);
+      if (outcome.created) taskEvents.emit("taskEnqueued", { result });
+      return result;
+    });
+    if (resolved.backend.capabilities.runsOnEnqueue) {
+      for (const [index, outcome] of outcomes.entries()) {
+        if (outcome.created) results[index] = (await runImmediately(resolved, outcome.record.id)) as TaskResult<StoredReturn<R>>;
+      }
+    }
+    return results;
+  }
+
+  #newRecord(args: A, resolved: ResolvedBackend, now: Date): NewTaskRecord {
+    if (!Array.isArray(args)) throw new InvalidTaskError(`Task "${this.name}": arguments must be passed as an array.`);
+    assertJsonArgs(args, this.name);
+    if (this.#definition.argsSchema) parseArgs(this.#definition, args);
+    const hash = identityHash(this.name, args);
+    const unique = this.#settings.unique;
+    return {
+      id: newTaskId(now.getTime()),
+      taskName: this.name,
+      queueName: this.#settings.queueName,
+      priority: this.#settings.priority,
+      args: args as JsonValue[],
+      runAfter: this.#settings.runAfter,
+      maxAttempts: this.#definition.maxAttempts ?? resolved.maxAttempts,
+      identityHash: hash,
+      uniqueKey: unique === false ? null : unique === true ? hash : `${this.name}:${unique.key}`,
+    };
+  }
+}
+
+function checkAgainstBackend(task: AnyTask, resolved: ResolvedBackend, settings: TaskSettings, label: string): void {
+  const { capabilities, kind } = resolved.backend;
+  const named = `backend "${resolved.alias}" (${kind})`;
+  if (resolved.queues.length > 0 && !resolved.queues.includes(settings.queueName)) {
+    throw new InvalidTaskError(
+      `Queue "${settings.queueName}" is not allowed by ${named} for ${label}; allowed queues: ${resolved.queues.join(", ")}. Add it to the backend's "queues" setting.`,
+    );
+  }
+  if (settings.runAfter !== null && !capabilities.supportsDefer) {
+    throw new InvalidTaskError(`${capitalize(named)} does not support runAfter (deferred tasks), but ${label} sets it.`);
+  }
+  if (settings.priority !== 0 && !capabilities.supportsPriority) {
+    throw new InvalidTaskError(`${capitalize(named)} does not support priorities, but ${label} sets priority ${settings.priority}.`);
+  }
+  if (settings.transaction !== undefined && !capabilities.supportsTransactionalEnqueue) {
+    throw new InvalidTaskError(
+      `${capitalize(named)} cannot enqueue inside an application transaction, but ${label} passes one. Use enqueueOnCommit() to enqueue after the transaction commits.`,
+    );
+  }
+  if (task.atomic && !capabilities.supportsAtomic) {
+    throw new InvalidTaskError(`${capitalize(named)} cannot run atomic tasks, but ${label} is marked atomic.`);
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function stripUndefined(overrides: TaskOverrides): Partial<TaskSettings> {
+  return Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) as Partial<TaskSettings>;
+}
+
+/** Runs the task's `argsSchema` on `args`; returns the parsed arguments. */
+export function parseArgs(definition: TaskDefinition, args: readonly unknown[]): unknown[] {
+  if (!definition.argsSchema) return [...args];
+  let parsed: unknown;
+  try {
+    parsed = definition.argsSchema.parse(args);
+  } catch (error) {
+    throw new InvalidTaskError(
+      `Arguments of task "${definition.name}" do not match its argsSchema: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new InvalidTaskError(`The argsSchema of task "${definition.name}" must parse the arguments array into an array (use a tuple schema).`);
+  }
+  return parsed;
+}
+
+/**
+ * Defines a task. `options.name` is required and stored with every enqueued task; the
+ * argument and return types come from `fn`.
+ *
+ * @example
+ * const sendEmail = task({ name: "emails.send", maxAttempts: 3 }, async (to: string) => {
+ *   await mailer.send(to);
+ *   return { sent: true };
+ * });
+ * const result = await sendEmail.enqueue("ada@example.com");
+ */
+export function task<A extends unknown[], R>(
+  options: TaskOptions & { readonly takesContext: true },
+  fn: (context: TaskContext, ...args: A) => R,
+): Task<A, Awaited<R>>;
+export function task<A extends unknown[], R>(
+  options: TaskOptions & { readonly takesContext?: false },
+  fn: (...args: A) => R,
+): Task<A, Awaited<R>>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function task(options: TaskOptions, fn: (...args: any[]) => unknown): AnyTask {
+  if (!options || typeof options !== "object") {
+    throw new InvalidTaskError('task() needs an options object with a "name", e.g. task({ name: "emails.send" }, fn).');
+  }
+  validateTaskName(options.name);
+  if (typeof fn !== "function") throw new InvalidTaskError(`Task "${options.name}" needs a function as its second argument.`);
+  const label = `task "${options.name}"`;
+  if (options.maxAttempts !== undefined) validateMaxAttempts(options.maxAttempts, label);
+  if (options.timeoutMs !== undefined) validatePositiveMs(options.timeoutMs, "timeoutMs", label);
+  if (options.backoff !== undefined && typeof options.backoff !== "function") {
+    throw new InvalidTaskError(`Invalid backoff for ${label}: it must be a function (attempts, error) => milliseconds.`);
+  }
+  if (options.argsSchema !== undefined && typeof options.argsSchema?.parse !== "function") {
+    throw new InvalidTaskError(`Invalid argsSchema for ${label}: it must have a parse(value) method (a zod schema, for example).`);
+  }
+  const definition: TaskDefinition = {
+    name: options.name,
+    fn,
+    takesContext: options.takesContext === true,
+    maxAttempts: options.maxAttempts,
+    backoff: options.backoff,
+    timeoutMs: options.timeoutMs,
+    atomic: options.atomic === true,
+    argsSchema: options.argsSchema,
+  };
+  const settings: TaskSettings = {
+    priority: options.priority ?? 0,
+    queueName: options.queueName ?? DEFAULT_QUEUE_NAME,
+    backend: options.backend ?? DEFAULT_BACKEND_ALIAS,
+    runAfter: null,
+    unique: false,
+    transaction: undefined,
+  };
+  const created = new Task(definition, settings);
+  created.using({}); // validates against the backend when it is already configured
+  registerTask(created);
+  return created;
+}

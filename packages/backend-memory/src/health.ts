@@ -1,0 +1,55 @@
+import { ALL_STATUSES, type HealthParams, type HealthReport, type StatusCounts } from "@tasks/core/backend";
+import { copyDate } from "./rows.js";
+import type { MemoryStore } from "./store.js";
+
+/** Counts by queue and status, oldest runnable READY age, running rows, recent failures, live workers. */
+export function healthReport(store: MemoryStore, params: HealthParams): HealthReport {
+  const partition = store.partition(params.backend);
+  const now = params.now.getTime();
+  const queues: Record<string, StatusCounts> = {};
+  let oldestRunnable: number | null = null;
+  for (const row of partition.rows.values()) {
+    const counts = (queues[row.queueName] ??= emptyCounts());
+    counts[row.status] += 1;
+    if (row.status !== "READY") continue;
+    // Age counts from when the task became runnable, so a deferred task is not "late" early.
+    const runnable = (row.runAfter ?? row.enqueuedAt).getTime();
+    if (row.runAfter !== null && runnable > now) continue;
+    if (oldestRunnable === null || runnable < oldestRunnable) oldestRunnable = runnable;
+  }
+  const rows = [...partition.rows.values()];
+  const running = rows
+    .filter((row) => row.status === "RUNNING")
+    .map((row) => ({
+      id: row.id,
+      taskName: row.taskName,
+      queueName: row.queueName,
+      workerId: row.workerIds.at(-1) ?? null,
+      startedAt: copyDate(row.startedAt),
+      leaseExpiresAt: copyDate(row.leaseExpiresAt),
+    }));
+  const recentFailures = rows
+    .filter((row) => row.status === "FAILED")
+    .sort((a, b) => (b.finishedAt?.getTime() ?? 0) - (a.finishedAt?.getTime() ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, Math.max(0, params.recentFailures))
+    .map((row) => {
+      const last = row.errors.at(-1);
+      return {
+        id: row.id,
+        taskName: row.taskName,
+        queueName: row.queueName,
+        finishedAt: copyDate(row.finishedAt),
+        error: last ? { className: last.className, message: last.message, stack: last.stack } : null,
+      };
+    });
+  // Like a lease, a heartbeat counts until the instant it expires (rescue takes only leases expired before now).
+  const workers = [...partition.workers.entries()]
+    .filter(([, beat]) => beat.expiresAt.getTime() >= now)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([workerId, beat]) => ({ workerId, lastSeenAt: new Date(beat.lastSeenAt.getTime()), expiresAt: new Date(beat.expiresAt.getTime()) }));
+  return { queues, oldestReadyAgeMs: oldestRunnable === null ? null : Math.max(0, now - oldestRunnable), running, recentFailures, workers };
+}
+
+function emptyCounts(): StatusCounts {
+  return Object.fromEntries(ALL_STATUSES.map((status) => [status, 0])) as StatusCounts;
+}

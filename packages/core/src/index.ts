@@ -49,3 +49,7 @@ export {
   TaskCancelledError,
   WorkerShutdownError,
 } from "./errors.js";
+export { Worker } from "./worker/worker.js";
+export type { WorkerSummary, WorkerStopReason } from "./worker/worker.js";
+export type { WorkerOptions } from "./worker/options.js";
+export { MAX_WORKER_ID_LENGTH } from "./worker/options.js";

@@ -218,6 +218,14 @@ export class Task<A extends unknown[], R> {
     });
   }
 
+  /**
+   * Checks the settings, and against the backend when its alias is configured already.
+   * @internal called by task() at definition
+   */
+  validateAt(where: string): void {
+    this.#validate(where);
+  }
+
   /** Checks the settings against the (configured) backend. */
   #validate(where: string, resolved = findBackend(this.#settings.backend)): void {
     const label = `task "${this.name}" (${where})`;
@@ -386,7 +394,7 @@ export function task(options: TaskOptions, fn: (...args: any[]) => unknown): Any
     transaction: undefined,
   };
   const created = new Task(definition, settings);
-  created.using({}); // validates against the backend when it is already configured
+  created.validateAt("definition");
   registerTask(created);
   return created;
 }

@@ -1,0 +1,330 @@
+import type { Clock } from "../clock.js";
+import { getBackend, getClock, getLogger, type ResolvedBackend } from "../config.js";
+import { InvalidTaskBackendError, TaskCancelledError, WorkerLostError, WorkerShutdownError } from "../errors.js";
+import { taskEvents } from "../events.js";
+import { runAttempt, type AttemptReport } from "../execution/attempt.js";
+import { applyAttemptOutcome, toErrorRecord } from "../execution/outcome.js";
+import type { Logger } from "../logger.js";
+import { queueSelected } from "../claim-order.js";
+import type { TaskRecord } from "../records.js";
+import { TaskResult } from "../result.js";
+import { ResultStatus } from "../status.js";
+import { Completer } from "./completer.js";
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
+import { Wake } from "./wake.js";
+
+/** Why a worker's run ended. */
+export type WorkerStopReason = "batch" | "maxTasks" | "duration" | "signal" | "forced";
+
+/** What a finished run did. */
+export interface WorkerSummary {
+  readonly workerId: string;
+  readonly stoppedBy: WorkerStopReason;
+  readonly claimed: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly cancelled: number;
+  /** Attempts whose result was not written: lease lost, or claim taken over. */
+  readonly lost: number;
+}
+
+interface RunningTask {
+  readonly record: TaskRecord;
+  readonly abort: AbortController;
+}
+
+/** Most rows one rescue call handles. */
+const RESCUE_BATCH = 100;
+/** Longest wait between retries of a failing claim. */
+const MAX_CLAIM_BACKOFF_MS = 5_000;
+
+/**
+ * Claims tasks from one backend alias and runs them, `concurrency` at a time. Storage
+ * agnostic: everything it does goes through the backend contract. Install no signal handlers
+ * here; pass `signal`/`forceSignal` (the CLI wires them to SIGINT/SIGTERM).
+ */
+export class Worker {
+  readonly #options: ResolvedWorkerOptions;
+  readonly #resolved: ResolvedBackend;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #completer: Completer;
+  readonly #running = new Map<string, RunningTask>();
+  readonly #wake = new Wake();
+  /** Aborts when the run is over; ends the maintenance loops and timers. */
+  readonly #finished = new AbortController();
+  readonly #externalSignals: { signal?: AbortSignal; forceSignal?: AbortSignal };
+  #executing = 0;
+  #stopping: WorkerStopReason | null = null;
+  #forced = false;
+  #started = false;
+  #counts = { claimed: 0, succeeded: 0, failed: 0, retried: 0, cancelled: 0, lost: 0 };
+
+  constructor(options: WorkerOptions = {}) {
+    this.#options = resolveWorkerOptions(options);
+    this.#resolved = getBackend(this.#options.backend);
+    if (!this.#resolved.backend.capabilities.supportsWorkers) {
+      throw new InvalidTaskBackendError(
+        `Backend "${this.#resolved.alias}" (${this.#resolved.backend.kind}) does not hand tasks to workers; use a backend that stores tasks for workers.`,
+      );
+    }
+    this.#clock = options.clock ?? getClock();
+    this.#logger = options.logger ?? getLogger();
+    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger);
+    this.#externalSignals = { ...(options.signal ? { signal: options.signal } : {}), ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}) };
+  }
+
+  /** This worker's id, as stored in each task's `workerIds`. */
+  get id(): string {
+    return this.#options.workerId;
+  }
+
+  /** Tasks running right now. */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  /** Runs until a stop condition (batch, maxTasks, duration, signal); resolves with a summary. */
+  async run(): Promise<WorkerSummary> {
+    if (this.#started) throw new Error("A Worker runs once; create a new Worker to run again.");
+    this.#started = true;
+    const { signal, forceSignal } = this.#externalSignals;
+    const onSignal = () => this.stop();
+    const onForce = () => this.stop({ force: true });
+    signal?.addEventListener("abort", onSignal, { once: true });
+    forceSignal?.addEventListener("abort", onForce, { once: true });
+    if (signal?.aborted) this.stop();
+    if (forceSignal?.aborted) this.stop({ force: true });
+    const unsubscribe = this.#resolved.backend.onTasksAvailable?.((queueName) => {
+      if (queueSelected(this.#options.queues, queueName)) this.#wake.wake();
+    });
+    if (this.#options.durationMs !== null) {
+      void this.#clock.sleep(this.#options.durationMs, this.#finished.signal).then(() => {
+        if (!this.#finished.signal.aborted) this.#beginStop("duration");
+      });
+    }
+    this.#logger.info("Worker started.", { workerId: this.id, backend: this.#resolved.alias, queues: this.#options.queues, concurrency: this.#options.concurrency });
+    const maintenance = Promise.all([this.#heartbeatLoop(), this.#rescueLoop()]);
+    try {
+      await this.#claimLoop();
+      while (this.#running.size > 0) await this.#clock.sleep(this.#options.pollIntervalMs, this.#wake.signal);
+      await this.#completer.drain();
+    } finally {
+      this.#finished.abort();
+      unsubscribe?.();
+      signal?.removeEventListener("abort", onSignal);
+      forceSignal?.removeEventListener("abort", onForce);
+      await maintenance;
+    }
+    const summary: WorkerSummary = { workerId: this.id, stoppedBy: this.#stopping ?? "signal", ...this.#counts };
+    this.#logger.info("Worker stopped.", { ...summary });
+    return summary;
+  }
+
+  /**
+   * Stops claiming and lets running tasks finish (forcing after `shutdownTimeoutMs`); with
+   * `force`, aborts running tasks now and hands them back (READY if attempts remain).
+   */
+  stop(options: { force?: boolean } = {}): void {
+    this.#beginStop("signal");
+    if (options.force) this.#force();
+  }
+
+  #beginStop(reason: WorkerStopReason): void {
+    if (this.#stopping) return;
+    this.#stopping = reason;
+    this.#wake.wake();
+    void this.#clock.sleep(this.#options.shutdownTimeoutMs, this.#finished.signal).then(() => {
+      if (!this.#finished.signal.aborted && this.#running.size > 0) {
+        this.#logger.warn(`Running tasks did not finish within the shutdown timeout of ${this.#options.shutdownTimeoutMs} ms; aborting them.`);
+        this.#force();
+      }
+    });
+  }
+
+  #force(): void {
+    if (this.#forced) return;
+    this.#forced = true;
+    this.#stopping = "forced";
+    for (const entry of this.#running.values()) {
+      entry.abort.abort(new WorkerShutdownError(`Worker ${this.id} shut down while task "${entry.record.taskName}" was running; it was handed back.`));
+    }
+    this.#wake.wake();
+  }
+
+  async #claimLoop(): Promise<void> {
+    const { concurrency, maxTasks, batch, pollIntervalMs } = this.#options;
+    let failures = 0;
+    while (!this.#stopping) {
+      const remaining = maxTasks - this.#counts.claimed;
+      if (remaining <= 0) {
+        this.#stopping = "maxTasks";
+        break;
+      }
+      const free = concurrency - this.#executing;
+      // Back-pressure: don't run ahead of result writes.
+      if (free <= 0 || this.#completer.pending >= concurrency * 4) {
+        await this.#clock.sleep(pollIntervalMs, this.#wake.signal);
+        continue;
+      }
+      const limit = Math.min(free, remaining);
+      let claimed: TaskRecord[];
+      try {
+        claimed = await this.#resolved.backend.claim({
+          backend: this.#resolved.alias,
+          now: this.#clock.now(),
+          workerId: this.id,
+          queues: this.#options.queues,
+          limit,
+          leaseMs: this.#resolved.leaseMs,
+        });
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1));
+        this.#logger.error(`Claiming tasks failed; retrying in ${delay} ms.`, { error: String(error), workerId: this.id });
+        await this.#clock.sleep(delay, this.#wake.signal);
+        continue;
+      }
+      for (const record of claimed) this.#start(record);
+      if (claimed.length === limit) continue;
+      if (batch) {
+        if (claimed.length === 0 && this.#running.size === 0 && this.#completer.pending === 0) {
+          this.#stopping = "batch";
+          break;
+        }
+        // Something is still running (it may schedule a retry): look again when it ends.
+        if (this.#running.size > 0) await this.#clock.sleep(pollIntervalMs, this.#wake.signal);
+        continue;
+      }
+      await this.#clock.sleep(pollIntervalMs, this.#wake.signal);
+    }
+  }
+
+  #start(record: TaskRecord): void {
+    const entry: RunningTask = { record, abort: new AbortController() };
+    this.#running.set(record.id, entry);
+    this.#executing++;
+    this.#counts.claimed++;
+    taskEvents.emit("taskStarted", { result: new TaskResult(record) });
+    this.#logger.debug("Task started.", { id: record.id, task: record.taskName, queue: record.queueName, attempt: record.attempts });
+    void this.#execute(entry);
+  }
+
+  async #execute(entry: RunningTask): Promise<void> {
+    let report: AttemptReport;
+    try {
+      report = await runAttempt(entry.record, { resolved: this.#resolved, clock: this.#clock, workerId: this.id, abort: entry.abort });
+    } finally {
+      this.#executing--;
+      this.#wake.wake();
+    }
+    try {
+      await this.#report(entry.record, report);
+    } catch (error) {
+      this.#logger.error("Recording a task's outcome failed.", { id: entry.record.id, error: String(error) });
+    } finally {
+      this.#running.delete(entry.record.id);
+      this.#wake.wake();
+    }
+  }
+
+  async #report(record: TaskRecord, report: AttemptReport): Promise<void> {
+    if (report.kind === "abandoned") {
+      if (report.reason instanceof TaskCancelledError) {
+        this.#counts.cancelled++;
+        const latest = await this.#resolved.backend.get({ backend: this.#resolved.alias, id: record.id });
+        if (latest?.status === ResultStatus.CANCELLED) taskEvents.emit("taskFinished", { result: new TaskResult(latest) });
+      } else {
+        this.#counts.lost++;
+      }
+      return;
+    }
+    if (report.kind === "committed") {
+      if (!report.applied) {
+        this.#counts.lost++;
+        return;
+      }
+      this.#counts.succeeded++;
+      const now = this.#clock.now();
+      const after = applyAttemptOutcome(record, { status: "SUCCESSFUL", returnValue: report.returnValue }, now);
+      taskEvents.emit("taskFinished", { result: new TaskResult(after) });
+      return;
+    }
+    const { completion } = report;
+    const receipt = await this.#completer.submit(completion);
+    if (!receipt.applied) {
+      this.#counts.lost++;
+      this.#logger.warn("A task's result was not written: its claim was lost (cancelled, rescued or taken over).", { id: record.id, task: record.taskName });
+      return;
+    }
+    const result = new TaskResult(applyAttemptOutcome(record, completion.outcome, receipt.now));
+    switch (completion.outcome.status) {
+      case "SUCCESSFUL":
+        this.#counts.succeeded++;
+        taskEvents.emit("taskFinished", { result });
+        break;
+      case "FAILED":
+        this.#counts.failed++;
+        taskEvents.emit("taskFinished", { result });
+        break;
+      case "READY":
+        this.#counts.retried++;
+        taskEvents.emit("taskRetried", { result, error: report.error });
+        break;
+    }
+  }
+
+  async #heartbeatLoop(): Promise<void> {
+    const interval = Math.max(1, Math.floor(this.#resolved.leaseMs / 3));
+    while (!this.#finished.signal.aborted) {
+      const leases = [...this.#running.values()].map((entry) => ({ id: entry.record.id, attempt: entry.record.attempts }));
+      try {
+        const { lost } = await this.#resolved.backend.heartbeat({
+          backend: this.#resolved.alias,
+          now: this.#clock.now(),
+          workerId: this.id,
+          leases,
+          leaseMs: this.#resolved.leaseMs,
+        });
+        for (const { id, status } of lost) {
+          const entry = this.#running.get(id);
+          if (!entry || entry.abort.signal.aborted) continue;
+          entry.abort.abort(
+            status === ResultStatus.CANCELLED
+              ? new TaskCancelledError(`Task "${entry.record.taskName}" (${id}) was cancelled while it ran.`)
+              : new WorkerLostError(`Worker ${this.id} lost its lease on task "${entry.record.taskName}" (${id}); another worker may run it.`),
+          );
+        }
+      } catch (error) {
+        this.#logger.warn("Heartbeat failed; will retry.", { error: String(error), workerId: this.id });
+      }
+      await this.#clock.sleep(interval, this.#finished.signal);
+    }
+  }
+
+  async #rescueLoop(): Promise<void> {
+    const interval = Math.max(1, Math.floor(this.#resolved.leaseMs / 3));
+    while (!this.#finished.signal.aborted) {
+      try {
+        for (;;) {
+          const rescued = await this.#resolved.backend.rescueExpired({
+            backend: this.#resolved.alias,
+            now: this.#clock.now(),
+            limit: RESCUE_BATCH,
+            error: toErrorRecord(new WorkerLostError("The worker running this task stopped renewing its lease (it crashed, hung or lost its connection); the task was rescued.")),
+          });
+          for (const record of rescued) {
+            this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });
+            taskEvents.emit("taskRescued", { result: new TaskResult(record) });
+          }
+          if (rescued.length < RESCUE_BATCH) break;
+        }
+      } catch (error) {
+        this.#logger.warn("Rescuing expired leases failed; will retry.", { error: String(error) });
+      }
+      await this.#clock.sleep(interval, this.#finished.signal);
+    }
+  }
+}

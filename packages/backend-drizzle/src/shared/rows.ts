@@ -74,8 +74,11 @@ export function rowToRecord(row: TaskRowShape): TaskRecord {
   };
 }
 
+/** The values of a new row, with its JSON columns typed. */
+export type NewTaskRowShape = TaskRowShape & { args: JsonValue[]; workerIds: string[]; errors: TaskErrorRecord[]; returnValue: JsonValue };
+
 /** The values to insert for a new READY task enqueued at `now` under alias `backend`. */
-export function newTaskRow(task: NewTaskRecord, backend: string, now: Date): TaskRowShape {
+export function newTaskRow(task: NewTaskRecord, backend: string, now: Date): NewTaskRowShape {
   return {
     id: task.id,
     backend,

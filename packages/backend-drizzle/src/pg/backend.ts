@@ -1,0 +1,168 @@
+/** The Postgres task backend: storage operations on Drizzle ORM over postgres.js. */
+import type {
+  BackendCapabilities,
+  CancelParams,
+  ClaimParams,
+  CompleteAtomicallyOutcome,
+  CompleteAtomicallyParams,
+  CompleteOutcome,
+  CompleteParams,
+  DescheduleParams,
+  EnqueueOutcome,
+  EnqueueParams,
+  GetParams,
+  HealthParams,
+  HealthReport,
+  HeartbeatOutcome,
+  HeartbeatParams,
+  JsonValue,
+  PruneParams,
+  RescueParams,
+  TaskBackend,
+  TaskRecord,
+} from "@tasks/core/backend";
+import { TasksError } from "@tasks/core/backend";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { ClaimLostRollback } from "../shared/errors.js";
+import { asPgTransaction, resolvePostgresOptions, type PostgresBackendOptions, type ResolvedPostgres } from "./options.js";
+import {
+  cancelTask,
+  claimTasks,
+  completeOne,
+  completeTasks,
+  descheduleTasks,
+  getTask,
+  healthOf,
+  heartbeatLeases,
+  insertTasks,
+  pruneTasks,
+  rescueExpiredTasks,
+} from "./queries.js";
+import { Wakeups } from "./wakeup.js";
+
+const CAPABILITIES: BackendCapabilities = Object.freeze({
+  supportsDefer: true,
+  supportsPriority: true,
+  supportsGetResult: true,
+  supportsTransactionalEnqueue: true,
+  supportsAtomic: true,
+  runsOnEnqueue: false,
+  supportsWorkers: true,
+});
+
+/**
+ * Stores tasks in Postgres (`tasks_results`, `tasks_workers`; create them with `migrate`).
+ * Enqueue can join the application's Drizzle transaction, atomic tasks run in a transaction
+ * that also marks them SUCCESSFUL, and LISTEN/NOTIFY wakes idle workers.
+ */
+export class PostgresBackend implements TaskBackend {
+  readonly kind = "postgres";
+  readonly capabilities = CAPABILITIES;
+  readonly #resolved: ResolvedPostgres;
+  readonly #wakeups: Wakeups;
+  #closed = false;
+
+  constructor(options: PostgresBackendOptions) {
+    this.#resolved = resolvePostgresOptions(options);
+    this.#wakeups = new Wakeups(this.#resolved.db, this.#resolved.listen ? this.#resolved.client : null);
+  }
+
+  /** The Drizzle database the backend runs on (yours, or the one it opened). */
+  get db(): PostgresJsDatabase<any> {
+    return this.#resolved.db;
+  }
+
+  async enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+    if (params.tasks.length === 0) return [];
+    const inTransaction = params.transaction !== undefined;
+    const db = inTransaction ? asPgTransaction(params.transaction) : this.#resolved.db;
+    const outcomes = await insertTasks(db, params.backend, params.now, params.tasks);
+    const queues = [...new Set(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.record.queueName))];
+    await this.#wakeups.afterEnqueue(db, queues, inTransaction);
+    return outcomes;
+  }
+
+  async claim(params: ClaimParams): Promise<TaskRecord[]> {
+    assertLimit("claim()", params.limit);
+    const ids = params.ids?.filter((id) => UUID.test(id));
+    return claimTasks(this.#resolved.db, ids === undefined ? params : { ...params, ids });
+  }
+
+  async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
+    return { lost: await heartbeatLeases(this.#resolved.db, params) };
+  }
+
+  async complete(params: CompleteParams): Promise<CompleteOutcome> {
+    return { applied: await completeTasks(this.#resolved.db, params.backend, params.now, params.completions) };
+  }
+
+  async completeAtomically(params: CompleteAtomicallyParams): Promise<CompleteAtomicallyOutcome> {
+    let returnValue: JsonValue = null;
+    try {
+      await this.#resolved.db.transaction(async (tx) => {
+        returnValue = await params.run(tx);
+        if (!(await completeOne(tx, params.backend, params.id, params.attempt, params.now(), returnValue))) {
+          throw new ClaimLostRollback(params.id);
+        }
+      });
+      return { applied: true, returnValue };
+    } catch (error) {
+      if (error instanceof ClaimLostRollback) return { applied: false, returnValue };
+      throw error;
+    }
+  }
+
+  async rescueExpired(params: RescueParams): Promise<TaskRecord[]> {
+    assertLimit("rescueExpired()", params.limit);
+    return rescueExpiredTasks(this.#resolved.db, params.backend, params.now, params.limit, params.error);
+  }
+
+  async cancel(params: CancelParams): Promise<TaskRecord | null> {
+    if (!UUID.test(params.id)) return null;
+    return cancelTask(this.#resolved.db, params.backend, params.now, params.id);
+  }
+
+  async deschedule(params: DescheduleParams): Promise<number> {
+    return descheduleTasks(this.#resolved.db, params.backend, params.now, params.taskName, params.identityHash);
+  }
+
+  async get(params: GetParams): Promise<TaskRecord | null> {
+    if (!UUID.test(params.id)) return null;
+    return getTask(this.#resolved.db, params.backend, params.id);
+  }
+
+  async health(params: HealthParams): Promise<HealthReport> {
+    return healthOf(this.#resolved.db, params);
+  }
+
+  async prune(params: PruneParams): Promise<number> {
+    assertLimit("prune()", params.limit);
+    return pruneTasks(this.#resolved.db, params);
+  }
+
+  onTasksAvailable(listener: (queueName: string) => void): () => void {
+    return this.#wakeups.subscribe(listener);
+  }
+
+  /** Stops LISTEN and ends the pool if the backend opened it; your own `db` is left open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#wakeups.close();
+    if (this.#resolved.owned) await this.#resolved.client?.end({ timeout: 5 });
+  }
+}
+
+/** Ids are UUIDs; anything else cannot name a stored task (and would be a cast error). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function assertLimit(operation: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TasksError(`${operation}: "limit" must be a whole number ≥ 1 (got ${String(value)}).`);
+  }
+}
+
+/** A Postgres backend; see {@link PostgresBackendOptions}. */
+export function postgresBackend(options: PostgresBackendOptions): PostgresBackend {
+  return new PostgresBackend(options);
+}

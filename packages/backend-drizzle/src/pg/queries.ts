@@ -1,0 +1,331 @@
+/**
+ * The Postgres statements, one function per storage operation. Each takes the database (or
+ * a transaction) to run on and returns rows mapped to plain records; no row leaves this file.
+ */
+import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type {
+  ClaimParams,
+  Completion,
+  EnqueueOutcome,
+  HealthParams,
+  HealthReport,
+  HeartbeatParams,
+  LostLease,
+  NewTaskRecord,
+  PruneParams,
+  QueueSelector,
+  TaskErrorRecord,
+  TaskRecord,
+} from "@tasks/core/backend";
+import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, sortClaimOrder } from "../shared/rows.js";
+import { tasksResults as t, tasksWorkers as w } from "./schema.js";
+
+/** A Drizzle Postgres database or transaction (any driver). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PgDb = PgDatabase<PgQueryResultHKT, any>;
+
+/** The channel `enqueue` notifies on; the payload is the queue name. */
+export const ENQUEUED_CHANNEL = "tasks_enqueued";
+
+const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
+const columns = getTableColumns(t);
+
+/** A timestamptz parameter (drizzle's postgres.js setup passes dates through as strings). */
+function at(date: Date): SQL {
+  return sql`${date.toISOString()}::timestamptz`;
+}
+
+/** The rows of a raw `execute` result, whichever Postgres driver Drizzle runs on. */
+function resultRows<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  const rows = (result as { rows?: unknown } | null)?.rows;
+  return Array.isArray(rows) ? (rows as T[]) : [];
+}
+
+function plusMs(date: Date, ms: number): Date {
+  return new Date(date.getTime() + ms);
+}
+
+/** Reads rows by id (used after conflicts and lost leases). */
+async function rowsById(db: PgDb, backend: string, ids: readonly string[]): Promise<TaskRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids])));
+  return rows.map(rowToRecord);
+}
+
+/**
+ * Inserts new READY tasks in one statement. A task whose `uniqueKey` an active row already
+ * holds is not inserted; its outcome is that holder (`created: false`). Within one call,
+ * tasks sharing a key become one row.
+ */
+export async function insertTasks(db: PgDb, backend: string, now: Date, tasks: readonly NewTaskRecord[]): Promise<EnqueueOutcome[]> {
+  const { unique, sourceOf } = dedupeByUniqueKey(tasks);
+  const outcomes = new Map<number, EnqueueOutcome>();
+  let pending = unique.map((task, index) => ({ task, index }));
+  // A holder can finish between our insert and our read; then the insert is simply retried.
+  for (let round = 0; pending.length > 0; round++) {
+    if (round === 5) throw new Error(`Could not settle uniqueness for ${pending.length} task(s) after 5 tries; the unique holders keep changing.`);
+    const inserted = await db
+      .insert(t)
+      .values(pending.map(({ task }) => newTaskRow(task, backend, now)))
+      .onConflictDoNothing({ target: [t.backend, t.uniqueKey], where: sql`${t.uniqueKey} IS NOT NULL AND ${ACTIVE}` })
+      .returning();
+    const byId = new Map(inserted.map((row) => [row.id, rowToRecord(row)]));
+    const conflicted = pending.filter(({ task, index }) => {
+      const record = byId.get(task.id);
+      if (record) outcomes.set(index, { record, created: true });
+      return !record;
+    });
+    if (conflicted.length === 0) break;
+    const keys = conflicted.map(({ task }) => task.uniqueKey as string);
+    const holders = await db.select().from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE));
+    const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
+    pending = conflicted.filter(({ task, index }) => {
+      const record = byKey.get(task.uniqueKey);
+      if (record) outcomes.set(index, { record, created: false });
+      return !record;
+    });
+  }
+  return tasks.map((_, position) => {
+    const outcome = outcomes.get(sourceOf[position] as number) as EnqueueOutcome;
+    return position === sourceOf.indexOf(sourceOf[position] as number) ? outcome : { record: outcome.record, created: false };
+  });
+}
+
+/** Sends one wake-up notification per queue, in one statement (delivered on commit). */
+export async function notifyQueues(db: PgDb, queues: readonly string[]): Promise<void> {
+  if (queues.length === 0) return;
+  await db.execute(sql`SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${`{${queues.map(arrayItem).join(",")}}`}::text[]) AS q`);
+}
+
+/** A Postgres array literal item, quoted (the array is passed as one text parameter). */
+function arrayItem(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+function queueCondition(queues: QueueSelector): SQL | undefined | false {
+  const parts: SQL[] = [];
+  if (queues.include !== "*") {
+    const include = queues.include.filter((name) => !queues.exclude.includes(name));
+    if (include.length === 0) return false;
+    // A single queue as `=` lets the planner walk the per-queue claim index in order.
+    parts.push(include.length === 1 ? eq(t.queueName, include[0] as string) : inArray(t.queueName, include));
+  } else if (queues.exclude.length > 0) {
+    parts.push(notInArray(t.queueName, [...queues.exclude]));
+  }
+  return parts.length === 0 ? undefined : and(...parts);
+}
+
+/**
+ * Claims up to `limit` READY tasks in one statement: a CTE picks ids in claim order with
+ * `FOR UPDATE SKIP LOCKED`, the UPDATE marks them RUNNING. Returns them in claim order.
+ */
+export async function claimTasks(db: PgDb, params: ClaimParams): Promise<TaskRecord[]> {
+  const queue = queueCondition(params.queues);
+  if (queue === false || (params.ids !== undefined && params.ids.length === 0)) return [];
+  const ready = db.$with("ready").as(
+    db
+      .select({ readyId: t.id })
+      .from(t)
+      .where(
+        and(
+          eq(t.backend, params.backend),
+          eq(t.status, "READY"),
+          params.ignoreRunAfter ? undefined : sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${at(params.now)})`,
+          queue,
+          params.ids ? inArray(t.id, [...params.ids]) : undefined,
+        ),
+      )
+      .orderBy(desc(t.priority), asc(t.runnableAt), asc(t.id))
+      .limit(params.limit)
+      .for("update", { skipLocked: true }),
+  );
+  const rows = await db
+    .with(ready)
+    .update(t)
+    .set({
+      status: "RUNNING",
+      attempts: sql`${t.attempts} + 1`,
+      workerIds: sql`${t.workerIds} || ${JSON.stringify([params.workerId])}::jsonb`,
+      startedAt: sql`coalesce(${t.startedAt}, ${at(params.now)})`,
+      lastAttemptedAt: params.now,
+      leaseExpiresAt: plusMs(params.now, params.leaseMs),
+    })
+    .from(ready)
+    .where(eq(t.id, ready.readyId))
+    .returning(columns);
+  return sortClaimOrder(rows.map(rowToRecord));
+}
+
+/** Attempt outcomes as JSON rows for `jsonb_to_recordset`. */
+function completionRows(completions: readonly Completion[]): string {
+  return JSON.stringify(
+    completions.map(({ id, attempt, outcome }) => ({
+      id,
+      attempt,
+      status: outcome.status,
+      return_value: outcome.status === "SUCCESSFUL" ? outcome.returnValue : null,
+      error: outcome.status === "SUCCESSFUL" ? null : outcome.error,
+      run_after: outcome.status === "READY" ? outcome.runAfter.toISOString() : null,
+    })),
+  );
+}
+
+/**
+ * Writes many attempt outcomes in one statement, each only where the row is still RUNNING
+ * under the same attempt number. Returns the ids that were written.
+ */
+export async function completeTasks(db: PgDb, backend: string, now: Date, completions: readonly Completion[]): Promise<string[]> {
+  if (completions.length === 0) return [];
+  const result = await db.execute(sql`
+    UPDATE tasks_results AS t SET
+      status = v.status,
+      return_value = CASE WHEN v.status = 'SUCCESSFUL' THEN v.return_value ELSE t.return_value END,
+      errors = CASE WHEN v.error IS NULL THEN t.errors ELSE t.errors || jsonb_build_array(v.error) END,
+      finished_at = CASE WHEN v.status = 'READY' THEN NULL ELSE ${at(now)} END,
+      run_after = CASE WHEN v.status = 'READY' THEN v.run_after ELSE t.run_after END,
+      runnable_at = CASE WHEN v.status = 'READY' THEN v.run_after ELSE t.runnable_at END,
+      lease_expires_at = NULL
+    FROM jsonb_to_recordset(${completionRows(completions)}::jsonb)
+      AS v(id uuid, attempt integer, status text, return_value jsonb, error jsonb, run_after timestamptz)
+    WHERE t.id = v.id AND t.backend = ${backend} AND t.attempts = v.attempt AND t.status = 'RUNNING'
+    RETURNING t.id`);
+  return resultRows<{ id: string }>(result).map((row) => row.id);
+}
+
+/** Marks one claimed task SUCCESSFUL if still held (atomic tasks); returns whether it was. */
+export async function completeOne(db: PgDb, backend: string, id: string, attempt: number, now: Date, returnValue: unknown): Promise<boolean> {
+  const ids = await completeTasks(db, backend, now, [{ id, attempt, outcome: { status: "SUCCESSFUL", returnValue: returnValue as never } }]);
+  return ids.length === 1;
+}
+
+/** Records the worker as live and extends the leases it still holds; reports the lost ones. */
+export async function heartbeatLeases(db: PgDb, params: HeartbeatParams): Promise<LostLease[]> {
+  const expiresAt = plusMs(params.now, params.leaseMs);
+  await db
+    .insert(w)
+    .values({ backend: params.backend, workerId: params.workerId, lastSeenAt: params.now, expiresAt })
+    .onConflictDoUpdate({ target: [w.backend, w.workerId], set: { lastSeenAt: params.now, expiresAt } });
+  if (params.leases.length === 0) return [];
+  const leases = JSON.stringify(params.leases.map(({ id, attempt }) => ({ id, attempt })));
+  const kept = await db.execute(sql`
+    UPDATE tasks_results AS t SET lease_expires_at = ${at(expiresAt)}
+    FROM jsonb_to_recordset(${leases}::jsonb) AS v(id uuid, attempt integer)
+    WHERE t.id = v.id AND t.backend = ${params.backend} AND t.attempts = v.attempt AND t.status = 'RUNNING'
+    RETURNING t.id`);
+  const keptIds = new Set(resultRows<{ id: string }>(kept).map((row) => row.id));
+  const lostIds = params.leases.map((lease) => lease.id).filter((id) => !keptIds.has(id));
+  const found = new Map((await rowsById(db, params.backend, lostIds)).map((record) => [record.id, record.status]));
+  return lostIds.map((id) => ({ id, status: found.get(id) ?? null }));
+}
+
+/** RUNNING tasks whose lease expired before `now`: READY (runnable now) or FAILED, `error` appended. */
+export async function rescueExpiredTasks(db: PgDb, backend: string, now: Date, limit: number, error: TaskErrorRecord): Promise<TaskRecord[]> {
+  const expired = db.$with("expired").as(
+    db
+      .select({ expiredId: t.id })
+      .from(t)
+      .where(and(eq(t.backend, backend), eq(t.status, "RUNNING"), sql`${t.leaseExpiresAt} < ${at(now)}`))
+      .orderBy(asc(t.leaseExpiresAt))
+      .limit(limit)
+      .for("update", { skipLocked: true }),
+  );
+  const retry = sql`${t.attempts} < ${t.maxAttempts}`;
+  const rows = await db
+    .with(expired)
+    .update(t)
+    .set({
+      status: sql`CASE WHEN ${retry} THEN 'READY' ELSE 'FAILED' END`,
+      errors: sql`${t.errors} || jsonb_build_array(${JSON.stringify(error)}::jsonb)`,
+      leaseExpiresAt: null,
+      runAfter: sql`CASE WHEN ${retry} THEN ${at(now)} ELSE ${t.runAfter} END`,
+      runnableAt: sql`CASE WHEN ${retry} THEN ${at(now)} ELSE ${t.runnableAt} END`,
+      finishedAt: sql`CASE WHEN ${retry} THEN NULL ELSE ${at(now)} END`,
+    })
+    .from(expired)
+    .where(eq(t.id, expired.expiredId))
+    .returning(columns);
+  return rows.map(rowToRecord).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** READY or RUNNING → CANCELLED; a finished row comes back unchanged; null for an unknown id. */
+export async function cancelTask(db: PgDb, backend: string, now: Date, id: string): Promise<TaskRecord | null> {
+  const [cancelled] = await db
+    .update(t)
+    .set({ status: "CANCELLED", finishedAt: now, leaseExpiresAt: null })
+    .where(and(eq(t.backend, backend), eq(t.id, id), ACTIVE))
+    .returning();
+  if (cancelled) return rowToRecord(cancelled);
+  const [existing] = await rowsById(db, backend, [id]);
+  return existing ?? null;
+}
+
+/** Cancels every READY task with this name and identity hash; returns how many. */
+export async function descheduleTasks(db: PgDb, backend: string, now: Date, taskName: string, identityHash: string): Promise<number> {
+  const rows = await db
+    .update(t)
+    .set({ status: "CANCELLED", finishedAt: now })
+    .where(and(eq(t.backend, backend), eq(t.taskName, taskName), eq(t.identityHash, identityHash), eq(t.status, "READY")))
+    .returning({ id: t.id });
+  return rows.length;
+}
+
+/** One task by id, or null. */
+export async function getTask(db: PgDb, backend: string, id: string): Promise<TaskRecord | null> {
+  const [record] = await rowsById(db, backend, [id]);
+  return record ?? null;
+}
+
+/** How many RUNNING tasks `health()` lists at most. */
+const HEALTH_RUNNING_LIMIT = 1000;
+
+/** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers. */
+export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthReport> {
+  const mine = eq(t.backend, params.backend);
+  const [counts, oldest, running, failures, workers] = await Promise.all([
+    db
+      .select({ queueName: t.queueName, status: t.status, count: sql<string>`count(*)` })
+      .from(t)
+      .where(mine)
+      .groupBy(t.queueName, t.status),
+    db
+      .select({ oldest: sql<string | null>`min(${t.runnableAt})` })
+      .from(t)
+      .where(and(mine, eq(t.status, "READY"), sql`${t.runnableAt} <= ${at(params.now)}`)),
+    db.select().from(t).where(and(mine, eq(t.status, "RUNNING"))).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT),
+    params.recentFailures > 0
+      ? db.select().from(t).where(and(mine, eq(t.status, "FAILED"))).orderBy(desc(t.finishedAt), desc(t.id)).limit(params.recentFailures)
+      : Promise.resolve([]),
+    db.select().from(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${at(params.now)}`)).orderBy(asc(w.workerId)),
+  ]);
+  const oldestValue = oldest[0]?.oldest ?? null;
+  return buildHealthReport({
+    counts,
+    oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
+    running,
+    failures,
+    workers,
+    now: params.now,
+  });
+}
+
+/** Deletes one chunk of finished rows past their threshold (or counts all of them for a dry run). */
+export async function pruneTasks(db: PgDb, params: PruneParams): Promise<number> {
+  const prunable = and(
+    eq(t.backend, params.backend),
+    or(
+      and(inArray(t.status, ["SUCCESSFUL", "CANCELLED"]), sql`${t.finishedAt} < ${at(params.finishedBefore)}`),
+      and(eq(t.status, "FAILED"), sql`${t.finishedAt} < ${at(params.failedBefore)}`),
+    ),
+    params.queues ? (params.queues.length === 0 ? sql`false` : inArray(t.queueName, [...params.queues])) : undefined,
+  );
+  if (params.dryRun) {
+    const [row] = await db.select({ count: sql<string>`count(*)` }).from(t).where(prunable);
+    return Number(row?.count ?? 0);
+  }
+  const chunk = db.select({ id: t.id }).from(t).where(prunable).orderBy(asc(t.finishedAt)).limit(params.limit);
+  const deleted = await db.delete(t).where(inArray(t.id, chunk)).returning({ id: t.id });
+  await db.delete(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} < ${at(params.finishedBefore)}`));
+  return deleted.length;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { identityHash, newTaskId, type NewTaskRecord } from "@tasks/core/backend";
+import { postgresBackend, PostgresBackend } from "../src/pg/index.js";
+import { postgresAvailable, useTestDatabase } from "./helpers/pg.js";
+
+const available = await postgresAvailable();
+
+function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
+  return {
+    id: newTaskId(),
+    taskName: "t",
+    queueName: "default",
+    priority: 0,
+    args: [],
+    runAfter: null,
+    maxAttempts: 1,
+    identityHash: identityHash("t", []),
+    uniqueKey: null,
+    ...overrides,
+  };
+}
+
+describe.skipIf(!available)("Postgres backend specifics", () => {
+  const database = useTestDatabase();
+  const now = new Date("2030-01-01T00:00:00Z");
+
+  it("claims one batch in claim order and completes a batch guarded by attempt", async () => {
+    const backend = postgresBackend({ db: database().db, listen: false });
+    const low = newTask({ priority: -5 });
+    const high = newTask({ priority: 7 });
+    const mid = newTask();
+    await backend.enqueue({ backend: "a", now, tasks: [low, high, mid] });
+    const claimed = await backend.claim({ backend: "a", now, workerId: "w1", queues: { include: ["default"], exclude: [] }, limit: 10, leaseMs: 1000 });
+    expect(claimed.map((record) => record.id)).toEqual([high.id, mid.id, low.id]);
+    expect(claimed[0]).toMatchObject({ status: "RUNNING", attempts: 1, workerIds: ["w1"], startedAt: now, leaseExpiresAt: new Date(now.getTime() + 1000) });
+    const outcome = await backend.complete({
+      backend: "a",
+      now,
+      completions: [
+        { id: high.id, attempt: 1, outcome: { status: "SUCCESSFUL", returnValue: { ok: [1, "two"] } } },
+        { id: mid.id, attempt: 2, outcome: { status: "SUCCESSFUL", returnValue: null } },
+        { id: low.id, attempt: 1, outcome: { status: "READY", runAfter: new Date(now.getTime() + 5000), error: { className: "E", message: "m", stack: "" } } },
+      ],
+    });
+    expect(outcome.applied.sort()).toEqual([high.id, low.id].sort());
+    expect(await backend.get({ backend: "a", id: high.id })).toMatchObject({ status: "SUCCESSFUL", returnValue: { ok: [1, "two"] }, finishedAt: now });
+    expect(await backend.get({ backend: "a", id: low.id })).toMatchObject({ status: "READY", runAfter: new Date(now.getTime() + 5000), errors: [{ className: "E" }] });
+    expect(await backend.get({ backend: "b", id: high.id })).toBeNull();
+    expect(await backend.get({ backend: "a", id: "not-a-uuid" })).toBeNull();
+  });
+
+  it("rejects options it cannot use with full sentences", () => {
+    expect(() => postgresBackend({} as never)).toThrow(/needs one of "db", "url", "connection"/);
+    expect(() => postgresBackend({ db: {} } as never)).toThrow(/must be a Drizzle Postgres database/);
+    expect(() => postgresBackend({ url: "postgres://x", lisen: true } as never)).toThrow(/does not know the option "lisen"/);
+    expect(() => new PostgresBackend({ url: "postgres://x", listen: "yes" } as never)).toThrow(/"listen" must be true or false/);
+  });
+});

@@ -22,6 +22,7 @@ export type { TasksConfig, BackendSettings, ResolvedBackend } from "./config.js"
 export { getTaskResult, cancelTask, taskHealth, pruneTasks } from "./admin.js";
 export type { HealthOptions, PruneOptions } from "./admin.js";
 export { taskEvents } from "./events.js";
+export { withCommitHooks, onCommit } from "./commit-hooks.js";
 export type { TaskEvent, TaskRetriedEvent, TaskEventMap, TaskEventName } from "./events.js";
 export { defaultBackoff } from "./backoff.js";
 export type { BackoffFunction } from "./backoff.js";

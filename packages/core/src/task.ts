@@ -1,4 +1,5 @@
 import type { BackoffFunction } from "./backoff.js";
+import { onCommit } from "./commit-hooks.js";
 import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, findBackend, getBackend, getClock, type ResolvedBackend } from "./config.js";
 import { InvalidTaskBackendError, InvalidTaskError, TaskResultDoesNotExistError, TaskResultMismatchError } from "./errors.js";
 import { taskEvents } from "./events.js";
@@ -168,6 +169,19 @@ export class Task<A extends unknown[], R> {
   async enqueue(...args: A): Promise<TaskResult<StoredReturn<R>>> {
     const [result] = await this.#enqueueAll([args]);
     return result as TaskResult<StoredReturn<R>>;
+  }
+
+  /**
+   * Enqueues once the transaction `tx` (opened with `withCommitHooks`) commits; nothing is
+   * enqueued if it rolls back. For backends that cannot write inside the application's
+   * transaction (memory, or another database). Arguments are checked now, so bad input
+   * still fails at the call site.
+   */
+  enqueueOnCommit(tx: object, ...args: A): void {
+    const resolved = this.#resolveBackend();
+    this.#validate("enqueueOnCommit", resolved);
+    this.#newRecord(args, resolved, getClock().now());
+    onCommit(tx, () => this.enqueue(...args));
   }
 
   /** Stores many tasks with one backend call (one statement on database backends). */

@@ -1,0 +1,297 @@
+/** The SQLite task backend: storage operations on Drizzle ORM over better-sqlite3. */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type {
+  BackendCapabilities,
+  CancelParams,
+  ClaimParams,
+  CompleteAtomicallyOutcome,
+  CompleteAtomicallyParams,
+  CompleteOutcome,
+  CompleteParams,
+  DescheduleParams,
+  EnqueueOutcome,
+  EnqueueParams,
+  GetParams,
+  HealthParams,
+  HealthReport,
+  HeartbeatOutcome,
+  HeartbeatParams,
+  JsonValue,
+  PruneParams,
+  RescueParams,
+  TaskBackend,
+  TaskRecord,
+} from "@tasks/core/backend";
+import { TasksError } from "@tasks/core/backend";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
+import { retryWhileBusy } from "./busy.js";
+import { AsyncLock } from "./lock.js";
+import { asSqliteTransaction, clientOf, resolveSqliteOptions, type ResolvedSqlite, type SqliteBackendOptions, type SqliteClient } from "./options.js";
+import {
+  cancelTask,
+  claimTasks,
+  completeOne,
+  completeTasks,
+  descheduleTasks,
+  getTask,
+  healthOf,
+  heartbeatLeases,
+  insertTasks,
+  pruneTasks,
+  rescueExpiredTasks,
+  type SqliteDb,
+} from "./queries.js";
+
+const CAPABILITIES: BackendCapabilities = Object.freeze({
+  supportsDefer: true,
+  supportsPriority: true,
+  supportsGetResult: true,
+  supportsTransactionalEnqueue: true,
+  supportsAtomic: true,
+  runsOnEnqueue: false,
+  supportsWorkers: true,
+});
+
+/**
+ * Stores tasks in SQLite (`tasks_results`, `tasks_workers`; create them with `migrate`).
+ * Several processes may share the file: every write is an immediate transaction, and a file
+ * locked by another connection is waited for asynchronously (see `busyRetry`).
+ *
+ * Enqueue joins the application's transaction when given `using({ transaction: tx })`; it
+ * writes synchronously, inside the `db.transaction((tx) => …)` callback. Atomic tasks run one
+ * at a time per backend, in an immediate transaction on a second connection to the file;
+ * meanwhile the backend's other writes wait, and writes by other code of the process to the
+ * same file wait for their connection's busy timeout (and may fail with SQLITE_BUSY). Keep
+ * atomic tasks short. Other processes learn of new tasks by polling.
+ */
+export class SqliteBackend implements TaskBackend {
+  readonly kind = "sqlite";
+  readonly capabilities = CAPABILITIES;
+  readonly #resolved: ResolvedSqlite;
+  /** Serialises this backend's writes and atomic transactions within the process. */
+  readonly #lock = new AsyncLock();
+  /** Set while an atomic task's own code runs (to catch writes that would wait for themselves). */
+  readonly #insideAtomic = new AsyncLocalStorage<true>();
+  readonly #listeners = new Set<(queueName: string) => void>();
+  #atomic: AtomicConnection | null = null;
+  /** Queues enqueued inside the open atomic transaction; announced when it commits. */
+  #atomicWakeups: Set<string> | null = null;
+  #closed = false;
+
+  constructor(options: SqliteBackendOptions) {
+    this.#resolved = resolveSqliteOptions(options);
+  }
+
+  /** The Drizzle database the backend runs on (yours, or the one it opened). */
+  get db(): BetterSQLite3Database<any> {
+    return this.#resolved.db;
+  }
+
+  /**
+   * Inserts synchronously when given a transaction (before returning the promise), so it
+   * lands inside the application's synchronous `db.transaction` callback.
+   */
+  enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+    if (params.transaction === undefined) return this.#enqueueNow(params);
+    try {
+      this.#assertOpen();
+      const tx = asSqliteTransaction(params.transaction, this.#clients());
+      const outcomes = params.tasks.length === 0 ? [] : insertTasks(tx, params.backend, params.now, params.tasks);
+      this.#announceAfterCommit(clientOf(tx), createdQueues(outcomes));
+      return Promise.resolve(outcomes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #enqueueNow(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+    if (params.tasks.length === 0) return [];
+    const outcomes = await this.#write("enqueue", (tx) => insertTasks(tx, params.backend, params.now, params.tasks));
+    this.#announce(createdQueues(outcomes));
+    return outcomes;
+  }
+
+  async claim(params: ClaimParams): Promise<TaskRecord[]> {
+    assertLimit("claim()", params.limit);
+    return this.#write("claim", (tx) => claimTasks(tx, params));
+  }
+
+  async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
+    return { lost: await this.#write("heartbeat", (tx) => heartbeatLeases(tx, params)) };
+  }
+
+  async complete(params: CompleteParams): Promise<CompleteOutcome> {
+    if (params.completions.length === 0) return { applied: [] };
+    return { applied: await this.#write("complete", (tx) => completeTasks(tx, params.backend, params.now, params.completions)) };
+  }
+
+  /**
+   * Runs the task in `BEGIN IMMEDIATE` on the atomic connection, marks it SUCCESSFUL in the
+   * same transaction and commits; rolls back when the task throws (rethrown) or its claim
+   * was lost (`applied: false`). The task receives that connection's Drizzle database.
+   */
+  async completeAtomically(params: CompleteAtomicallyParams): Promise<CompleteAtomicallyOutcome> {
+    this.#assertOpen();
+    this.#assertNotInsideAtomic("completeAtomically");
+    const release = await this.#lock.acquire();
+    try {
+      this.#assertOpen();
+      const atomic = (this.#atomic ??= openAtomicConnection(this.#resolved));
+      await retryWhileBusy("BEGIN IMMEDIATE (atomic task)", () => atomic.client.exec("BEGIN IMMEDIATE"), this.#resolved.busyRetry);
+      const wakeups = (this.#atomicWakeups = new Set<string>());
+      let returnValue: JsonValue = null;
+      try {
+        returnValue = await this.#insideAtomic.run(true, () => params.run(atomic.db));
+        if (!atomic.client.inTransaction) {
+          throw new TasksError(
+            `Atomic task ${params.id} ended its own transaction (COMMIT or ROLLBACK). Use nested transactions (transaction.transaction((tx) => ...)) instead; the backend commits.`,
+          );
+        }
+        const applied = completeOne(atomic.db, params.backend, params.id, params.attempt, params.now(), returnValue);
+        atomic.client.exec(applied ? "COMMIT" : "ROLLBACK");
+        if (applied) this.#announce(wakeups);
+        return { applied, returnValue };
+      } catch (error) {
+        if (atomic.client.inTransaction) atomic.client.exec("ROLLBACK");
+        throw error;
+      } finally {
+        this.#atomicWakeups = null;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async rescueExpired(params: RescueParams): Promise<TaskRecord[]> {
+    assertLimit("rescueExpired()", params.limit);
+    return this.#write("rescueExpired", (tx) => rescueExpiredTasks(tx, params.backend, params.now, params.limit, params.error));
+  }
+
+  async cancel(params: CancelParams): Promise<TaskRecord | null> {
+    return this.#write("cancel", (tx) => cancelTask(tx, params.backend, params.now, params.id));
+  }
+
+  async deschedule(params: DescheduleParams): Promise<number> {
+    return this.#write("deschedule", (tx) => descheduleTasks(tx, params.backend, params.now, params.taskName, params.identityHash));
+  }
+
+  async get(params: GetParams): Promise<TaskRecord | null> {
+    return this.#read("get", (db) => getTask(db, params.backend, params.id));
+  }
+
+  async health(params: HealthParams): Promise<HealthReport> {
+    // One read transaction, so the counts and lists come from the same snapshot.
+    return this.#read("health", (db) => db.transaction((tx) => healthOf(tx, params)));
+  }
+
+  async prune(params: PruneParams): Promise<number> {
+    assertLimit("prune()", params.limit);
+    if (params.dryRun) return this.#read("prune", (db) => pruneTasks(db, params));
+    return this.#write("prune", (tx) => pruneTasks(tx, params));
+  }
+
+  /** Calls `listener` after tasks are enqueued through this backend object (this process only). */
+  onTasksAvailable(listener: (queueName: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Waits for a running atomic task, then closes the atomic connection and, if the backend
+   * opened it, the main one; your own `db` is left open.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const release = await this.#lock.acquire();
+    try {
+      this.#atomic?.client.close();
+      this.#atomic = null;
+      if (this.#resolved.owned) this.#resolved.client.close();
+    } finally {
+      release();
+    }
+    this.#listeners.clear();
+  }
+
+  /** Runs `operation` in an immediate transaction on the main connection, after earlier writes. */
+  async #write<T>(what: string, operation: (tx: SqliteDb) => T): Promise<T> {
+    this.#assertOpen();
+    this.#assertNotInsideAtomic(what);
+    const release = await this.#lock.acquire();
+    try {
+      this.#assertOpen();
+      const db = this.#resolved.db;
+      return await retryWhileBusy(what, () => db.transaction((tx) => operation(tx), { behavior: "immediate" }), this.#resolved.busyRetry);
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs a read on the main connection; WAL readers do not wait for the writer. */
+  async #read<T>(what: string, operation: (db: SqliteDb) => T): Promise<T> {
+    this.#assertOpen();
+    // Never synchronously: a caller inside its own db.transaction callback must not have
+    // this read join (and see) its uncommitted transaction.
+    await Promise.resolve();
+    this.#assertOpen();
+    return retryWhileBusy(what, () => operation(this.#resolved.db), this.#resolved.busyRetry);
+  }
+
+  #clients(): SqliteClient[] {
+    return this.#atomic && this.#atomicWakeups ? [this.#resolved.client, this.#atomic.client] : [this.#resolved.client];
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TasksError("This SQLite task backend was closed; create a new one (sqliteBackend()) instead of reusing it.");
+  }
+
+  #assertNotInsideAtomic(what: string): void {
+    if (this.#insideAtomic.getStore()) {
+      throw new TasksError(
+        `${what}() was called from inside an atomic task without that task's transaction. On SQLite the atomic task holds the database's write lock until it ends, so this call would wait for itself. ` +
+          "Enqueue inside an atomic task with task.using({ transaction: context.transaction }).",
+      );
+    }
+  }
+
+  #announceAfterCommit(client: SqliteClient | undefined, queues: Iterable<string>): void {
+    if (this.#atomicWakeups && client === this.#atomic?.client) {
+      for (const queue of queues) this.#atomicWakeups.add(queue);
+      return;
+    }
+    // A synchronous db.transaction callback has committed (or rolled back) by the next turn.
+    const list = [...queues];
+    if (list.length > 0) setImmediate(() => this.#announce(list));
+  }
+
+  #announce(queues: Iterable<string>): void {
+    for (const queue of queues) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener(queue);
+        } catch {
+          // A listener that throws must never break enqueue.
+        }
+      }
+    }
+  }
+}
+
+function createdQueues(outcomes: readonly EnqueueOutcome[]): Set<string> {
+  return new Set(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.record.queueName));
+}
+
+function assertLimit(operation: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TasksError(`${operation}: "limit" must be a whole number ≥ 1 (got ${String(value)}).`);
+  }
+}
+
+/** A SQLite backend; see {@link SqliteBackendOptions}. */
+export function sqliteBackend(options: SqliteBackendOptions): SqliteBackend {
+  return new SqliteBackend(options);
+}

@@ -1,0 +1,362 @@
+/**
+ * The SQLite statements, one function per storage operation. Each takes the database (or a
+ * transaction) to run on, runs synchronously (better-sqlite3) and returns rows mapped to plain
+ * records; no row leaves this file. Callers wrap writes in an immediate transaction.
+ *
+ * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
+ * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
+ */
+import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type {
+  ClaimParams,
+  Completion,
+  EnqueueOutcome,
+  HealthParams,
+  HealthReport,
+  HeartbeatParams,
+  LostLease,
+  NewTaskRecord,
+  PruneParams,
+  QueueSelector,
+  TaskErrorRecord,
+  TaskRecord,
+} from "@tasks/core/backend";
+import { TasksError } from "@tasks/core/backend";
+import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, sortClaimOrder } from "../shared/rows.js";
+import { tasksResults as t, tasksWorkers as w, type TaskRow } from "./schema.js";
+
+/** A Drizzle SQLite database or transaction on a synchronous driver (better-sqlite3). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SqliteDb = BaseSQLiteDatabase<"sync", any, any, any>;
+
+const READY = sql`${t.status} = 'READY'`;
+const RUNNING = sql`${t.status} = 'RUNNING'`;
+const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
+const columns = getTableColumns(t);
+/** Rows per INSERT: 21 columns each stays far below SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
+/** A timestamp parameter: integer milliseconds, as the columns store them. */
+function ms(date: Date): SQL {
+  return sql`${date.getTime()}`;
+}
+
+function plusMs(date: Date, add: number): Date {
+  return new Date(date.getTime() + add);
+}
+
+/** `json_insert(column, '$[#]', json(value))`: appends one JSON value to a JSON array column. */
+function appendJson(column: SQL | typeof t.errors | typeof t.workerIds, value: unknown): SQL {
+  return sql`json_insert(${column}, '$[#]', json(${JSON.stringify(value)}))`;
+}
+
+function errorCopy(error: TaskErrorRecord): TaskErrorRecord {
+  return { className: error.className, message: error.message, stack: error.stack };
+}
+
+/** Reads rows by id (used after conflicts and lost leases). */
+function rowsById(db: SqliteDb, backend: string, ids: readonly string[]): TaskRecord[] {
+  if (ids.length === 0) return [];
+  const rows: TaskRow[] = db.select().from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids]))).all();
+  return rows.map(rowToRecord);
+}
+
+/**
+ * Inserts new READY tasks (500 rows per statement). A task whose `uniqueKey` an active row
+ * already holds is not inserted; its outcome is that holder (`created: false`). Within one
+ * call, tasks sharing a key become one row. A task id that is already stored fails the whole
+ * call. Must run inside a write transaction so the conflict read sees the same holders.
+ */
+export function insertTasks(db: SqliteDb, backend: string, now: Date, tasks: readonly NewTaskRecord[]): EnqueueOutcome[] {
+  const { unique, sourceOf } = dedupeByUniqueKey(tasks);
+  assertNewIds(db, backend, unique);
+  const outcomes = new Map<number, EnqueueOutcome>();
+  const conflicted: { task: NewTaskRecord; index: number }[] = [];
+  for (let start = 0; start < unique.length; start += INSERT_CHUNK) {
+    const chunk = unique.slice(start, start + INSERT_CHUNK);
+    // Ids were checked above, so the only conflict left is an active holder of a unique key.
+    const inserted: TaskRow[] = db
+      .insert(t)
+      .values(chunk.map((task) => newTaskRow(task, backend, now) as typeof t.$inferInsert))
+      .onConflictDoNothing()
+      .returning()
+      .all();
+    const byId = new Map(inserted.map((row) => [row.id, rowToRecord(row)]));
+    chunk.forEach((task, offset) => {
+      const record = byId.get(task.id);
+      if (record) outcomes.set(start + offset, { record, created: true });
+      else conflicted.push({ task, index: start + offset });
+    });
+  }
+  if (conflicted.length > 0) {
+    const keys = conflicted.map(({ task }) => task.uniqueKey as string);
+    const holders: TaskRow[] = db.select().from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE)).all();
+    const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
+    for (const { task, index } of conflicted) {
+      const record = byKey.get(task.uniqueKey);
+      if (!record) throw new TasksError(`Task ${task.id} was neither stored nor found as the holder of its unique key; nothing was enqueued.`);
+      outcomes.set(index, { record, created: false });
+    }
+  }
+  return tasks.map((_, position) => {
+    const source = sourceOf[position] as number;
+    const outcome = outcomes.get(source) as EnqueueOutcome;
+    return position === sourceOf.indexOf(source) ? outcome : { record: outcome.record, created: false };
+  });
+}
+
+function assertNewIds(db: SqliteDb, backend: string, tasks: readonly NewTaskRecord[]): void {
+  const ids = tasks.map((task) => task.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  const existing = repeated ?? findExistingId(db, ids);
+  if (existing !== undefined) {
+    throw new TasksError(`A task with id "${existing}" is already stored in backend "${backend}"; task ids must be unique (use newTaskId()).`);
+  }
+}
+
+function findExistingId(db: SqliteDb, ids: readonly string[]): string | undefined {
+  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+    const [found] = db
+      .select({ id: t.id })
+      .from(t)
+      .where(inArray(t.id, ids.slice(start, start + INSERT_CHUNK)))
+      .limit(1)
+      .all();
+    if (found) return found.id;
+  }
+  return undefined;
+}
+
+function queueCondition(queues: QueueSelector): SQL | undefined | false {
+  const parts: SQL[] = [];
+  if (queues.include !== "*") {
+    const include = queues.include.filter((name) => !queues.exclude.includes(name));
+    if (include.length === 0) return false;
+    // A single queue as `=` lets the planner walk the per-queue claim index in order.
+    parts.push(include.length === 1 ? eq(t.queueName, include[0] as string) : inArray(t.queueName, include));
+  } else if (queues.exclude.length > 0) {
+    parts.push(notInArray(t.queueName, [...queues.exclude]));
+  }
+  return parts.length === 0 ? undefined : and(...parts);
+}
+
+/**
+ * Claims up to `limit` READY tasks in one statement: `UPDATE … WHERE id IN (SELECT id … ORDER
+ * BY claim order LIMIT n) RETURNING *`. Run it in an immediate transaction so no other
+ * connection writes between the pick and the update. Returns the tasks in claim order.
+ */
+export function claimTasks(db: SqliteDb, params: ClaimParams): TaskRecord[] {
+  const queue = queueCondition(params.queues);
+  if (queue === false || (params.ids !== undefined && params.ids.length === 0)) return [];
+  const ready = db
+    .select({ id: t.id })
+    .from(t)
+    .where(
+      and(
+        eq(t.backend, params.backend),
+        READY,
+        params.ignoreRunAfter ? undefined : sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${ms(params.now)})`,
+        queue,
+        params.ids ? inArray(t.id, [...params.ids]) : undefined,
+      ),
+    )
+    .orderBy(desc(t.priority), asc(t.runnableAt), asc(t.id))
+    .limit(params.limit);
+  const rows: TaskRow[] = db
+    .update(t)
+    .set({
+      status: "RUNNING",
+      attempts: sql`${t.attempts} + 1`,
+      workerIds: sql`json_insert(${t.workerIds}, '$[#]', ${params.workerId})`,
+      startedAt: sql`coalesce(${t.startedAt}, ${ms(params.now)})`,
+      lastAttemptedAt: params.now,
+      leaseExpiresAt: plusMs(params.now, params.leaseMs),
+    })
+    .where(inArray(t.id, ready))
+    .returning(columns)
+    .all();
+  return sortClaimOrder(rows.map(rowToRecord));
+}
+
+/** The column values one attempt outcome writes. */
+function outcomeSet(completion: Completion, now: Date): Partial<Record<keyof typeof columns, unknown>> {
+  const { outcome } = completion;
+  switch (outcome.status) {
+    case "SUCCESSFUL":
+      return { status: "SUCCESSFUL", returnValue: outcome.returnValue, finishedAt: now, leaseExpiresAt: null };
+    case "FAILED":
+      return { status: "FAILED", errors: appendJson(t.errors, errorCopy(outcome.error)), finishedAt: now, leaseExpiresAt: null };
+    case "READY":
+      return {
+        status: "READY",
+        errors: appendJson(t.errors, errorCopy(outcome.error)),
+        runAfter: outcome.runAfter,
+        runnableAt: outcome.runAfter,
+        leaseExpiresAt: null,
+      };
+  }
+}
+
+/**
+ * Writes many attempt outcomes, each only where the row is still RUNNING under the same
+ * attempt number; one small statement per completion, all in the caller's transaction.
+ * Returns the ids that were written.
+ */
+export function completeTasks(db: SqliteDb, backend: string, now: Date, completions: readonly Completion[]): string[] {
+  const applied: string[] = [];
+  for (const completion of completions) {
+    const result = db
+      .update(t)
+      .set(outcomeSet(completion, now) as typeof t.$inferInsert)
+      .where(and(eq(t.backend, backend), eq(t.id, completion.id), RUNNING, eq(t.attempts, completion.attempt)))
+      .run() as { changes: number };
+    if (result.changes > 0) applied.push(completion.id);
+  }
+  return applied;
+}
+
+/** Marks one claimed task SUCCESSFUL if still held (atomic tasks); returns whether it was. */
+export function completeOne(db: SqliteDb, backend: string, id: string, attempt: number, now: Date, returnValue: unknown): boolean {
+  const ids = completeTasks(db, backend, now, [{ id, attempt, outcome: { status: "SUCCESSFUL", returnValue: returnValue as never } }]);
+  return ids.length === 1;
+}
+
+/** Records the worker as live and extends the leases it still holds; reports the lost ones. */
+export function heartbeatLeases(db: SqliteDb, params: HeartbeatParams): LostLease[] {
+  const expiresAt = plusMs(params.now, params.leaseMs);
+  db.insert(w)
+    .values({ backend: params.backend, workerId: params.workerId, lastSeenAt: params.now, expiresAt })
+    .onConflictDoUpdate({ target: [w.backend, w.workerId], set: { lastSeenAt: params.now, expiresAt } })
+    .run();
+  const lostIds: string[] = [];
+  for (const lease of params.leases) {
+    const result = db
+      .update(t)
+      .set({ leaseExpiresAt: expiresAt })
+      .where(and(eq(t.backend, params.backend), eq(t.id, lease.id), RUNNING, eq(t.attempts, lease.attempt)))
+      .run() as { changes: number };
+    if (result.changes === 0) lostIds.push(lease.id);
+  }
+  const found = new Map(rowsById(db, params.backend, lostIds).map((record) => [record.id, record.status]));
+  return lostIds.map((id) => ({ id, status: found.get(id) ?? null }));
+}
+
+/** RUNNING tasks whose lease expired before `now`: READY (runnable now) or FAILED, `error` appended. */
+export function rescueExpiredTasks(db: SqliteDb, backend: string, now: Date, limit: number, error: TaskErrorRecord): TaskRecord[] {
+  const expired = db
+    .select({ id: t.id })
+    .from(t)
+    .where(and(eq(t.backend, backend), RUNNING, sql`${t.leaseExpiresAt} < ${ms(now)}`))
+    .orderBy(asc(t.leaseExpiresAt))
+    .limit(limit);
+  const retry = sql`${t.attempts} < ${t.maxAttempts}`;
+  const rows: TaskRow[] = db
+    .update(t)
+    .set({
+      status: sql`CASE WHEN ${retry} THEN 'READY' ELSE 'FAILED' END`,
+      errors: appendJson(t.errors, errorCopy(error)),
+      leaseExpiresAt: null,
+      runAfter: sql`CASE WHEN ${retry} THEN ${ms(now)} ELSE ${t.runAfter} END`,
+      runnableAt: sql`CASE WHEN ${retry} THEN ${ms(now)} ELSE ${t.runnableAt} END`,
+      finishedAt: sql`CASE WHEN ${retry} THEN NULL ELSE ${ms(now)} END`,
+    })
+    .where(inArray(t.id, expired))
+    .returning(columns)
+    .all();
+  return rows.map(rowToRecord).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** READY or RUNNING → CANCELLED; a finished row comes back unchanged; null for an unknown id. */
+export function cancelTask(db: SqliteDb, backend: string, now: Date, id: string): TaskRecord | null {
+  const [cancelled]: TaskRow[] = db
+    .update(t)
+    .set({ status: "CANCELLED", finishedAt: now, leaseExpiresAt: null })
+    .where(and(eq(t.backend, backend), eq(t.id, id), ACTIVE))
+    .returning(columns)
+    .all();
+  if (cancelled) return rowToRecord(cancelled);
+  const [existing] = rowsById(db, backend, [id]);
+  return existing ?? null;
+}
+
+/** Cancels every READY task with this name and identity hash; returns how many. */
+export function descheduleTasks(db: SqliteDb, backend: string, now: Date, taskName: string, identityHash: string): number {
+  const result = db
+    .update(t)
+    .set({ status: "CANCELLED", finishedAt: now })
+    .where(and(eq(t.backend, backend), eq(t.taskName, taskName), eq(t.identityHash, identityHash), READY))
+    .run() as { changes: number };
+  return result.changes;
+}
+
+/** One task by id, or null. */
+export function getTask(db: SqliteDb, backend: string, id: string): TaskRecord | null {
+  const [record] = rowsById(db, backend, [id]);
+  return record ?? null;
+}
+
+/** How many RUNNING tasks `health()` lists at most. */
+const HEALTH_RUNNING_LIMIT = 1000;
+
+/** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers. */
+export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
+  const mine = eq(t.backend, params.backend);
+  const counts = db
+    .select({ queueName: t.queueName, status: t.status, count: sql<number>`count(*)` })
+    .from(t)
+    .where(mine)
+    .groupBy(t.queueName, t.status)
+    .all();
+  const [oldest] = db
+    .select({ oldest: sql<number | null>`min(${t.runnableAt})` })
+    .from(t)
+    .where(and(mine, READY, sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${ms(params.now)})`))
+    .all();
+  const running: TaskRow[] = db.select().from(t).where(and(mine, RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT).all();
+  const failures: TaskRow[] =
+    params.recentFailures > 0
+      ? db
+          .select()
+          .from(t)
+          .where(and(mine, sql`${t.status} = 'FAILED'`))
+          .orderBy(desc(t.finishedAt), desc(t.id))
+          .limit(params.recentFailures)
+          .all()
+      : [];
+  const workers = db
+    .select()
+    .from(w)
+    .where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${ms(params.now)}`))
+    .orderBy(asc(w.workerId))
+    .all();
+  const oldestValue = oldest?.oldest ?? null;
+  return buildHealthReport({
+    counts,
+    oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
+    running,
+    failures,
+    workers,
+    now: params.now,
+  });
+}
+
+/** Deletes one chunk of finished rows past their threshold (or counts all of them for a dry run). */
+export function pruneTasks(db: SqliteDb, params: PruneParams): number {
+  const prunable = and(
+    eq(t.backend, params.backend),
+    or(
+      and(sql`${t.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${t.finishedAt} < ${ms(params.finishedBefore)}`),
+      and(sql`${t.status} = 'FAILED'`, sql`${t.finishedAt} < ${ms(params.failedBefore)}`),
+    ),
+    params.queues ? (params.queues.length === 0 ? sql`0` : inArray(t.queueName, [...params.queues])) : undefined,
+  );
+  if (params.dryRun) {
+    const [row] = db.select({ count: sql<number>`count(*)` }).from(t).where(prunable).all();
+    return Number(row?.count ?? 0);
+  }
+  const chunk = db.select({ id: t.id }).from(t).where(prunable).orderBy(asc(t.finishedAt)).limit(params.limit);
+  const result = db.delete(t).where(inArray(t.id, chunk)).run() as { changes: number };
+  db.delete(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} < ${ms(params.finishedBefore)}`)).run();
+  return result.changes;
+}

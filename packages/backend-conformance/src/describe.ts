@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe } from "vitest";
+import { Harness, type ConformanceFactory } from "./harness.js";
+import { cancelSuite } from "./suites/cancel.js";
+import { claimSuite } from "./suites/claim.js";
+import { completeSuite } from "./suites/complete.js";
+import { coreApiSuite } from "./suites/core-api.js";
+import { enqueueSuite } from "./suites/enqueue.js";
+import { healthSuite } from "./suites/health.js";
+import { leaseSuite } from "./suites/leases.js";
+import { pruneSuite } from "./suites/prune.js";
+import { raceSuite } from "./suites/race.js";
+import { uniqueSuite } from "./suites/unique.js";
+
+/**
+ * Registers the shared behavioural suite for one backend. `factory` runs once, in
+ * `beforeAll`; its `close` runs in `afterAll`. Every test uses its own backend alias, so
+ * tests never see each other's rows. Tests a backend cannot pass by design are skipped by
+ * its declared capability flags only.
+ *
+ * @example
+ * describeBackend("memory", async () => {
+ *   const backend = memoryBackend();
+ *   return { backend, close: () => backend.close() };
+ * });
+ */
+export function describeBackend(name: string, factory: ConformanceFactory): void {
+  describe(`backend conformance: ${name}`, () => {
+    const harness = new Harness();
+    beforeAll(async () => {
+      harness.setup = await factory();
+    });
+    afterAll(async () => {
+      if (!harness.ready) return; // the factory failed; its error is already reported
+      try {
+        await harness.setup.close();
+      } finally {
+        harness.setup = null;
+      }
+    });
+    enqueueSuite(harness);
+    claimSuite(harness);
+    completeSuite(harness);
+    leaseSuite(harness);
+    cancelSuite(harness);
+    uniqueSuite(harness);
+    healthSuite(harness);
+    pruneSuite(harness);
+    raceSuite(harness);
+    coreApiSuite(harness);
+  });
+}

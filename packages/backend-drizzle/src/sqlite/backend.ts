@@ -98,7 +98,7 @@ export class SqliteBackend implements TaskBackend {
       this.#assertOpen();
       const tx = asSqliteTransaction(params.transaction, this.#clients());
       const outcomes = params.tasks.length === 0 ? [] : insertTasks(tx, params.backend, params.now, params.tasks);
-      this.#announceAfterCommit(clientOf(tx), createdQueues(outcomes));
+      this.#announceAfterCommit(clientOf(tx), outcomes);
       return Promise.resolve(outcomes);
     } catch (error) {
       return Promise.reject(error);
@@ -258,14 +258,25 @@ export class SqliteBackend implements TaskBackend {
     }
   }
 
-  #announceAfterCommit(client: SqliteClient | undefined, queues: Iterable<string>): void {
+  #announceAfterCommit(client: SqliteClient | undefined, outcomes: readonly EnqueueOutcome[]): void {
     if (this.#atomicWakeups && client === this.#atomic?.client) {
-      for (const queue of queues) this.#atomicWakeups.add(queue);
+      for (const queue of createdQueues(outcomes)) this.#atomicWakeups.add(queue);
       return;
     }
-    // A synchronous db.transaction callback has committed (or rolled back) by the next turn.
-    const list = [...queues];
-    if (list.length > 0) setImmediate(() => this.#announce(list));
+    // One created task per queue: if it is stored, that queue's enqueue committed.
+    const probes = new Map<string, string>();
+    for (const outcome of outcomes) if (outcome.created) probes.set(outcome.record.queueName, outcome.record.id);
+    if (probes.size === 0) return;
+    // A synchronous db.transaction callback has committed or rolled back by the next turn.
+    setImmediate(() => {
+      if (this.#closed) return;
+      try {
+        const backend = outcomes[0]!.record.backend;
+        this.#announce([...probes].filter(([, id]) => getTask(this.#resolved.db, backend, id) !== null).map(([queue]) => queue));
+      } catch {
+        // A wake-up is an optimisation; workers poll anyway.
+      }
+    });
   }
 
   #announce(queues: Iterable<string>): void {

@@ -1,0 +1,276 @@
+/**
+ * DESIGN.md §3 against real SQLite files: transactional enqueue (commit, rollback,
+ * savepoints, invisibility before commit) and atomic tasks (commit together, throw, lost claim).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type Database from "better-sqlite3";
+import { closeTasks, configureTasks, resetTasksConfiguration, silentLogger, task, unregisterTasks, Worker, type TaskResult } from "@tasks/core";
+import { identityHash, newTaskId } from "@tasks/core/backend";
+import { SqliteBackend } from "../src/sqlite/index.js";
+import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
+
+describe("SQLite transactions", () => {
+  let dir: TempDir;
+  let app: { client: Database.Database; db: BetterSQLite3Database };
+  let peer: { client: Database.Database; db: BetterSQLite3Database };
+  let backend: SqliteBackend;
+  let other: SqliteBackend;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    const file = await migratedFile(dir);
+    app = openDb(file);
+    app.db.run(sql`CREATE TABLE app_notes (id INTEGER PRIMARY KEY, note TEXT NOT NULL)`);
+    // The application's own connection; a second one looks at the file from outside.
+    backend = new SqliteBackend({ db: app.db });
+    peer = openDb(file);
+    other = new SqliteBackend({ path: file });
+    configureTasks({ backends: { default: { backend, queues: [] } }, logger: silentLogger });
+  });
+  afterEach(() => unregisterTasks());
+  afterAll(async () => {
+    resetTasksConfiguration();
+    await other?.close();
+    await backend?.close();
+    await closeTasks();
+    peer?.client.close();
+    app?.client.close();
+    dir?.remove();
+  });
+
+  const notes = (): string[] => peer.client.prepare<[], { note: string }>("SELECT note FROM app_notes ORDER BY id").all().map((row) => row.note);
+  const peerCount = (taskName: string): number =>
+    peer.client.prepare<[string], { n: number }>("SELECT count(*) AS n FROM tasks_results WHERE task_name = ?").get(taskName)?.n ?? -1;
+
+  it("enqueue inside a transaction exists after commit and not after rollback", async () => {
+    const send = task({ name: "tx.send", queueName: "tx-commit" }, async (to: string) => to);
+    let committed!: Promise<TaskResult<string>>;
+    app.db.transaction((tx) => {
+      committed = send.using({ transaction: tx }).enqueue("a@x");
+    });
+    expect((await other.get({ backend: "default", id: (await committed).id }))?.status).toBe("READY");
+
+    let rolledBack!: Promise<TaskResult<string>>;
+    expect(() =>
+      app.db.transaction((tx) => {
+        rolledBack = send.using({ transaction: tx }).enqueue("b@x");
+        throw new Error("application rolls back");
+      }),
+    ).toThrow("application rolls back");
+    const { id } = await rolledBack;
+    expect(await other.get({ backend: "default", id })).toBeNull();
+    expect(await backend.get({ backend: "default", id })).toBeNull();
+  });
+
+  it("a task enqueued in an open transaction is visible inside it and invisible to other connections until commit", async () => {
+    const send = task({ name: "tx.invisible", queueName: "tx-invisible" }, async () => null);
+    let inside = -1;
+    let outside = -1;
+    app.db.transaction((tx) => {
+      void send.using({ transaction: tx }).enqueue();
+      inside = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM tasks_results WHERE task_name = 'tx.invisible'`).n;
+      outside = peerCount("tx.invisible");
+    });
+    expect(inside).toBe(1);
+    expect(outside).toBe(0);
+    expect(peerCount("tx.invisible")).toBe(1);
+  });
+
+  it("a rolled-back savepoint removes its enqueue while the outer transaction commits", async () => {
+    const send = task({ name: "tx.savepoint", queueName: "tx-savepoint" }, async (n: number) => n);
+    let outer!: Promise<TaskResult<number>>;
+    let inner!: Promise<TaskResult<number>>;
+    app.db.transaction((tx) => {
+      outer = send.using({ transaction: tx }).enqueue(1);
+      expect(() =>
+        tx.transaction((savepoint) => {
+          inner = send.using({ transaction: savepoint }).enqueue(2);
+          throw new Error("savepoint rolls back");
+        }),
+      ).toThrow("savepoint rolls back");
+    });
+    expect((await other.get({ backend: "default", id: (await outer).id }))?.status).toBe("READY");
+    expect(await other.get({ backend: "default", id: (await inner).id })).toBeNull();
+  });
+
+  it("enqueue without a transaction inside one does not join it", async () => {
+    const send = task({ name: "tx.outside", queueName: "tx-outside" }, async () => null);
+    let pending!: Promise<TaskResult<null>>;
+    expect(() =>
+      app.db.transaction(() => {
+        pending = send.enqueue();
+        throw new Error("rolls back");
+      }),
+    ).toThrow("rolls back");
+    expect((await other.get({ backend: "default", id: (await pending).id }))?.status).toBe("READY");
+  });
+
+  it("wakes in-process listeners after the enqueuing transaction commits, not after a rollback", async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // earlier tests' wake-ups
+    const heard: string[] = [];
+    const unsubscribe = backend.onTasksAvailable((queue) => heard.push(queue));
+    try {
+      const send = task({ name: "tx.notify", queueName: "tx-notify" }, async () => null);
+      let pending!: Promise<unknown>;
+      app.db.transaction((tx) => {
+        pending = send.using({ transaction: tx }).enqueue();
+        expect(heard).toEqual([]);
+      });
+      let dropped!: Promise<unknown>;
+      expect(() =>
+        app.db.transaction((tx) => {
+          dropped = send.using({ transaction: tx, queueName: "tx-notify-dropped" }).enqueue();
+          throw new Error("rolls back");
+        }),
+      ).toThrow("rolls back");
+      await Promise.all([pending, dropped]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(heard).toEqual(["tx-notify"]);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it("rejects transactions it cannot write through, saying what to pass", async () => {
+    const send = task({ name: "tx.bad" }, async () => null);
+    await expect(send.using({ transaction: { run: () => {} } }).enqueue()).rejects.toThrow(/must be a Drizzle better-sqlite3 transaction/);
+    let foreign!: Promise<unknown>;
+    peer.db.transaction((tx) => {
+      foreign = send.using({ transaction: tx }).enqueue();
+    });
+    await expect(foreign).rejects.toThrow(/belongs to another database connection/);
+    // An async callback: better-sqlite3 has committed by the time the enqueue runs.
+    let late!: Promise<unknown>;
+    app.db.transaction((tx) => {
+      late = Promise.resolve().then(() => send.using({ transaction: tx }).enqueue());
+    });
+    await expect(late).rejects.toThrow(/no longer open/);
+    expect(peerCount("tx.bad")).toBe(0);
+  });
+
+  describe("atomic tasks", () => {
+    const runWorker = (queue: string) => new Worker({ queues: [queue], batch: true, concurrency: 2, pollIntervalMs: 20, logger: silentLogger }).run();
+
+    it("the task gets the transaction; its writes and SUCCESSFUL commit together", async () => {
+      let sawTransaction = false;
+      const write = task({ name: "atomic.ok", queueName: "atomic-ok", atomic: true, takesContext: true }, async (context, note: string) => {
+        const tx = context.transaction as BetterSQLite3Database;
+        sawTransaction = tx !== undefined;
+        tx.run(sql`INSERT INTO app_notes (note) VALUES (${note})`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        // Not visible outside until the task commits.
+        expect(notes()).not.toContain(note);
+        return note.length;
+      });
+      const result = await write.enqueue("committed");
+      await runWorker("atomic-ok");
+      await result.refresh();
+      expect(sawTransaction).toBe(true);
+      expect(result.status).toBe("SUCCESSFUL");
+      expect(result.returnValue).toBe(9);
+      expect(notes()).toContain("committed");
+    });
+
+    it("a throw rolls back the task's writes and records the failure", async () => {
+      const write = task({ name: "atomic.throw", queueName: "atomic-throw", atomic: true, takesContext: true }, async (context) => {
+        (context.transaction as BetterSQLite3Database).run(sql`INSERT INTO app_notes (note) VALUES ('thrown')`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw new RangeError("task failed after writing");
+      });
+      const result = await write.enqueue();
+      await runWorker("atomic-throw");
+      await result.refresh();
+      expect(result.status).toBe("FAILED");
+      expect(result.errors.at(-1)?.className).toBe("RangeError");
+      expect(notes()).not.toContain("thrown");
+    });
+
+    it("enqueues through its transaction commit with it; a savepoint inside it rolls back alone", async () => {
+      const follow = task({ name: "atomic.follow", queueName: "atomic-follow-up" }, async (n: number) => n);
+      const parent = task({ name: "atomic.parent", queueName: "atomic-parent", atomic: true, takesContext: true }, async (context) => {
+        const tx = context.transaction as BetterSQLite3Database;
+        const kept = await follow.using({ transaction: tx }).enqueue(1);
+        expect(() =>
+          tx.transaction((savepoint) => {
+            savepoint.run(sql`INSERT INTO app_notes (note) VALUES ('savepoint')`);
+            throw new Error("savepoint rolls back");
+          }),
+        ).toThrow("savepoint rolls back");
+        tx.run(sql`INSERT INTO app_notes (note) VALUES ('after savepoint')`);
+        return { kept: kept.id };
+      });
+      const result = await parent.enqueue();
+      await runWorker("atomic-parent");
+      await result.refresh();
+      expect(result.status).toBe("SUCCESSFUL");
+      const { kept } = result.returnValue as { kept: string };
+      expect((await other.get({ backend: "default", id: kept }))?.status).toBe("READY");
+      expect(notes()).not.toContain("savepoint");
+      expect(notes()).toContain("after savepoint");
+    });
+
+    it("an enqueue inside an atomic task without its transaction fails at once with advice", async () => {
+      const follow = task({ name: "atomic.bare-follow", queueName: "atomic-bare-follow" }, async () => null);
+      const parent = task({ name: "atomic.bare", queueName: "atomic-bare", atomic: true }, async () => {
+        await follow.enqueue();
+      });
+      const result = await parent.enqueue();
+      await runWorker("atomic-bare");
+      await result.refresh();
+      expect(result.status).toBe("FAILED");
+      expect(result.errors.at(-1)?.message).toMatch(/using\(\{ transaction: context\.transaction \}\)/);
+      expect(peerCount("atomic.bare-follow")).toBe(0);
+    });
+
+    it("another connection's write waits for the atomic task to commit, then sees it finished", async () => {
+      const id = newTaskId();
+      await backend.enqueue({ backend: "default", now: new Date(), tasks: [newTask(id, "atomic.wait", "atomic-wait")] });
+      const [claimed] = await backend.claim({ backend: "default", now: new Date(), workerId: "w", queues: { include: ["atomic-wait"], exclude: [] }, limit: 1, leaseMs: 60_000 });
+      let cancel: Promise<unknown> | undefined;
+      const outcome = await backend.completeAtomically({
+        backend: "default",
+        id,
+        attempt: claimed!.attempts,
+        now: () => new Date(),
+        run: async (tx) => {
+          (tx as BetterSQLite3Database).run(sql`INSERT INTO app_notes (note) VALUES ('waited')`);
+          cancel = other.cancel({ backend: "default", now: new Date(), id });
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return "done";
+        },
+      });
+      expect(outcome).toEqual({ applied: true, returnValue: "done" });
+      // The cancel ran after the commit: it found the task finished and left it so.
+      expect(await cancel).toMatchObject({ status: "SUCCESSFUL", returnValue: "done" });
+      expect(notes()).toContain("waited");
+    });
+
+    it("a claim lost before commit rolls back the task's writes", async () => {
+      const id = newTaskId();
+      await backend.enqueue({ backend: "default", now: new Date(), tasks: [newTask(id, "atomic.lost", "atomic-lost")] });
+      const [claimed] = await backend.claim({ backend: "default", now: new Date(), workerId: "w", queues: { include: ["atomic-lost"], exclude: [] }, limit: 1, leaseMs: 60_000 });
+      expect(claimed?.id).toBe(id);
+      // Cancelled from another connection after the claim, before the atomic transaction.
+      expect((await other.cancel({ backend: "default", now: new Date(), id }))?.status).toBe("CANCELLED");
+      const outcome = await backend.completeAtomically({
+        backend: "default",
+        id,
+        attempt: claimed!.attempts,
+        now: () => new Date(),
+        run: async (tx) => {
+          (tx as BetterSQLite3Database).run(sql`INSERT INTO app_notes (note) VALUES ('lost')`);
+          return "late";
+        },
+      });
+      expect(outcome).toEqual({ applied: false, returnValue: "late" });
+      expect(notes()).not.toContain("lost");
+      expect((await backend.get({ backend: "default", id }))?.status).toBe("CANCELLED");
+    });
+  });
+});
+
+function newTask(id: string, taskName: string, queueName: string) {
+  return { id, taskName, queueName, priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash(taskName, []), uniqueKey: null };
+}

@@ -1,0 +1,75 @@
+import { UsageError } from "../run/exit-codes.js";
+
+/** Longest queue name core accepts (mirrors core's limit so bad names fail before any connection). */
+const MAX_QUEUE_NAME_LENGTH = 255;
+
+/**
+ * Runs a strict `node:util` `parseArgs` call and turns its errors into {@link UsageError}s.
+ * Node's own messages already name the flag ("Unknown option '--nope'").
+ */
+export function withFlagErrors<T>(binary: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
+      throw new UsageError(`${binary}: ${(error as Error).message.split("\n")[0]}.`.replace(/\.\.$/, "."));
+    }
+    throw error;
+  }
+}
+
+/** The last value of a flag that may be repeated, or `undefined`. */
+export function last(values: string | string[] | undefined): string | undefined {
+  return Array.isArray(values) ? values[values.length - 1] : values;
+}
+
+/**
+ * Parses `--queue`-style values: comma-separated names, repeatable (`--queue a,b --queue c`).
+ * `*` alone means every queue when `allowStar`. Throws a {@link UsageError} naming the flag.
+ */
+export function queueListFlag(flag: string, values: readonly string[], allowStar: boolean): string[] | "*" {
+  const names: string[] = [];
+  for (const value of values) {
+    for (const part of value.split(",")) {
+      const name = part.trim();
+      if (name === "") {
+        throw new UsageError(`Invalid value "${value}" for --${flag}: queue names are separated by single commas and may not be empty (e.g. --${flag} default,emails).`);
+      }
+      if (name.length > MAX_QUEUE_NAME_LENGTH) {
+        throw new UsageError(`Invalid queue name "${name.slice(0, 40)}…" for --${flag}: a queue name has at most ${MAX_QUEUE_NAME_LENGTH} characters.`);
+      }
+      names.push(name);
+    }
+  }
+  if (names.includes("*")) {
+    if (!allowStar) throw new UsageError(`Invalid value "*" for --${flag}: list queue names here; "*" is not allowed.`);
+    if (names.length > 1) throw new UsageError(`Invalid value for --${flag}: "*" already means every queue; do not combine it with queue names (got ${names.join(",")}).`);
+    return "*";
+  }
+  return [...new Set(names)];
+}
+
+/** Parses a whole number ≥ `min` for `--flag`; throws a {@link UsageError} naming the flag. */
+export function integerFlag(flag: string, text: string, min = 1): number {
+  const trimmed = text.trim();
+  const value = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`Invalid value "${text}" for --${flag}: give a whole number of at least ${min}.`);
+  }
+  return value;
+}
+
+/** Checks `--backend`: a non-empty alias. Whether it exists is checked against the config later. */
+export function backendFlag(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === "") throw new UsageError("Invalid value \"\" for --backend: give the alias of a backend from your tasks config (such as default).");
+  return text;
+}
+
+/** Checks `--config`: a non-empty path. */
+export function configFlag(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === "") throw new UsageError("Invalid value \"\" for --config: give the path of your tasks config file (such as ./tasks.config.ts).");
+  return text;
+}

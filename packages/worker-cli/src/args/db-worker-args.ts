@@ -1,0 +1,151 @@
+import { parseArgs } from "node:util";
+import { LOG_LEVELS, MAX_WORKER_ID_LENGTH, type LogLevel } from "@tasks/core";
+import { UsageError } from "../run/exit-codes.js";
+import { backendFlag, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
+import { secondsFlag } from "./durations.js";
+
+/** Output formats of the worker's log. */
+export const LOG_FORMATS = ["pretty", "json"] as const;
+
+/** One of {@link LOG_FORMATS}. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** The `db-worker` flags, checked and with defaults applied (`undefined` = use the config's or core's default). */
+export interface DbWorkerArgs {
+  readonly help: boolean;
+  readonly queues: readonly string[] | "*";
+  readonly excludeQueues: readonly string[];
+  readonly concurrency: number | undefined;
+  readonly pollIntervalMs: number | undefined;
+  readonly batch: boolean;
+  readonly maxTasks: number | undefined;
+  readonly durationMs: number | undefined;
+  readonly workerId: string | undefined;
+  readonly backend: string | undefined;
+  readonly startupDelay: boolean;
+  readonly shutdownTimeoutMs: number | undefined;
+  readonly logLevel: LogLevel | undefined;
+  readonly logFormat: LogFormat;
+  readonly logFile: string | undefined;
+  readonly config: string | undefined;
+}
+
+/** `db-worker --help`. */
+export const DB_WORKER_HELP = `Usage: db-worker [flags]
+
+Claims tasks from a database backend and runs them until stopped.
+The first SIGINT/SIGTERM stops claiming and lets running tasks finish; a second one
+aborts them and hands them back (READY if attempts remain).
+
+Flags:
+  --queue a,b               Queues to take tasks from; "*" for all (default: default)
+  --exclude-queue a,b       Queues to skip; only together with --queue "*"
+  --concurrency N           Tasks run at once (default: 10)
+  --interval SECONDS        Idle wait between polls (default: 1)
+  --batch                   Exit 0 as soon as nothing is runnable and nothing runs
+  --max-tasks N             Exit after running N tasks
+  --duration SECONDS        Stop claiming after this long, finish, and exit 0
+  --worker-id ID            This worker's id, 1-${MAX_WORKER_ID_LENGTH} characters (default: random)
+  --backend ALIAS           Backend alias from the config; a database backend (default: default)
+  --no-startup-delay        Start claiming at once (default: wait a random time under 1 s,
+                            so workers started together do not poll in step)
+  --shutdown-timeout SECONDS
+                            After the first signal, longest wait for running tasks
+                            before aborting them (default: 30)
+  --log-level LEVEL         ${LOG_LEVELS.join(", ")} (default: the config's logLevel, else info)
+  --log-format FORMAT       pretty or json (default: pretty)
+  --log-file PATH           Append the log to PATH instead of standard output
+  --config PATH             Tasks config file (default: tasks.config.{ts,mts,js,mjs} in
+                            the current directory)
+  -h, --help                Show this help
+
+SECONDS accepts a plain number (0.5, 30) or a duration with a unit (500ms, 5m).
+Exit codes: 0 stopped normally, 1 unexpected error, 2 bad flags or config,
+130/143 running tasks were aborted by a second SIGINT/SIGTERM (or the shutdown timeout).
+`;
+
+/** Parses and checks `db-worker`'s flags; throws a {@link UsageError} naming the first bad flag. */
+export function parseDbWorkerArgs(argv: readonly string[]): DbWorkerArgs {
+  const { values } = withFlagErrors("db-worker", () =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        queue: { type: "string", multiple: true },
+        "exclude-queue": { type: "string", multiple: true },
+        concurrency: { type: "string" },
+        interval: { type: "string" },
+        batch: { type: "boolean" },
+        "max-tasks": { type: "string" },
+        duration: { type: "string" },
+        "worker-id": { type: "string" },
+        backend: { type: "string" },
+        "no-startup-delay": { type: "boolean" },
+        "shutdown-timeout": { type: "string" },
+        "log-level": { type: "string" },
+        "log-format": { type: "string" },
+        "log-file": { type: "string" },
+        config: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }),
+  );
+  const queues = values.queue ? queueListFlag("queue", values.queue, true) : ["default"];
+  const excludeQueues = values["exclude-queue"] ? queueListFlag("exclude-queue", values["exclude-queue"], false) : [];
+  if (excludeQueues.length > 0 && queues !== "*") {
+    throw new UsageError('--exclude-queue only works together with --queue "*"; otherwise list just the queues you want with --queue.');
+  }
+  return {
+    help: values.help === true,
+    queues,
+    excludeQueues: excludeQueues === "*" ? [] : excludeQueues,
+    concurrency: optional(values.concurrency, (text) => integerFlag("concurrency", text)),
+    pollIntervalMs: optional(values.interval, (text) => secondsFlag("interval", text)),
+    batch: values.batch === true,
+    maxTasks: optional(values["max-tasks"], (text) => integerFlag("max-tasks", text)),
+    durationMs: optional(values.duration, (text) => secondsFlag("duration", text)),
+    workerId: optional(values["worker-id"], workerIdFlag),
+    backend: backendFlag(values.backend),
+    startupDelay: values["no-startup-delay"] !== true,
+    shutdownTimeoutMs: optional(values["shutdown-timeout"], (text) => secondsFlag("shutdown-timeout", text, { allowZero: true })),
+    logLevel: optional(values["log-level"], logLevelFlag),
+    logFormat: optional(values["log-format"], logFormatFlag) ?? "pretty",
+    logFile: optional(values["log-file"], logFileFlag),
+    config: configFlag(values.config),
+  };
+}
+
+function optional<T>(text: string | string[] | undefined, parse: (text: string) => T): T | undefined {
+  const value = last(text);
+  return value === undefined ? undefined : parse(value);
+}
+
+function workerIdFlag(text: string): string {
+  if (text.trim() === "" || text.length > MAX_WORKER_ID_LENGTH) {
+    throw new UsageError(
+      `Invalid value "${text.length > 80 ? `${text.slice(0, 80)}…` : text}" for --worker-id: give a non-empty id of at most ${MAX_WORKER_ID_LENGTH} characters (got ${text.length}).`,
+    );
+  }
+  return text;
+}
+
+/** Checks a `--log-level` value. */
+export function logLevelFlag(text: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) {
+    throw new UsageError(`Invalid value "${text}" for --log-level: use one of ${LOG_LEVELS.join(", ")}.`);
+  }
+  return text as LogLevel;
+}
+
+function logFormatFlag(text: string): LogFormat {
+  if (!(LOG_FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`Invalid value "${text}" for --log-format: use pretty or json.`);
+  }
+  return text as LogFormat;
+}
+
+function logFileFlag(text: string): string {
+  if (text.trim() === "") throw new UsageError('Invalid value "" for --log-file: give the path of a file to append the log to.');
+  return text;
+}

@@ -1,0 +1,57 @@
+import { signalExitCode } from "./exit-codes.js";
+
+/** Signals the binaries handle. */
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+
+/** What the process needs from a {@link ShutdownSignals} owner (replaceable in tests). */
+export interface SignalHost {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  exit(code: number): never;
+}
+
+/**
+ * Turns SIGINT/SIGTERM into the two abort signals core's `Worker` takes: the first signal
+ * aborts {@link graceful} (stop claiming, let running tasks finish), the second aborts
+ * {@link force} (abort running tasks and hand them back). A third exits at once, for a
+ * hand-back that hangs. The library never installs handlers; only the binaries do.
+ */
+export class ShutdownSignals {
+  /** Aborted by the first signal. */
+  readonly graceful = new AbortController();
+  /** Aborted by the second signal. */
+  readonly force = new AbortController();
+  #received: NodeJS.Signals[] = [];
+  readonly #host: SignalHost;
+  readonly #listener = (signal: NodeJS.Signals) => this.#handle(signal);
+  #onSignal: (signal: NodeJS.Signals, count: number) => void = () => {};
+
+  constructor(host: SignalHost = process as unknown as SignalHost) {
+    this.#host = host;
+  }
+
+  /** Starts listening; `onSignal` is told about each signal (to log it). */
+  install(onSignal?: (signal: NodeJS.Signals, count: number) => void): void {
+    if (onSignal) this.#onSignal = onSignal;
+    for (const signal of SIGNALS) this.#host.on(signal, this.#listener);
+  }
+
+  /** Stops listening (the process's default handling comes back). */
+  uninstall(): void {
+    for (const signal of SIGNALS) this.#host.off(signal, this.#listener);
+  }
+
+  /** The most recent signal received, if any. */
+  get lastSignal(): NodeJS.Signals | undefined {
+    return this.#received[this.#received.length - 1];
+  }
+
+  #handle(signal: NodeJS.Signals): void {
+    this.#received.push(signal);
+    const count = this.#received.length;
+    this.#onSignal(signal, count);
+    if (count === 1) this.graceful.abort(signal);
+    else if (count === 2) this.force.abort(signal);
+    else this.#host.exit(signalExitCode(signal));
+  }
+}

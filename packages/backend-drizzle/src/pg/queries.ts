@@ -28,7 +28,12 @@ export type PgDb = PgDatabase<PgQueryResultHKT, any>;
 /** The channel `enqueue` notifies on; the payload is the queue name. */
 export const ENQUEUED_CHANNEL = "tasks_enqueued";
 
+// Status tests are literal SQL (not parameters) so that even generic prepared plans can
+// prove the partial indexes' predicates.
 const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
+const IS_READY = sql`${t.status} = 'READY'`;
+const IS_RUNNING = sql`${t.status} = 'RUNNING'`;
+const IS_FAILED = sql`${t.status} = 'FAILED'`;
 const columns = getTableColumns(t);
 
 /** A timestamptz parameter (drizzle's postgres.js setup passes dates through as strings). */
@@ -122,8 +127,14 @@ function queueCondition(queues: QueueSelector): SQL | undefined | false {
  * `FOR UPDATE SKIP LOCKED`, the UPDATE marks them RUNNING. Returns them in claim order.
  */
 export async function claimTasks(db: PgDb, params: ClaimParams): Promise<TaskRecord[]> {
+  const statement = claimStatement(db, params);
+  return statement ? sortClaimOrder((await statement).map(rowToRecord)) : [];
+}
+
+/** The claim statement, not yet run (null when nothing can match); also used to EXPLAIN it. */
+export function claimStatement(db: PgDb, params: ClaimParams) {
   const queue = queueCondition(params.queues);
-  if (queue === false || (params.ids !== undefined && params.ids.length === 0)) return [];
+  if (queue === false || (params.ids !== undefined && params.ids.length === 0)) return null;
   const ready = db.$with("ready").as(
     db
       .select({ readyId: t.id })
@@ -131,7 +142,7 @@ export async function claimTasks(db: PgDb, params: ClaimParams): Promise<TaskRec
       .where(
         and(
           eq(t.backend, params.backend),
-          eq(t.status, "READY"),
+          IS_READY,
           params.ignoreRunAfter ? undefined : sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${at(params.now)})`,
           queue,
           params.ids ? inArray(t.id, [...params.ids]) : undefined,
@@ -141,7 +152,7 @@ export async function claimTasks(db: PgDb, params: ClaimParams): Promise<TaskRec
       .limit(params.limit)
       .for("update", { skipLocked: true }),
   );
-  const rows = await db
+  return db
     .with(ready)
     .update(t)
     .set({
@@ -155,7 +166,6 @@ export async function claimTasks(db: PgDb, params: ClaimParams): Promise<TaskRec
     .from(ready)
     .where(eq(t.id, ready.readyId))
     .returning(columns);
-  return sortClaimOrder(rows.map(rowToRecord));
 }
 
 /** Attempt outcomes as JSON rows for `jsonb_to_recordset`. */
@@ -226,7 +236,7 @@ export async function rescueExpiredTasks(db: PgDb, backend: string, now: Date, l
     db
       .select({ expiredId: t.id })
       .from(t)
-      .where(and(eq(t.backend, backend), eq(t.status, "RUNNING"), sql`${t.leaseExpiresAt} < ${at(now)}`))
+      .where(and(eq(t.backend, backend), IS_RUNNING, sql`${t.leaseExpiresAt} < ${at(now)}`))
       .orderBy(asc(t.leaseExpiresAt))
       .limit(limit)
       .for("update", { skipLocked: true }),
@@ -266,7 +276,7 @@ export async function descheduleTasks(db: PgDb, backend: string, now: Date, task
   const rows = await db
     .update(t)
     .set({ status: "CANCELLED", finishedAt: now })
-    .where(and(eq(t.backend, backend), eq(t.taskName, taskName), eq(t.identityHash, identityHash), eq(t.status, "READY")))
+    .where(and(eq(t.backend, backend), eq(t.taskName, taskName), eq(t.identityHash, identityHash), IS_READY))
     .returning({ id: t.id });
   return rows.length;
 }
@@ -292,10 +302,10 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
     db
       .select({ oldest: sql<string | null>`min(${t.runnableAt})` })
       .from(t)
-      .where(and(mine, eq(t.status, "READY"), sql`${t.runnableAt} <= ${at(params.now)}`)),
-    db.select().from(t).where(and(mine, eq(t.status, "RUNNING"))).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT),
+      .where(and(mine, IS_READY, sql`${t.runnableAt} <= ${at(params.now)}`)),
+    db.select().from(t).where(and(mine, IS_RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT),
     params.recentFailures > 0
-      ? db.select().from(t).where(and(mine, eq(t.status, "FAILED"))).orderBy(desc(t.finishedAt), desc(t.id)).limit(params.recentFailures)
+      ? db.select().from(t).where(and(mine, IS_FAILED)).orderBy(desc(t.finishedAt), desc(t.id)).limit(params.recentFailures)
       : Promise.resolve([]),
     db.select().from(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${at(params.now)}`)).orderBy(asc(w.workerId)),
   ]);
@@ -315,8 +325,8 @@ export async function pruneTasks(db: PgDb, params: PruneParams): Promise<number>
   const prunable = and(
     eq(t.backend, params.backend),
     or(
-      and(inArray(t.status, ["SUCCESSFUL", "CANCELLED"]), sql`${t.finishedAt} < ${at(params.finishedBefore)}`),
-      and(eq(t.status, "FAILED"), sql`${t.finishedAt} < ${at(params.failedBefore)}`),
+      and(sql`${t.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${t.finishedAt} < ${at(params.finishedBefore)}`),
+      and(IS_FAILED, sql`${t.finishedAt} < ${at(params.failedBefore)}`),
     ),
     params.queues ? (params.queues.length === 0 ? sql`false` : inArray(t.queueName, [...params.queues])) : undefined,
   );

@@ -1,0 +1,58 @@
+/**
+ * Prints the plan of the claim statement on a realistic table: 100k READY rows and 1M
+ * finished ones. Not a timed test; run it by hand:
+ *   pnpm --filter @tasks/backend-drizzle exec tsx test/pg-explain.ts
+ */
+import type { QueueSelector } from "@tasks/core/backend";
+import { claimStatement } from "../src/pg/queries.js";
+import { createTestDatabase } from "./helpers/pg.js";
+
+class Rollback extends Error {}
+
+const database = await createTestDatabase();
+let failed = false;
+try {
+  const { db, client } = database;
+  console.log(`Loading 1,000,000 finished and 100,000 READY rows into ${database.name} …`);
+  await client`
+    INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, runnable_at, enqueued_at,
+      finished_at, attempts, max_attempts, identity_hash, return_value)
+    SELECT gen_random_uuid(), 'default', 'load.task', (ARRAY['default','emails','reports'])[1 + i % 3], (i % 7) - 3, '[]',
+      (ARRAY['SUCCESSFUL','FAILED','CANCELLED'])[1 + i % 3], now() - interval '2 days', now() - interval '2 days',
+      now() - interval '1 day', 1, 1, md5(i::text), 'null'
+    FROM generate_series(1, 1000000) AS i`;
+  await client`
+    INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, runnable_at, enqueued_at,
+      attempts, max_attempts, identity_hash)
+    SELECT gen_random_uuid(), 'default', 'load.task', (ARRAY['default','emails','reports'])[1 + i % 3], (i % 7) - 3, '[]',
+      'READY', now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval, 0, 1, md5(i::text)
+    FROM generate_series(1, 100000) AS i`;
+  await client`VACUUM ANALYZE tasks_results`;
+
+  const cases: [string, QueueSelector][] = [
+    ["one queue", { include: ["default"], exclude: [] }],
+    ["two queues", { include: ["default", "emails"], exclude: [] }],
+    ["all queues", { include: "*", exclude: [] }],
+  ];
+  for (const [title, queues] of cases) {
+    const statement = claimStatement(db, { backend: "default", now: new Date(), workerId: "explain", queues, limit: 10, leaseMs: 30_000 });
+    if (!statement) throw new Error("claimStatement built no statement");
+    const { sql: text, params } = statement.toSQL();
+    if (title === "one queue") console.log(`\n-- claim SQL:\n${text}\n-- params: ${JSON.stringify(params)}`);
+    // EXPLAIN ANALYZE runs the UPDATE, so it runs in a transaction that is rolled back.
+    await client
+      .begin(async (tx) => {
+        const rows = await tx.unsafe(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${text}`, params as never[]);
+        console.log(`\n=== claim of 10 from ${title} ===\n${rows.map((row) => row["QUERY PLAN"]).join("\n")}`);
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
+  }
+} catch (error) {
+  failed = true;
+  throw error;
+} finally {
+  await database.drop(failed);
+}

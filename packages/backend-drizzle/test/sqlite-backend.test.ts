@@ -1,0 +1,118 @@
+/** SQLite specifics: options, the claim's query plan, storage format, migrations, close. */
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { identityHash, newTaskId, type NewTaskRecord } from "@tasks/core/backend";
+import { migrate, SqliteBackend, sqliteBackend } from "../src/sqlite/index.js";
+import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
+
+function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
+  return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("t", []), uniqueKey: null, ...overrides };
+}
+
+const now = new Date("2030-01-01T00:00:00Z");
+
+describe("SQLite backend specifics", () => {
+  let dir: TempDir;
+  let file: string;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    file = await migratedFile(dir);
+  });
+  afterAll(() => dir?.remove());
+
+  it("rejects options it cannot use with full sentences", () => {
+    expect(() => sqliteBackend({} as never)).toThrow(/needs one of "db", "path"/);
+    expect(() => sqliteBackend({ db: {} } as never)).toThrow(/must be a Drizzle SQLite database from drizzle-orm\/better-sqlite3/);
+    expect(() => sqliteBackend({ path: file, paht: "x" } as never)).toThrow(/does not know the option "paht"/);
+    expect(() => sqliteBackend({ path: file, busyTimeoutMs: -1 })).toThrow(/"busyTimeoutMs" must be a whole number of milliseconds/);
+    expect(() => sqliteBackend({ path: file, busyRetry: { maxWait: 5 } as never })).toThrow(/"busyRetry" does not know "maxWait"/);
+  });
+
+  it("claims through the partial READY index, never scanning the table", async () => {
+    const { client } = openDb(file);
+    const statements: { sql: string; params: unknown[] }[] = [];
+    const db = drizzle({ client, logger: { logQuery: (sql, params) => void statements.push({ sql, params }) } });
+    const backend = new SqliteBackend({ db });
+    try {
+      await backend.enqueue({ backend: "plan", now, tasks: [newTask(), newTask({ queueName: "other" })] });
+      for (const include of [["default"], "*", ["default", "other"]] as const) {
+        statements.length = 0;
+        await backend.claim({ backend: "plan", now, workerId: "w", queues: { include, exclude: [] }, limit: 1, leaseMs: 1000 });
+        const update = statements.find((statement) => statement.sql.startsWith("update"));
+        expect(update, `no UPDATE logged for ${String(include)}`).toBeDefined();
+        const plan = client
+          .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${update!.sql}`)
+          .all(...update!.params)
+          .map((row) => row.detail)
+          .join("\n");
+        expect(plan).toMatch(/USING (COVERING )?INDEX tasks_results_claim(_any_queue)?_idx/);
+        expect(plan).not.toMatch(/SCAN tasks_results/);
+      }
+    } finally {
+      await backend.close();
+      client.close();
+    }
+  });
+
+  it("stores timestamps as integer milliseconds and JSON as text, and reads them back", async () => {
+    const backend = sqliteBackend({ path: file });
+    try {
+      const runAfter = new Date(now.getTime() + 1234);
+      const task = newTask({ args: [{ nested: ["a", 1, null, true] }], runAfter });
+      await backend.enqueue({ backend: "format", now, tasks: [task] });
+      const raw = backend.db.$client.prepare("SELECT args, run_after, runnable_at, enqueued_at, worker_ids FROM tasks_results WHERE id = ?").get(task.id);
+      expect(raw).toEqual({ args: '[{"nested":["a",1,null,true]}]', run_after: runAfter.getTime(), runnable_at: runAfter.getTime(), enqueued_at: now.getTime(), worker_ids: "[]" });
+      expect(await backend.get({ backend: "format", id: task.id })).toMatchObject({ args: [{ nested: ["a", 1, null, true] }], runAfter, enqueuedAt: now, returnValue: null });
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("migrate is idempotent and keeps its bookkeeping apart from the application's drizzle migrations", async () => {
+    const { client, db } = openDb(dir.file("migrate.sqlite"));
+    try {
+      await migrate(db);
+      await migrate(db);
+      const tables = client.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
+      expect(tables).toEqual(expect.arrayContaining(["tasks_migrations", "tasks_results", "tasks_workers"]));
+      expect(tables).not.toContain("__drizzle_migrations");
+      expect(client.prepare<[], { n: number }>("SELECT count(*) AS n FROM tasks_migrations").get()?.n).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("closes the connection it opened, never the application's", async () => {
+    const own = sqliteBackend({ path: file });
+    const ownClient = own.db.$client;
+    await own.close();
+    expect(ownClient.open).toBe(false);
+    await expect(own.get({ backend: "x", id: "y" })).rejects.toThrow(/was closed; create a new one/);
+
+    const { client, db } = openDb(file);
+    const borrowed = sqliteBackend({ db });
+    await borrowed.close();
+    expect(client.open).toBe(true);
+    client.close();
+  });
+
+  it("refuses atomic tasks on an in-memory database, explaining why", async () => {
+    const client = new Database(":memory:");
+    const db = drizzle({ client });
+    await migrate(db);
+    const backend = sqliteBackend({ db });
+    try {
+      const task = newTask();
+      await backend.enqueue({ backend: "mem", now, tasks: [task] });
+      const [claimed] = await backend.claim({ backend: "mem", now, workerId: "w", queues: { include: "*", exclude: [] }, limit: 1, leaseMs: 1000 });
+      await expect(
+        backend.completeAtomically({ backend: "mem", id: task.id, attempt: claimed!.attempts, now: () => now, run: async () => null }),
+      ).rejects.toThrow(/Atomic tasks on SQLite need a database file/);
+    } finally {
+      await backend.close();
+      client.close();
+    }
+  });
+});

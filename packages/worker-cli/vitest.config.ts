@@ -1,3 +1,6 @@
+import { mergeConfig } from "vitest/config";
 import { sharedTestConfig } from "../../vitest.shared.js";
 
-export default sharedTestConfig(import.meta.dirname);
+export default mergeConfig(sharedTestConfig(import.meta.dirname, { testTimeout: 60_000 }), {
+  test: { globalSetup: ["test/global-setup.ts"] },
+});

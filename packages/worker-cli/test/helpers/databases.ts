@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import Database from "better-sqlite3";
+import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
+import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { migrate as migrateSqlite, sqliteBackend } from "@tasks/backend-drizzle/sqlite";
+import { migrate as migratePg, postgresBackend } from "@tasks/backend-drizzle/pg";
+import type { TaskBackend } from "@tasks/core";
+
+/** A migrated database a test's binaries and the test process share. */
+export interface TestDatabase {
+  readonly dialect: "sqlite" | "pg";
+  /** Environment for the fixture config (`test/fixtures/tasks.config.ts`). */
+  readonly env: Record<string, string>;
+  /** A new backend on this database, for the test process. */
+  backend(): TaskBackend;
+  /** Drops the database (kept when `keep` is true, e.g. after a failure). */
+  dispose(keep?: boolean): Promise<void>;
+}
+
+const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A fresh SQLite file in a temp folder, migrated. */
+export async function createSqliteDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), "tasks-cli-"));
+  const path = join(dir, "tasks.db");
+  const client = new Database(path);
+  await migrateSqlite(drizzleSqlite(client));
+  client.close();
+  return {
+    dialect: "sqlite",
+    env: { TASKS_CLI_TEST_DIALECT: "sqlite", TASKS_CLI_TEST_SQLITE_PATH: path },
+    backend: () => sqliteBackend({ path }),
+    async dispose(keep = false) {
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether the test Postgres server answers. */
+export async function postgresReachable(): Promise<boolean> {
+  const sql = postgres(ADMIN_URL, { onnotice: () => {}, connect_timeout: 3, max: 1 });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** A fresh Postgres database `cli_<random>`, migrated; dropped by `dispose` unless kept. */
+export async function createPostgresDatabase(): Promise<TestDatabase> {
+  const name = `cli_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(ADMIN_URL, { onnotice: () => {}, max: 1 });
+  await admin`CREATE DATABASE ${admin(name)}`;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const client = postgres(url.href, { onnotice: () => {}, max: 1 });
+  await migratePg(drizzlePg(client));
+  await client.end();
+  return {
+    dialect: "pg",
+    env: { TASKS_CLI_TEST_DIALECT: "pg", TASKS_CLI_TEST_PG_URL: url.href },
+    backend: () => postgresBackend({ url: url.href }),
+    async dispose(keep = false) {
+      try {
+        if (!keep) await admin`DROP DATABASE IF EXISTS ${admin(name)} WITH (FORCE)`;
+        else console.warn(`Kept Postgres database ${name} for inspection.`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}

@@ -224,6 +224,24 @@ describe("SQLite transactions", () => {
       expect(peerCount("atomic.bare-follow")).toBe(0);
     });
 
+    it("atomic tasks of one process run one at a time, while their worker runs several tasks at once", async () => {
+      let running = 0;
+      let most = 0;
+      const write = task({ name: "atomic.serial", queueName: "atomic-serial", atomic: true, takesContext: true }, async (context, n: number) => {
+        most = Math.max(most, ++running);
+        (context.transaction as BetterSQLite3Database).run(sql`INSERT INTO app_notes (note) VALUES (${`serial-${n}`})`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        running--;
+        return n;
+      });
+      const results = await write.enqueueMany([[1], [2], [3], [4]]);
+      await new Worker({ queues: ["atomic-serial"], batch: true, concurrency: 4, pollIntervalMs: 20, logger: silentLogger }).run();
+      for (const result of results) await result.refresh();
+      expect(results.map((result) => result.status)).toEqual(["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"]);
+      expect(most).toBe(1);
+      expect(notes().filter((note) => note.startsWith("serial-")).sort()).toEqual(["serial-1", "serial-2", "serial-3", "serial-4"]);
+    });
+
     it("another connection's write waits for the atomic task to commit, then sees it finished", async () => {
       const id = newTaskId();
       await backend.enqueue({ backend: "default", now: new Date(), tasks: [newTask(id, "atomic.wait", "atomic-wait")] });

@@ -23,11 +23,10 @@ import type {
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
 import { retryWhileBusy } from "./busy.js";
 import { AsyncLock } from "./lock.js";
-import { asSqliteTransaction, clientOf, resolveSqliteOptions, type ResolvedSqlite, type SqliteBackendOptions, type SqliteClient } from "./options.js";
+import { asSqliteTransaction, clientOf, resolveSqliteOptions, type ResolvedSqlite, type SqliteBackendOptions, type SqliteClient, type SqliteDatabase } from "./options.js";
 import {
   cancelTask,
   claimTasks,
@@ -84,7 +83,7 @@ export class SqliteBackend implements TaskBackend {
   }
 
   /** The Drizzle database the backend runs on (yours, or the one it opened). */
-  get db(): BetterSQLite3Database<any> {
+  get db(): SqliteDatabase {
     return this.#resolved.db;
   }
 

@@ -2,7 +2,7 @@
  * `@tasks/backend-drizzle/sqlite` — task storage in SQLite through Drizzle ORM and better-sqlite3.
  */
 export { SqliteBackend, sqliteBackend } from "./backend.js";
-export type { SqliteBackendOptions } from "./options.js";
+export type { SqliteBackendOptions, SqliteDatabase } from "./options.js";
 export { migrate, sqliteMigrationsFolder, SQLITE_MIGRATIONS_TABLE } from "./migrate.js";
 export type { MigrateOptions } from "./migrate.js";
 export { tasksResults, tasksWorkers } from "./schema.js";

@@ -31,12 +31,15 @@ export type SqliteBackendOptions = (
   readonly busyTimeoutMs?: number;
 };
 
-/** A better-sqlite3 connection (the subset the backend uses). */
+/** A better-sqlite3 connection. */
 export type SqliteClient = Database.Database;
+
+/** A Drizzle better-sqlite3 database with its connection, as `drizzle({ client })` returns it. */
+export type SqliteDatabase = BetterSQLite3Database<any> & { $client: SqliteClient };
 
 /** The resolved database, whether the backend owns it, and the busy settings. */
 export interface ResolvedSqlite {
-  readonly db: BetterSQLite3Database<any>;
+  readonly db: SqliteDatabase;
   readonly client: SqliteClient;
   readonly owned: boolean;
   readonly busyRetry: BusyRetryPolicy;
@@ -65,7 +68,7 @@ export function resolveSqliteOptions(options: SqliteBackendOptions): ResolvedSql
         `${FACTORY}() option "db" must be a Drizzle SQLite database from drizzle-orm/better-sqlite3; got ${describe(db)}.`,
       );
     }
-    return { db, client, owned: false, busyRetry, busyTimeoutMs };
+    return { db: db as SqliteDatabase, client, owned: false, busyRetry, busyTimeoutMs };
   }
   const client = openConnection(requireNonEmptyString(raw.path, "path", FACTORY), busyTimeoutMs);
   return { db: drizzle({ client }), client, owned: true, busyRetry, busyTimeoutMs };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { identityHash, newTaskId, type NewTaskRecord } from "@tasks/core/backend";
-import { postgresBackend, PostgresBackend } from "../src/pg/index.js";
+import postgres from "postgres";
+import { isTransientStorageError, postgresBackend, PostgresBackend } from "../src/pg/index.js";
 import { postgresAvailable, useTestDatabase } from "./helpers/pg.js";
 
 const available = await postgresAvailable();
@@ -54,5 +55,19 @@ describe.skipIf(!available)("Postgres backend specifics", () => {
     expect(() => postgresBackend({ db: {} } as never)).toThrow(/must be a Drizzle Postgres database/);
     expect(() => postgresBackend({ url: "postgres://x", lisen: true } as never)).toThrow(/does not know the option "lisen"/);
     expect(() => new PostgresBackend({ url: "postgres://x", listen: "yes" } as never)).toThrow(/"listen" must be true or false/);
+  });
+
+  it("classifies real driver errors by SQLSTATE: a terminated connection is transient, a syntax error is not", async () => {
+    const client = postgres(database().url, { max: 1, onnotice: () => {} });
+    try {
+      const syntax = await client`SELEC 1`.catch((error: unknown) => error);
+      expect((syntax as { code?: string }).code).toBe("42601");
+      expect(isTransientStorageError(syntax)).toBe(false);
+      const terminated = await client`SELECT pg_terminate_backend(pg_backend_pid())`.catch((error: unknown) => error);
+      expect(isTransientStorageError(terminated)).toBe(true);
+      expect(isTransientStorageError(new Error("could not serialize access", { cause: { code: "40001" } }))).toBe(true);
+    } finally {
+      await client.end({ timeout: 1 });
+    }
   });
 });

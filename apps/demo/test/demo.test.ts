@@ -9,7 +9,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresView, sqliteView, type DatabaseView, type StoredTask } from "./database-view.js";
-import { parseFinalTable, runDemo, type DemoRun, type TableRow } from "./run-demo.js";
+import { parseFinalTable, runDbWorker, runDemo, runNode, type DemoRun, type TableRow } from "./run-demo.js";
 
 const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -23,13 +23,21 @@ const EXPECTED_TASKS = [
   "fraud.reviewOrder",
 ];
 
-/** Checks the run's output and its table against the database behind it. */
+/** Fails with the run's output when it did not exit 0. */
+function expectSuccess(run: DemoRun, what: string): void {
+  expect(run.exitCode, `${what} exited with ${run.exitCode}; stderr:\n${run.stderr}\nstdout:\n${run.stdout}`).toBe(0);
+}
+
+/** Checks the demo script's output and its table against the database behind it. */
 async function checkRun(run: DemoRun, view: DatabaseView): Promise<void> {
-  expect(run.exitCode, `the demo exited with ${run.exitCode}; stderr:\n${run.stderr}\nstdout:\n${run.stdout}`).toBe(0);
+  expectSuccess(run, "the demo");
   expect(run.stdout).toMatch(/\d\/6 finished · \d running/); // the progress line
   expect(run.stdout).toMatch(/↻ payments\.capture +attempt 1 failed/);
+  await checkTable(parseFinalTable(run.stdout), view);
+}
 
-  const table = parseFinalTable(run.stdout);
+/** Checks each row of a final table, and every behaviour the demo shows, against the database. */
+async function checkTable(table: TableRow[], view: DatabaseView): Promise<void> {
   expect(table.map((row) => row.task)).toEqual(EXPECTED_TASKS);
   const stored = await view.tasks();
   const byName = new Map(stored.map((task) => [task.taskName, task]));
@@ -109,6 +117,27 @@ describe("demo on SQLite", () => {
     const view = sqliteView(join(dataDir, "demo.sqlite"));
     try {
       await checkRun(run, view);
+    } finally {
+      await view.close();
+    }
+  });
+});
+
+describe("demo tasks run by the db-worker binary (SQLite)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "tasks-demo-cli-"));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("enqueue, then db-worker with the README's flags (and no start-up delay), then report: the same end states", async () => {
+    const env = { DEMO_DATA_DIR: dataDir };
+    expectSuccess(await runNode(["--import", "tsx", "src/enqueue-only.ts"], env), "pnpm enqueue");
+    const worker = await runDbWorker(["--queue", "*", "--concurrency", "1", "--duration", "5", "--interval", "0.2", "--no-startup-delay"], env);
+    expectSuccess(worker, "db-worker");
+    expect(worker.stdout).toContain("stoppedBy=duration");
+    const report = await runNode(["--import", "tsx", "src/report-only.ts"], env);
+    expectSuccess(report, "pnpm report");
+    const view = sqliteView(join(dataDir, "demo.sqlite"));
+    try {
+      await checkTable(parseFinalTable(report.stdout), view);
     } finally {
       await view.close();
     }

@@ -1,5 +1,6 @@
 /** Runs the demo script in a child process and parses its final table. */
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -11,10 +12,20 @@ export interface DemoRun {
   readonly stderr: string;
 }
 
-/** Runs `src/main.ts` with `env` (the parent's environment is not inherited beyond PATH and HOME). */
+/** Runs `src/main.ts` (the demo script) with `env`. */
 export function runDemo(env: Record<string, string>): Promise<DemoRun> {
+  return runNode(["--import", "tsx", "src/main.ts"], env);
+}
+
+/** Runs the real `db-worker` binary of @tasks/worker-cli in the demo folder, with `flags`. */
+export function runDbWorker(flags: readonly string[], env: Record<string, string>): Promise<DemoRun> {
+  return runNode([join(appDir, "node_modules", "@tasks", "worker-cli", "bin", "db-worker.mjs"), ...flags], env);
+}
+
+/** Runs node with `args` in the demo folder and `env` (the parent's environment is not inherited beyond PATH and HOME). */
+export function runNode(args: readonly string[], env: Record<string, string>): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, [...args], {
       cwd: appDir,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

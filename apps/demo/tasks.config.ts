@@ -1,0 +1,14 @@
+/**
+ * Config for the real worker binary: `pnpm --filter demo exec db-worker --queue "*"`.
+ * Same database choice as the demo script (SQLite file, or Postgres with DATABASE_URL) and
+ * the same task module, so a separate worker process runs the tasks `pnpm enqueue` stored.
+ */
+import { defineConfig } from "@tasks/worker-cli";
+import { connectDemoDatabase } from "./src/database.js";
+import { demoBackendSettings } from "./src/settings.js";
+
+export default defineConfig({
+  backends: { default: demoBackendSettings(connectDemoDatabase().backend) },
+  tasks: ["./src/tasks.ts"],
+  logLevel: "info",
+});

@@ -7,13 +7,13 @@ const MAX_QUEUE_NAME_LENGTH = 255;
  * Runs a strict `node:util` `parseArgs` call and turns its errors into {@link UsageError}s.
  * Node's own messages already name the flag ("Unknown option '--nope'").
  */
-export function withFlagErrors<T>(binary: string, parse: () => T): T {
+export function withFlagErrors<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
-      throw new UsageError(`${binary}: ${(error as Error).message.split("\n")[0]}.`.replace(/\.\.$/, "."));
+      throw new UsageError(`${(error as Error).message.split("\n")[0]}.`.replace(/\.\.$/, "."));
     }
     throw error;
   }

@@ -66,7 +66,7 @@ Exit codes: 0 stopped normally, 1 unexpected error, 2 bad flags or config,
 
 /** Parses and checks `db-worker`'s flags; throws a {@link UsageError} naming the first bad flag. */
 export function parseDbWorkerArgs(argv: readonly string[]): DbWorkerArgs {
-  const { values } = withFlagErrors("db-worker", () =>
+  const { values } = withFlagErrors(() =>
     parseArgs({
       args: [...argv],
       strict: true,

@@ -47,7 +47,7 @@ Exit codes: 0 done, 1 unexpected error, 2 bad flags or config.
 
 /** Parses and checks `prune`'s flags; throws a UsageError naming the first bad flag. */
 export function parsePruneArgs(argv: readonly string[]): PruneArgs {
-  const { values } = withFlagErrors("prune", () =>
+  const { values } = withFlagErrors(() =>
     parseArgs({
       args: [...argv],
       strict: true,

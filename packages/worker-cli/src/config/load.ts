@@ -25,17 +25,17 @@ export async function loadConfig(cwd: string, explicit: string | undefined): Pro
   return { path, config: checkConfig(path, defaultExport(module)) };
 }
 
-/**
- * Calls core's `configureTasks` with the config's backends and `logger`, then imports every
- * task module the config lists, so their tasks are registered before a worker claims.
- */
-export async function applyConfig(loaded: LoadedConfig, logger: Logger, options: { importTasks: boolean }): Promise<void> {
+/** Calls core's `configureTasks` with the config's backends and the CLI's `logger`. */
+export function configureFromConfig(loaded: LoadedConfig, logger: Logger): void {
   try {
     configureTasks({ backends: loaded.config.backends, logger });
   } catch (error) {
     throw new UsageError(`The tasks config ${loaded.path} is invalid: ${describeError(error)}`, { showHelpHint: false, cause: error });
   }
-  if (!options.importTasks) return;
+}
+
+/** Imports every task module the config lists, so their tasks are registered before a worker claims. */
+export async function importTaskModules(loaded: LoadedConfig, logger: Logger): Promise<void> {
   const modules = loaded.config.tasks ?? [];
   const base = dirname(loaded.path);
   for (const specifier of modules) {

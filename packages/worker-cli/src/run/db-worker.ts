@@ -3,7 +3,7 @@ import { closeTasks, Worker, type Logger, type WorkerSummary } from "@tasks/core
 import { DB_WORKER_HELP, parseDbWorkerArgs, type DbWorkerArgs } from "../args/db-worker-args.js";
 import { formatMs } from "../args/durations.js";
 import { selectBackend } from "../config/backend.js";
-import { applyConfig, loadConfig } from "../config/load.js";
+import { configureFromConfig, importTaskModules, loadConfig } from "../config/load.js";
 import { createCliLogger } from "../output/logger.js";
 import { fileSink, streamSink, type LineSink } from "../output/sink.js";
 import { StatusLine } from "../output/status-line.js";
@@ -41,8 +41,9 @@ export async function runDbWorker(argv: readonly string[], io: CliIo = processIo
     const cliLogger = createCliLogger({ level: args.logLevel ?? loaded.config.logLevel ?? "info", format: args.logFormat, sink });
     logger = cliLogger;
     configured = true;
-    await applyConfig(loaded, cliLogger, { importTasks: true });
+    configureFromConfig(loaded, cliLogger);
     const resolved = selectBackend(args.backend, loaded.path, { requireDatabase: true });
+    await importTaskModules(loaded, cliLogger);
     if (args.startupDelay && !signals.graceful.signal.aborted) {
       await sleep(Math.floor(Math.random() * MAX_STARTUP_DELAY_MS), undefined, { signal: signals.graceful.signal }).catch(() => {});
     }

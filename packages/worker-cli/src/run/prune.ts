@@ -1,7 +1,7 @@
 import { closeTasks, pruneTasks } from "@tasks/core";
 import { PRUNE_HELP, parsePruneArgs, type PruneArgs } from "../args/prune-args.js";
 import { selectBackend } from "../config/backend.js";
-import { applyConfig, loadConfig } from "../config/load.js";
+import { configureFromConfig, loadConfig } from "../config/load.js";
 import { createCliLogger } from "../output/logger.js";
 import { streamSink } from "../output/sink.js";
 import { EXIT_OK, signalExitCode } from "./exit-codes.js";
@@ -26,7 +26,7 @@ export async function runPrune(argv: readonly string[], io: CliIo = processIo(),
     signals.install();
     const loaded = await loadConfig(io.cwd, args.config);
     configured = true;
-    await applyConfig(loaded, createCliLogger({ level: "warn", format: "pretty", sink: streamSink(io.stderr) }), { importTasks: false });
+    configureFromConfig(loaded, createCliLogger({ level: "warn", format: "pretty", sink: streamSink(io.stderr) }));
     const resolved = selectBackend(args.backend, loaded.path, { requireDatabase: false });
     const count = await pruneTasks({
       backend: resolved.alias,

@@ -39,7 +39,7 @@ describe("config loading", () => {
   });
 
   it("names a task module that cannot be loaded and the config listing it", async () => {
-    const exit = await run("db-worker", ["--config", broken("missing-task-module.config.ts"), "--no-startup-delay"]);
+    const exit = await run("db-worker", ["--config", broken("missing-task-module.config.ts"), "--no-startup-delay"], { env: database.env });
     expect(exit.code).toBe(2);
     expect(exit.stderr).toContain('Could not load task module "./does-not-exist.ts"');
     expect(exit.stderr).toContain(broken("missing-task-module.config.ts"));

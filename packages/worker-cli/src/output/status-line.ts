@@ -49,7 +49,7 @@ export class StatusLine {
   /** Draws the current text again (after a log line was written). */
   draw(): void {
     if (this.#text === "" || this.#shown) return;
-    this.#stream.write(this.#text.slice(0, Math.max(10, (this.#stream.columns ?? 80) - 1)));
+    this.#stream.write(this.#text.slice(0, Math.max(20, (this.#stream.columns || 80) - 1)));
     this.#shown = true;
   }
 

@@ -2,9 +2,14 @@
  * The demo's database: SQLite in the data folder by default, Postgres when `DATABASE_URL` is
  * set. The task backend owns the connection; the shop's own code writes through `backend.db`,
  * so its transactions are ones the backend can join.
+ *
+ * `db` is typed with the demo's own drizzle-orm import: in this workspace pnpm may resolve
+ * drizzle-orm for the demo and for @tasks/backend-drizzle into two peer variants whose types
+ * do not match, though they work together at run time (an application that installs the
+ * packages from the registry has a single copy).
  */
 import { mkdirSync, rmSync } from "node:fs";
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import * as pg from "@tasks/backend-drizzle/pg";
@@ -35,12 +40,12 @@ export function connectDemoDatabase(): DemoDatabase {
   const url = process.env.DATABASE_URL;
   if (url) {
     const backend = pg.postgresBackend({ url });
-    return { dialect: "postgres", backend, db: backend.db, where: `Postgres at ${redact(url)}` };
+    return { dialect: "postgres", backend, db: backend.db as unknown as PostgresJsDatabase<any>, where: `Postgres at ${redact(url)}` };
   }
   mkdirSync(dataDir(), { recursive: true });
   const path = sqlitePath();
   const backend = sqlite.sqliteBackend({ path });
-  return { dialect: "sqlite", backend, db: backend.db, where: `SQLite file ${path}` };
+  return { dialect: "sqlite", backend, db: backend.db as unknown as BetterSQLite3Database<any>, where: `SQLite file ${path}` };
 }
 
 /**
@@ -55,14 +60,15 @@ export async function openDemoDatabase(options: { readonly fresh: boolean }): Pr
   const database = connectDemoDatabase();
   try {
     if (database.dialect === "sqlite") {
-      await sqlite.migrate(database.db);
+      await sqlite.migrate(database.backend.db);
       if (options.fresh) for (const statement of sqliteShop.recreateStatements) database.db.run(statement);
     } else {
-      await pg.migrate(database.db);
+      await pg.migrate(database.backend.db);
       if (options.fresh) {
         await database.db.transaction(async (tx) => {
           for (const statement of pgShop.recreateStatements) await tx.execute(statement);
-          await tx.delete(pg.tasksResults).where(inArray(pg.tasksResults.taskName, demoTasks.map((demoTask) => demoTask.name)));
+          const names = demoTasks.map((demoTask) => demoTask.name);
+          await tx.execute(sql`DELETE FROM tasks_results WHERE ${inArray(sql`task_name`, names)}`);
         });
       }
     }

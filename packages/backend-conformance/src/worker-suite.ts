@@ -7,6 +7,8 @@
 import {
   cancelTask,
   configureTasks,
+  consoleLogger,
+  silentLogger,
   resetTasksConfiguration,
   ResultStatus,
   task,
@@ -84,7 +86,7 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
       configureTasks({
         backends: { default: { backend, queues: [] }, [alias]: { backend, queues: [], leaseMs: settings.leaseMs ?? 15_000, ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}) } },
         clock,
-        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        logger: process.env.TASKS_TEST_DEBUG ? consoleLogger("debug") : silentLogger,
       });
     }
 
@@ -111,34 +113,42 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
     it("retries at the backoff times, then succeeds with one error per failed attempt", async () => {
       setUp();
       let calls = 0;
+      const failedAt: number[] = [];
       const flaky = task({ name: "flaky", backend: alias, maxAttempts: 3 }, () => {
         calls++;
-        if (calls < 3) throw new TypeError(`failure ${calls}`);
+        if (calls < 3) {
+          // The same instant core reads when it schedules the retry (no await in between).
+          failedAt.push(clock.now().getTime());
+          throw new TypeError(`failure ${calls}`);
+        }
         return { ok: calls };
       });
       const retried: Date[] = [];
       taskEvents.on("taskRetried", ({ result }) => void retried.push(result.runAfter as Date));
-      const start = clock.now().getTime();
       const result = await flaky.enqueue();
       startWorker();
       await eventually("the first attempt failed", async () => (await result.refresh()).errors.length === 1);
       expect(result.status).toBe(ResultStatus.READY);
-      expect(result.runAfter?.getTime()).toBe(start + 6_000);
+      expect(result.runAfter?.getTime()).toBe(failedAt[0]! + 6_000);
       await clock.advance(5_000);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(calls).toBe(1);
       await advanceUntil(clock, "the second attempt failed", async () => (await result.refresh()).errors.length === 2);
-      expect(result.lastAttemptedAt?.getTime()).toBeGreaterThanOrEqual(start + 6_000);
-      expect(result.runAfter!.getTime() - result.lastAttemptedAt!.getTime()).toBe(21_000);
+      expect(result.lastAttemptedAt!.getTime()).toBeGreaterThanOrEqual(failedAt[0]! + 6_000);
+      expect(result.runAfter!.getTime()).toBe(failedAt[1]! + 21_000);
+      await clock.advance(20_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(calls).toBe(2);
       await advanceUntil(clock, "the task succeeded", async () => (await statusOf(result)) === ResultStatus.SUCCESSFUL, 1_000);
       expect(result.attempts).toBe(3);
+      expect(result.lastAttemptedAt!.getTime()).toBeGreaterThanOrEqual(failedAt[1]! + 21_000);
       expect(result.errors.map((error) => [error.className, error.message])).toEqual([
         ["TypeError", "failure 1"],
         ["TypeError", "failure 2"],
       ]);
       expect(result.errors[0]?.stack).toContain("failure 1");
       expect(result.returnValue).toEqual({ ok: 3 });
-      expect(retried).toHaveLength(2);
+      expect(retried.map((date) => date.getTime())).toEqual([failedAt[0]! + 6_000, failedAt[1]! + 21_000]);
     });
 
     it("a custom backoff function sets the retry time", async () => {
@@ -180,7 +190,8 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
         clock,
         logger: { debug() {}, info() {}, warn() {}, error() {} },
       });
-      const workerA = new Worker({ backend: `${alias}-a`, queues: "*", workerId: "worker-a" });
+      // One slot: the hung task occupies worker A, so only worker B can take the rescued task.
+      const workerA = new Worker({ backend: `${alias}-a`, queues: "*", workerId: "worker-a", concurrency: 1 });
       workers.push(workerA);
       const runA = workerA.run();
       runs.push(runA);

@@ -1,17 +1,27 @@
+import type { Clock } from "../clock.js";
+
 /**
- * A reusable wake-up: `signal` aborts on the next `wake()`, and a fresh signal takes its
- * place, so a sleeper can be woken early any number of times.
+ * A reusable, sticky wake-up for one sleeping loop. `wake()` ends the current sleep early;
+ * a wake that arrives while the loop is busy (not sleeping) is remembered, so the loop's
+ * next sleep returns at once instead of missing it.
  */
 export class Wake {
   #controller = new AbortController();
+  #pending = false;
 
-  /** The signal the next sleep should listen to. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+  /** Sleeps up to `ms`, or less if woken (now or since the last sleep). */
+  async sleep(clock: Clock, ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return;
+    }
+    await clock.sleep(ms, this.#controller.signal);
+    this.#pending = false;
   }
 
-  /** Wakes whoever sleeps on the current signal. */
+  /** Wakes the sleeper, or the next sleep if nobody sleeps now. */
   wake(): void {
+    this.#pending = true;
     const current = this.#controller;
     this.#controller = new AbortController();
     current.abort();

@@ -108,7 +108,7 @@ export class Worker {
     const maintenance = Promise.all([this.#heartbeatLoop(), this.#rescueLoop()]);
     try {
       await this.#claimLoop();
-      while (this.#running.size > 0) await this.#clock.sleep(this.#options.pollIntervalMs, this.#wake.signal);
+      while (this.#running.size > 0) await this.#wake.sleep(this.#clock, this.#options.pollIntervalMs);
       await this.#completer.drain();
     } finally {
       this.#finished.abort();
@@ -165,7 +165,7 @@ export class Worker {
       const free = concurrency - this.#executing;
       // Back-pressure: don't run ahead of result writes.
       if (free <= 0 || this.#completer.pending >= concurrency * 4) {
-        await this.#clock.sleep(pollIntervalMs, this.#wake.signal);
+        await this.#wake.sleep(this.#clock, pollIntervalMs);
         continue;
       }
       const limit = Math.min(free, remaining);
@@ -184,7 +184,7 @@ export class Worker {
         failures++;
         const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1));
         this.#logger.error(`Claiming tasks failed; retrying in ${delay} ms.`, { error: String(error), workerId: this.id });
-        await this.#clock.sleep(delay, this.#wake.signal);
+        await this.#wake.sleep(this.#clock, delay);
         continue;
       }
       for (const record of claimed) this.#start(record);
@@ -195,10 +195,10 @@ export class Worker {
           break;
         }
         // Something is still running (it may schedule a retry): look again when it ends.
-        if (this.#running.size > 0) await this.#clock.sleep(pollIntervalMs, this.#wake.signal);
+        if (this.#running.size > 0) await this.#wake.sleep(this.#clock, pollIntervalMs);
         continue;
       }
-      await this.#clock.sleep(pollIntervalMs, this.#wake.signal);
+      await this.#wake.sleep(this.#clock, pollIntervalMs);
     }
   }
 

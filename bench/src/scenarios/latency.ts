@@ -36,9 +36,16 @@ async function latencyOnce(ctx: ScenarioContext, profileName: string): Promise<v
           progress = await session.progress(COUNT);
         }
         const report = await child!.stop();
-        const problem = checkExactlyOnce([report], COUNT, await session.progress(COUNT), true);
+        const problem = checkExactlyOnce([report], COUNT, await session.progress(COUNT), false);
         if (problem) {
           for (const row of rows) table.add(row, "ms", "lower", adapter.lib, { value: null, failed: problem });
+          return;
+        }
+        if (report.seen.length < COUNT) {
+          // Too slow to be measured here (e.g. one task per poll), which is not a lost task.
+          const note = `only ${report.seen.length}/${COUNT} started within ${SETTLE_DEADLINE_MS / 1000} s of the last enqueue`;
+          for (const row of rows) table.add(row, "ms", "lower", adapter.lib, { value: null, note });
+          ctx.log(`latency (${profileName}) ${adapter.lib}: ${note}`);
           return;
         }
         const values = [50, 95, 99].map((p) => percentile(report.latencies, p));

@@ -13,7 +13,7 @@ export const OURS_TASK = "bench.noop";
  */
 export const oursAdapter: LibAdapter = {
   lib: "ours",
-  label: "tasks (this repo, Postgres)",
+  label: "tasks (this repo)",
   bulkChunk: 2_500,
   profiles: {
     defaults: {},

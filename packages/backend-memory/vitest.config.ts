@@ -1,10 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { sharedTestConfig } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
-  },
-});
+export default sharedTestConfig(import.meta.dirname);

@@ -2,6 +2,7 @@ import type { TaskBackend } from "./backend.js";
 import { defaultBackoff, type BackoffFunction } from "./backoff.js";
 import { systemClock, type Clock } from "./clock.js";
 import { InvalidConfigurationError, InvalidTaskBackendError } from "./errors.js";
+import { instrumentBackend } from "./instrument.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { validateMaxAttempts, validatePositiveMs, validateQueueName } from "./validation.js";
 
@@ -37,7 +38,10 @@ export interface TasksConfig {
 /** A backend alias with every setting filled in. */
 export interface ResolvedBackend {
   readonly alias: string;
+  /** The configured backend, wrapped so every call is timed and logged. */
   readonly backend: TaskBackend;
+  /** The backend exactly as configured. */
+  readonly original: TaskBackend;
   /** Allowed queue names; empty means any. */
   readonly queues: readonly string[];
   readonly maxAttempts: number;
@@ -95,7 +99,15 @@ function resolveBackend(alias: string, entry: TaskBackend | BackendSettings): Re
   if (settings.backoff !== undefined && typeof settings.backoff !== "function") {
     throw new InvalidConfigurationError(`Backend alias "${alias}": "backoff" must be a function (attempts, error) => milliseconds.`);
   }
-  return { alias, backend: settings.backend, queues: [...queues], maxAttempts, backoff: settings.backoff ?? defaultBackoff, leaseMs };
+  return {
+    alias,
+    backend: instrumentBackend(settings.backend, alias, getLogger),
+    original: settings.backend,
+    queues: [...queues],
+    maxAttempts,
+    backoff: settings.backoff ?? defaultBackoff,
+    leaseMs,
+  };
 }
 
 function isBackend(value: unknown): value is TaskBackend {
@@ -118,7 +130,7 @@ export async function closeTasks(): Promise<void> {
   const current = active;
   active = null;
   if (!current) return;
-  const unique = new Set([...current.backends.values()].map((entry) => entry.backend));
+  const unique = new Set([...current.backends.values()].map((entry) => entry.original));
   await Promise.all([...unique].map((backend) => backend.close()));
 }
 

@@ -13,7 +13,12 @@ export interface TaskRetriedEvent extends TaskEvent {
 
 /** The events and their payloads. */
 export interface TaskEventMap {
-  /** A task was stored (not sent for a unique enqueue that found an active task). */
+  /**
+   * A task was stored (not sent for a unique enqueue that found an active task). An enqueue
+   * inside the application's transaction fires when the row is written, before the commit,
+   * and the event is not withdrawn if that transaction rolls back; use `enqueueOnCommit`
+   * when listeners must only hear of committed tasks.
+   */
   taskEnqueued: TaskEvent;
   /** A worker started an attempt. */
   taskStarted: TaskEvent;

@@ -318,6 +318,30 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
       expect(await statusOf(finalOne)).toBe(ResultStatus.READY);
     });
 
+    it("tasks whose claim returns after a forced stop are handed back without running", async () => {
+      setUp();
+      let calls = 0;
+      const never = task({ name: "raced", backend: alias, maxAttempts: 2 }, () => {
+        calls++;
+        return new Promise(() => {});
+      });
+      const result = await never.enqueue();
+      const force = new AbortController();
+      const racing = withOverrides(backend, {
+        claim: async (params) => {
+          const claimed = await backend.claim(params);
+          if (claimed.length > 0) force.abort();
+          return claimed;
+        },
+      });
+      configureTasks({ backends: { default: { backend, queues: [] }, [alias]: { backend: racing, queues: [] } }, clock, logger: silentLogger });
+      const summary = await new Worker({ backend: alias, queues: "*", forceSignal: force.signal }).run();
+      expect(summary).toMatchObject({ claimed: 1, stoppedBy: "forced", retried: 1 });
+      expect(calls).toBe(0);
+      expect(await statusOf(result)).toBe(ResultStatus.READY);
+      expect(result.errors.map((error) => error.className)).toEqual(["WorkerShutdownError"]);
+    });
+
     it("a forced stop with no attempts left fails the task", async () => {
       setUp();
       const hanging = task({ name: "hanging-once", backend: alias }, () => new Promise(() => {}));

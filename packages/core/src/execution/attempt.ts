@@ -56,6 +56,8 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
   }
 
   const { abort } = env;
+  // Aborted before it started (a forced stop raced the claim): record the reason, run nothing.
+  if (abort.signal.aborted) return failure(record, abort.signal.reason, definition, env);
   const timeoutDone = new AbortController();
   if (definition.timeoutMs !== undefined) {
     const limit = definition.timeoutMs;

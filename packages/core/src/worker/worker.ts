@@ -147,10 +147,12 @@ export class Worker {
     if (this.#forced) return;
     this.#forced = true;
     this.#stopping = "forced";
-    for (const entry of this.#running.values()) {
-      entry.abort.abort(new WorkerShutdownError(`Worker ${this.id} shut down while task "${entry.record.taskName}" was running; it was handed back.`));
-    }
+    for (const entry of this.#running.values()) entry.abort.abort(this.#shutdownError(entry.record));
     this.#wake.wake();
+  }
+
+  #shutdownError(record: TaskRecord): WorkerShutdownError {
+    return new WorkerShutdownError(`Worker ${this.id} shut down while task "${record.taskName}" was running; it was handed back.`);
   }
 
   async #claimLoop(): Promise<void> {
@@ -204,6 +206,8 @@ export class Worker {
 
   #start(record: TaskRecord): void {
     const entry: RunningTask = { record, abort: new AbortController() };
+    // Claimed while a forced stop was under way (the claim was in flight): hand it back unrun.
+    if (this.#forced) entry.abort.abort(this.#shutdownError(record));
     this.#running.set(record.id, entry);
     this.#executing++;
     this.#counts.claimed++;

@@ -68,7 +68,7 @@ export const drain: Scenario = async (ctx) => {
   for (const profile of Object.keys(ctx.adapter.profiles)) await drainOnce(ctx, profile, 1);
 };
 
-/** The same with two worker processes, tuned settings. */
+/** The same with two worker processes. */
 export const drain2proc: Scenario = async (ctx) => {
-  await drainOnce(ctx, "tuned", 2);
+  for (const profile of Object.keys(ctx.adapter.profiles)) await drainOnce(ctx, profile, 2);
 };

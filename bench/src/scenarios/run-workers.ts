@@ -56,7 +56,10 @@ export async function runWorkers(ctx: ScenarioContext, options: WorkerRunOptions
     let capped = false;
     let progress: Progress;
     if (options.until === "reached") {
-      const at = await Promise.race([reachedAt, sleep(options.deadlineMs).then(() => undefined)]);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.deadlineMs)));
+      const at = await Promise.race([reachedAt, deadline]);
+      clearTimeout(timer);
       capped = at === undefined;
       progress = await session.progress(total);
     } else {

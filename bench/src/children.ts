@@ -80,7 +80,8 @@ export class WorkerChild {
     try {
       return await report;
     } finally {
-      setTimeout(() => this.kill(), 2_000).unref();
+      // Room for a child started with --cpu-prof to write its profile before it is killed.
+      setTimeout(() => this.kill(), 10_000).unref();
     }
   }
 

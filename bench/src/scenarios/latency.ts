@@ -19,6 +19,7 @@ async function latencyOnce(ctx: ScenarioContext, profileName: string): Promise<v
     await withFreshDatabase(adapter.lib, async (db) => {
       const session = await adapter.open(db.url, db.sql);
       const [child] = await startChildren(1, adapter.lib, db.url, profile, ctx.childExecArgv);
+      let stopped = false;
       try {
         child!.go();
         await sleep(IDLE_MS);
@@ -36,6 +37,7 @@ async function latencyOnce(ctx: ScenarioContext, profileName: string): Promise<v
           progress = await session.progress(COUNT);
         }
         const report = await child!.stop();
+        stopped = true;
         const problem = checkExactlyOnce([report], COUNT, await session.progress(COUNT), false);
         if (problem) {
           for (const row of rows) table.add(row, "ms", "lower", adapter.lib, { value: null, failed: problem });
@@ -52,7 +54,7 @@ async function latencyOnce(ctx: ScenarioContext, profileName: string): Promise<v
         rows.forEach((row, i) => table.add(row, "ms", "lower", adapter.lib, { value: values[i]! }));
         ctx.log(`latency (${profileName}) ${adapter.lib}: p50 ${values[0]!.toFixed(1)} p95 ${values[1]!.toFixed(1)} p99 ${values[2]!.toFixed(1)} ms`);
       } finally {
-        child!.kill();
+        if (!stopped) child!.kill();
         await session.close();
       }
     });

@@ -83,7 +83,8 @@ export async function runWorkers(ctx: ScenarioContext, options: WorkerRunOptions
     const problem = checkExactlyOnce(reports, total, settled, options.until === "all" && !capped);
     return { seconds, capped, reachedSeconds: at === undefined ? undefined : (at - goAt) / 1000, progress, reports, problem };
   } finally {
-    for (const child of children) child.kill();
+    // Children that reported exit by themselves (and may still be writing a CPU profile).
+    if (reports.length === 0) for (const child of children) child.kill();
   }
 }
 

@@ -1,7 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { sharedTestConfig } from "../vitest.shared.js";
 
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-  },
-});
+export default sharedTestConfig(import.meta.dirname);

@@ -70,16 +70,16 @@ export function enqueueSuite(h: Harness): void {
       expect(again.errors).toEqual([]);
     });
 
-    h.test("stores 1,000 tasks in one call, returning outcomes in input order", {}, async () => {
+    h.test("stores 5,000 tasks in one call (past driver parameter limits), returning outcomes in input order", {}, async () => {
       const alias = h.alias();
-      const tasks = Array.from({ length: 1000 }, (_, index) => newTask({ args: [index] }));
+      const tasks = Array.from({ length: 5000 }, (_, index) => newTask({ args: [index] }));
       const outcomes = await h.backend.enqueue({ backend: alias, now: at(0), tasks });
-      expect(outcomes).toHaveLength(1000);
+      expect(outcomes).toHaveLength(5000);
       expect(outcomes.every((outcome) => outcome.created)).toBe(true);
       expect(ids(outcomes.map((outcome) => outcome.record))).toEqual(ids(tasks));
       expect(outcomes[999]?.record.args).toEqual([999]);
       const health = await h.backend.health({ backend: alias, now: at(0), recentFailures: 0 });
-      expect(health.queues["default"]?.READY).toBe(1000);
+      expect(health.queues["default"]?.READY).toBe(5000);
       expect((await h.mustGet(alias, tasks[500]!.id)).args).toEqual([500]);
     });
 

@@ -76,10 +76,8 @@ export class PostgresBackend implements TaskBackend {
     if (params.tasks.length === 0) return [];
     const inTransaction = params.transaction !== undefined;
     const db = inTransaction ? asPgTransaction(params.transaction) : this.#resolved.db;
-    const outcomes = await insertTasks(db, params.backend, params.now, params.tasks);
-    const queues = [...new Set(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.record.queueName))];
-    await this.#wakeups.afterEnqueue(db, queues, inTransaction);
-    return outcomes;
+    const queues = params.tasks.length === 1 ? [params.tasks[0]!.queueName] : [...new Set(params.tasks.map((task) => task.queueName))];
+    return insertTasks(db, params.backend, params.now, params.tasks, this.#wakeups.queuesToNotify(queues, inTransaction));
   }
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {

@@ -59,28 +59,79 @@ async function rowsById(db: PgDb, backend: string, ids: readonly string[]): Prom
   return rows.map(rowToRecord);
 }
 
+/** New tasks as JSON rows for `jsonb_to_recordset` (one parameter, whatever the batch size). */
+function newTaskRows(tasks: readonly NewTaskRecord[]): string {
+  return JSON.stringify(
+    tasks.map((task) => ({
+      id: task.id,
+      task_name: task.taskName,
+      queue_name: task.queueName,
+      priority: task.priority,
+      args: task.args,
+      run_after: task.runAfter?.toISOString() ?? null,
+      max_attempts: task.maxAttempts,
+      identity_hash: task.identityHash,
+      unique_key: task.uniqueKey,
+    })),
+  );
+}
+
+/** A Postgres text[] parameter, passed as one array literal. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map(arrayItem).join(",")}}`;
+}
+
 /**
- * Inserts new READY tasks in one statement. A task whose `uniqueKey` an active row already
- * holds is not inserted; its outcome is that holder (`created: false`). Within one call,
- * tasks sharing a key become one row.
+ * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
+ * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
+ * Returns the ids inserted.
  */
-export async function insertTasks(db: PgDb, backend: string, now: Date, tasks: readonly NewTaskRecord[]): Promise<EnqueueOutcome[]> {
+async function insertRows(db: PgDb, backend: string, now: Date, tasks: readonly NewTaskRecord[], notify: readonly string[]): Promise<Set<string>> {
+  const result = await db.execute(sql`
+    WITH ins AS (
+      INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
+        enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)
+      SELECT v.id, ${backend}, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
+        coalesce(v.run_after, ${at(now)}), ${at(now)}, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
+      FROM jsonb_to_recordset(${newTaskRows(tasks)}::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
+        args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)
+      ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING
+      RETURNING id
+    ), notified AS (
+      SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${textArray(notify)}::text[]) AS q
+    )
+    SELECT id, (SELECT count(*) FROM notified) AS notified FROM ins`);
+  return new Set(resultRows<{ id: string }>(result).map((row) => row.id));
+}
+
+/** The record of a task just inserted, built from what was sent (no row is read back). */
+function insertedRecord(task: NewTaskRecord, backend: string, now: Date): TaskRecord {
+  return rowToRecord(newTaskRow(task, backend, now));
+}
+
+/**
+ * Inserts new READY tasks in one statement (and notifies `notify` in it). A task whose
+ * `uniqueKey` an active row already holds is not inserted; its outcome is that holder
+ * (`created: false`). Within one call, tasks sharing a key become one row.
+ */
+export async function insertTasks(
+  db: PgDb,
+  backend: string,
+  now: Date,
+  tasks: readonly NewTaskRecord[],
+  notify: readonly string[] = [],
+): Promise<EnqueueOutcome[]> {
   const { unique, sourceOf } = dedupeByUniqueKey(tasks);
-  const outcomes = new Map<number, EnqueueOutcome>();
+  const outcomes: EnqueueOutcome[] = new Array(unique.length);
   let pending = unique.map((task, index) => ({ task, index }));
   // A holder can finish between our insert and our read; then the insert is simply retried.
   for (let round = 0; pending.length > 0; round++) {
     if (round === 5) throw new Error(`Could not settle uniqueness for ${pending.length} task(s) after 5 tries; the unique holders keep changing.`);
-    const inserted = await db
-      .insert(t)
-      .values(pending.map(({ task }) => newTaskRow(task, backend, now)))
-      .onConflictDoNothing({ target: [t.backend, t.uniqueKey], where: sql`${t.uniqueKey} IS NOT NULL AND ${ACTIVE}` })
-      .returning();
-    const byId = new Map(inserted.map((row) => [row.id, rowToRecord(row)]));
+    const inserted = await insertRows(db, backend, now, pending.map(({ task }) => task), round === 0 ? notify : []);
     const conflicted = pending.filter(({ task, index }) => {
-      const record = byId.get(task.id);
-      if (record) outcomes.set(index, { record, created: true });
-      return !record;
+      if (!inserted.has(task.id)) return true;
+      outcomes[index] = { record: insertedRecord(task, backend, now), created: true };
+      return false;
     });
     if (conflicted.length === 0) break;
     const keys = conflicted.map(({ task }) => task.uniqueKey as string);
@@ -88,20 +139,26 @@ export async function insertTasks(db: PgDb, backend: string, now: Date, tasks: r
     const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
     pending = conflicted.filter(({ task, index }) => {
       const record = byKey.get(task.uniqueKey);
-      if (record) outcomes.set(index, { record, created: false });
+      if (record) outcomes[index] = { record, created: false };
       return !record;
     });
   }
+  const firstPosition = new Map<number, number>();
   return tasks.map((_, position) => {
-    const outcome = outcomes.get(sourceOf[position] as number) as EnqueueOutcome;
-    return position === sourceOf.indexOf(sourceOf[position] as number) ? outcome : { record: outcome.record, created: false };
+    const source = sourceOf[position] as number;
+    const outcome = outcomes[source] as EnqueueOutcome;
+    if (!firstPosition.has(source)) {
+      firstPosition.set(source, position);
+      return outcome;
+    }
+    return { record: outcome.record, created: false };
   });
 }
 
 /** Sends one wake-up notification per queue, in one statement (delivered on commit). */
 export async function notifyQueues(db: PgDb, queues: readonly string[]): Promise<void> {
   if (queues.length === 0) return;
-  await db.execute(sql`SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${`{${queues.map(arrayItem).join(",")}}`}::text[]) AS q`);
+  await db.execute(sql`SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${textArray(queues)}::text[]) AS q`);
 }
 
 /** A Postgres array literal item, quoted (the array is passed as one text parameter). */

@@ -25,14 +25,15 @@ export class Wakeups {
   }
 
   /**
-   * Notifies after an enqueue. Inside the application's transaction it always notifies
-   * (Postgres delivers on commit and folds duplicates); on our own connection it sends at
-   * most one per queue per window and a trailing one for enqueues that were held back.
+   * Which of `queues` an enqueue should notify (in its own statement). Inside the
+   * application's transaction: all of them (Postgres delivers on commit and folds
+   * duplicates). On our own connection: at most one per queue per window, with a trailing
+   * notification scheduled for enqueues that were held back.
    */
-  async afterEnqueue(db: PgDb, queues: readonly string[], inTransaction: boolean): Promise<void> {
-    if (inTransaction) return notifyQueues(db, queues);
+  queuesToNotify(queues: readonly string[], inTransaction: boolean): string[] {
+    if (inTransaction) return [...queues];
     const now = Date.now();
-    const due = queues.filter((queue) => {
+    return queues.filter((queue) => {
       const last = this.#lastSent.get(queue);
       if (last === undefined || now - last >= NOTIFY_WINDOW_MS) {
         this.#lastSent.set(queue, now);
@@ -41,7 +42,6 @@ export class Wakeups {
       this.#scheduleTrailing(queue, last + NOTIFY_WINDOW_MS - now);
       return false;
     });
-    await notifyQueues(db, due);
   }
 
   #scheduleTrailing(queue: string, delayMs: number): void {

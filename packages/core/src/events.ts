@@ -53,6 +53,10 @@ export const taskEvents = {
   off<E extends TaskEventName>(name: E, listener: Listener<E>): void {
     listeners.get(name)?.delete(listener as Listener<TaskEventName>);
   },
+  /** Whether anyone listens to `name` (lets hot paths skip building an event nobody hears). */
+  listens(name: TaskEventName): boolean {
+    return (listeners.get(name)?.size ?? 0) > 0;
+  },
   /** Removes every listener (for tests). */
   clear(): void {
     listeners.clear();

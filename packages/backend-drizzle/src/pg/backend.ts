@@ -38,6 +38,7 @@ import {
   pruneTasks,
   rescueExpiredTasks,
 } from "./queries.js";
+import { claimPrepared, completePrepared } from "./statements.js";
 import { Wakeups } from "./wakeup.js";
 
 const CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -83,7 +84,9 @@ export class PostgresBackend implements TaskBackend {
   async claim(params: ClaimParams): Promise<TaskRecord[]> {
     assertLimit("claim()", params.limit);
     const ids = params.ids?.filter((id) => UUID.test(id));
-    return claimTasks(this.#resolved.db, ids === undefined ? params : { ...params, ids });
+    const claim = ids === undefined ? params : { ...params, ids };
+    const { client } = this.#resolved;
+    return client ? claimPrepared(client, claim) : claimTasks(this.#resolved.db, claim);
   }
 
   async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
@@ -91,7 +94,11 @@ export class PostgresBackend implements TaskBackend {
   }
 
   async complete(params: CompleteParams): Promise<CompleteOutcome> {
-    return { applied: await completeTasks(this.#resolved.db, params.backend, params.now, params.completions) };
+    const { client } = this.#resolved;
+    const applied = client
+      ? await completePrepared(client, params.backend, params.now, params.completions)
+      : await completeTasks(this.#resolved.db, params.backend, params.now, params.completions);
+    return { applied };
   }
 
   async completeAtomically(params: CompleteAtomicallyParams): Promise<CompleteAtomicallyOutcome> {

@@ -20,6 +20,7 @@ import type {
 } from "@tasks/core/backend";
 import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, sortClaimOrder } from "../shared/rows.js";
 import { tasksResults as t, tasksWorkers as w } from "./schema.js";
+import { arrayLiteral, completionRows } from "./statements.js";
 
 /** A Drizzle Postgres database or transaction (any driver). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -76,11 +77,6 @@ function newTaskRows(tasks: readonly NewTaskRecord[]): string {
   );
 }
 
-/** A Postgres text[] parameter, passed as one array literal. */
-function textArray(values: readonly string[]): string {
-  return `{${values.map(arrayItem).join(",")}}`;
-}
-
 /**
  * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
  * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
@@ -98,7 +94,7 @@ async function insertRows(db: PgDb, backend: string, now: Date, tasks: readonly 
       ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING
       RETURNING id
     ), notified AS (
-      SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${textArray(notify)}::text[]) AS q
+      SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${arrayLiteral(notify)}::text[]) AS q
     )
     SELECT id, (SELECT count(*) FROM notified) AS notified FROM ins`);
   return new Set(resultRows<{ id: string }>(result).map((row) => row.id));
@@ -158,12 +154,7 @@ export async function insertTasks(
 /** Sends one wake-up notification per queue, in one statement (delivered on commit). */
 export async function notifyQueues(db: PgDb, queues: readonly string[]): Promise<void> {
   if (queues.length === 0) return;
-  await db.execute(sql`SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${textArray(queues)}::text[]) AS q`);
-}
-
-/** A Postgres array literal item, quoted (the array is passed as one text parameter). */
-function arrayItem(value: string): string {
-  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  await db.execute(sql`SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${arrayLiteral(queues)}::text[]) AS q`);
 }
 
 function queueCondition(queues: QueueSelector): SQL | undefined | false {
@@ -223,20 +214,6 @@ export function claimStatement(db: PgDb, params: ClaimParams) {
     .from(ready)
     .where(eq(t.id, ready.readyId))
     .returning(columns);
-}
-
-/** Attempt outcomes as JSON rows for `jsonb_to_recordset`. */
-function completionRows(completions: readonly Completion[]): string {
-  return JSON.stringify(
-    completions.map(({ id, attempt, outcome }) => ({
-      id,
-      attempt,
-      status: outcome.status,
-      return_value: outcome.status === "SUCCESSFUL" ? outcome.returnValue : null,
-      error: outcome.status === "SUCCESSFUL" ? null : outcome.error,
-      run_after: outcome.status === "READY" ? outcome.runAfter.toISOString() : null,
-    })),
-  );
 }
 
 /**

@@ -58,8 +58,8 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
   const { abort } = env;
   // Aborted before it started (a forced stop raced the claim): record the reason, run nothing.
   if (abort.signal.aborted) return failure(record, abort.signal.reason, definition, env);
-  const timeoutDone = new AbortController();
-  if (definition.timeoutMs !== undefined) {
+  const timeoutDone = definition.timeoutMs === undefined ? null : new AbortController();
+  if (timeoutDone && definition.timeoutMs !== undefined) {
     const limit = definition.timeoutMs;
     void env.clock.sleep(limit, timeoutDone.signal).then(() => {
       if (!timeoutDone.signal.aborted && !abort.signal.aborted) {
@@ -84,7 +84,9 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
       );
       return { kind: "committed", applied: committed.applied, returnValue: committed.returnValue };
     }
-    const value = await untilAborted(Promise.resolve(invoke(definition, record, env, args, undefined)), abort.signal);
+    const invoked = invoke(definition, record, env, args, undefined);
+    // A task that returned synchronously has nothing left to race against its signal.
+    const value = isThenable(invoked) ? await untilAborted(Promise.resolve(invoked), abort.signal) : invoked;
     const returnValue = checkReturnOrNull(record, value);
     if (typeof returnValue === "string") return finalFailure(record, new InvalidTaskError(returnValue));
     return { kind: "complete", completion: { id: record.id, attempt: record.attempts, outcome: { status: "SUCCESSFUL", returnValue: returnValue.value } } };
@@ -94,8 +96,12 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
     if (error instanceof NonJsonReturnError) return finalFailure(record, new InvalidTaskError(error.message));
     return failure(record, error, definition, env);
   } finally {
-    timeoutDone.abort();
+    timeoutDone?.abort();
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
 function invoke(definition: TaskDefinition, record: TaskRecord, env: AttemptEnvironment, args: unknown[], transaction: unknown): unknown {

@@ -1,12 +1,13 @@
 import type { Clock } from "../clock.js";
 
 /**
- * A reusable, sticky wake-up for one sleeping loop. `wake()` ends the current sleep early;
- * a wake that arrives while the loop is busy (not sleeping) is remembered, so the loop's
- * next sleep returns at once instead of missing it.
+ * A sticky wake-up for one sleeping loop. `wake()` ends the current sleep early; a wake that
+ * arrives while the loop is busy (not sleeping) is remembered, so the loop's next sleep
+ * returns at once instead of missing it. Wakes are frequent (one per finished task), so a
+ * wake with nobody asleep costs only a flag.
  */
 export class Wake {
-  #controller = new AbortController();
+  #sleeper: AbortController | null = null;
   #pending = false;
 
   /** Sleeps up to `ms`, or less if woken (now or since the last sleep). */
@@ -15,15 +16,21 @@ export class Wake {
       this.#pending = false;
       return;
     }
-    await clock.sleep(ms, this.#controller.signal);
+    const sleeper = new AbortController();
+    this.#sleeper = sleeper;
+    await clock.sleep(ms, sleeper.signal);
+    if (this.#sleeper === sleeper) this.#sleeper = null;
     this.#pending = false;
   }
 
   /** Wakes the sleeper, or the next sleep if nobody sleeps now. */
   wake(): void {
-    this.#pending = true;
-    const current = this.#controller;
-    this.#controller = new AbortController();
-    current.abort();
+    const sleeper = this.#sleeper;
+    if (!sleeper) {
+      this.#pending = true;
+      return;
+    }
+    this.#sleeper = null;
+    sleeper.abort();
   }
 }

@@ -211,8 +211,7 @@ export class Worker {
     this.#running.set(record.id, entry);
     this.#executing++;
     this.#counts.claimed++;
-    taskEvents.emit("taskStarted", { result: new TaskResult(record) });
-    this.#logger.debug("Task started.", { id: record.id, task: record.taskName, queue: record.queueName, attempt: record.attempts });
+    if (taskEvents.listens("taskStarted")) taskEvents.emit("taskStarted", { result: new TaskResult(record) });
     void this.#execute(entry);
   }
 
@@ -251,9 +250,10 @@ export class Worker {
         return;
       }
       this.#counts.succeeded++;
-      const now = this.#clock.now();
-      const after = applyAttemptOutcome(record, { status: "SUCCESSFUL", returnValue: report.returnValue }, now);
-      taskEvents.emit("taskFinished", { result: new TaskResult(after) });
+      if (taskEvents.listens("taskFinished")) {
+        const after = applyAttemptOutcome(record, { status: "SUCCESSFUL", returnValue: report.returnValue }, this.#clock.now());
+        taskEvents.emit("taskFinished", { result: new TaskResult(after) });
+      }
       return;
     }
     const { completion } = report;
@@ -263,21 +263,15 @@ export class Worker {
       this.#logger.warn("A task's result was not written: its claim was lost (cancelled, rescued or taken over).", { id: record.id, task: record.taskName });
       return;
     }
+    const retry = completion.outcome.status === "READY";
+    if (retry) this.#counts.retried++;
+    else if (completion.outcome.status === "SUCCESSFUL") this.#counts.succeeded++;
+    else this.#counts.failed++;
+    const event = retry ? "taskRetried" : "taskFinished";
+    if (!taskEvents.listens(event)) return;
     const result = new TaskResult(applyAttemptOutcome(record, completion.outcome, receipt.now));
-    switch (completion.outcome.status) {
-      case "SUCCESSFUL":
-        this.#counts.succeeded++;
-        taskEvents.emit("taskFinished", { result });
-        break;
-      case "FAILED":
-        this.#counts.failed++;
-        taskEvents.emit("taskFinished", { result });
-        break;
-      case "READY":
-        this.#counts.retried++;
-        taskEvents.emit("taskRetried", { result, error: report.error });
-        break;
-    }
+    if (retry) taskEvents.emit("taskRetried", { result, error: report.error });
+    else taskEvents.emit("taskFinished", { result });
   }
 
   async #heartbeatLoop(): Promise<void> {

@@ -8,7 +8,7 @@ import type { LibAdapter, LibSession } from "./types.js";
 export const OURS_TASK = "bench.noop";
 
 /**
- * This project on Postgres: `defaults` is `new Worker({})` (concurrency 10, 1 s poll,
+ * This project on Postgres: `defaults` is `new Worker({})` (concurrency 50, 1 s poll,
  * LISTEN wake-ups); `tuned` raises concurrency (a claim takes as many tasks as free slots).
  */
 export const oursAdapter: LibAdapter = {
@@ -17,7 +17,7 @@ export const oursAdapter: LibAdapter = {
   bulkChunk: 2_500,
   profiles: {
     defaults: {},
-    tuned: { concurrency: 100 },
+    tuned: { concurrency: 200 },
   },
   async open(url, sql) {
     const backend = new PostgresBackend({ url, listen: false });

@@ -14,7 +14,12 @@ export interface WorkerOptions {
   readonly queues?: readonly string[] | "*";
   /** Queues never to take tasks from (useful with `"*"`). */
   readonly excludeQueues?: readonly string[];
-  /** Tasks run at once. Default 10. */
+  /**
+   * Tasks run at once (and the most one claim takes). Default 50: tasks are usually async
+   * I/O, so more of them in flight costs little and lets each claim and each batched
+   * completion carry more work. Lower it for tasks that are CPU-heavy or call rate-limited
+   * services.
+   */
   readonly concurrency?: number;
   /** How long an idle worker waits before looking again (wake-ups cut it short). Default 1,000 ms. */
   readonly pollIntervalMs?: number;
@@ -76,7 +81,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   return {
     backend: options.backend ?? DEFAULT_BACKEND_ALIAS,
     queues: { include: queues === "*" ? "*" : [...queues], exclude: [...exclude] },
-    concurrency: positiveInteger("concurrency", options.concurrency ?? 10),
+    concurrency: positiveInteger("concurrency", options.concurrency ?? 50),
     pollIntervalMs: positiveNumber("pollIntervalMs", options.pollIntervalMs ?? 1000),
     batch: options.batch === true,
     maxTasks: options.maxTasks === undefined ? Number.POSITIVE_INFINITY : positiveInteger("maxTasks", options.maxTasks),

@@ -40,7 +40,7 @@ aborts them and hands them back (READY if attempts remain).
 Flags:
   --queue a,b               Queues to take tasks from; "*" for all (default: default)
   --exclude-queue a,b       Queues to skip; only together with --queue "*"
-  --concurrency N           Tasks run at once (default: 10)
+  --concurrency N           Tasks run at once (default: 50)
   --interval SECONDS        Idle wait between polls (default: 1)
   --batch                   Exit 0 as soon as nothing is runnable and nothing runs
   --max-tasks N             Exit after running N tasks

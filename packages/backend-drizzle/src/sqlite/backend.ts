@@ -25,13 +25,12 @@ import type {
 import { TasksError } from "@tasks/core/backend";
 import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
 import { retryWhileBusy } from "./busy.js";
+import { HotPath } from "./hot-path.js";
 import { AsyncLock } from "./lock.js";
 import { asSqliteTransaction, clientOf, resolveSqliteOptions, type ResolvedSqlite, type SqliteBackendOptions, type SqliteClient, type SqliteDatabase } from "./options.js";
 import {
   cancelTask,
-  claimTasks,
   completeOne,
-  completeTasks,
   descheduleTasks,
   getTask,
   healthOf,
@@ -73,6 +72,8 @@ export class SqliteBackend implements TaskBackend {
   /** Set while an atomic task's own code runs (to catch writes that would wait for themselves). */
   readonly #insideAtomic = new AsyncLocalStorage<true>();
   readonly #listeners = new Set<(queueName: string) => void>();
+  /** Prepared statements on the main connection, made on first use (after `migrate`). */
+  #hot: HotPath | null = null;
   #atomic: AtomicConnection | null = null;
   /** Queues enqueued inside the open atomic transaction; announced when it commits. */
   #atomicWakeups: Set<string> | null = null;
@@ -113,7 +114,7 @@ export class SqliteBackend implements TaskBackend {
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {
     assertLimit("claim()", params.limit);
-    return this.#write("claim", (tx) => claimTasks(tx, params));
+    return this.#write("claim", () => this.#hotPath().claim(params));
   }
 
   async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
@@ -122,7 +123,7 @@ export class SqliteBackend implements TaskBackend {
 
   async complete(params: CompleteParams): Promise<CompleteOutcome> {
     if (params.completions.length === 0) return { applied: [] };
-    return { applied: await this.#write("complete", (tx) => completeTasks(tx, params.backend, params.now, params.completions)) };
+    return { applied: await this.#write("complete", () => this.#hotPath().complete(params.backend, params.now, params.completions)) };
   }
 
   /**
@@ -224,7 +225,9 @@ export class SqliteBackend implements TaskBackend {
     try {
       this.#assertOpen();
       const db = this.#resolved.db;
-      return await retryWhileBusy(what, () => db.transaction((tx) => operation(tx), { behavior: "immediate" }), this.#resolved.busyRetry);
+      const hot = this.#hotPath();
+      // Drizzle queries on `db` join the transaction that `hot` opened on the same connection.
+      return await retryWhileBusy(what, () => hot.immediate(() => operation(db)), this.#resolved.busyRetry);
     } finally {
       release();
     }
@@ -238,6 +241,10 @@ export class SqliteBackend implements TaskBackend {
     await Promise.resolve();
     this.#assertOpen();
     return retryWhileBusy(what, () => operation(this.#resolved.db), this.#resolved.busyRetry);
+  }
+
+  #hotPath(): HotPath {
+    return (this.#hot ??= new HotPath(this.#resolved.client));
   }
 
   #clients(): SqliteClient[] {

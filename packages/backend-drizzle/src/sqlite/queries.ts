@@ -6,10 +6,9 @@
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type {
-  ClaimParams,
   Completion,
   EnqueueOutcome,
   HealthParams,
@@ -18,12 +17,11 @@ import type {
   LostLease,
   NewTaskRecord,
   PruneParams,
-  QueueSelector,
   TaskErrorRecord,
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, sortClaimOrder } from "../shared/rows.js";
+import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord } from "../shared/rows.js";
 import { tasksResults as t, tasksWorkers as w, type TaskRow } from "./schema.js";
 
 /** A Drizzle SQLite database or transaction on a synchronous driver (better-sqlite3). */
@@ -126,57 +124,6 @@ function findExistingId(db: SqliteDb, ids: readonly string[]): string | undefine
     if (found) return found.id;
   }
   return undefined;
-}
-
-function queueCondition(queues: QueueSelector): SQL | undefined | false {
-  const parts: SQL[] = [];
-  if (queues.include !== "*") {
-    const include = queues.include.filter((name) => !queues.exclude.includes(name));
-    if (include.length === 0) return false;
-    // A single queue as `=` lets the planner walk the per-queue claim index in order.
-    parts.push(include.length === 1 ? eq(t.queueName, include[0] as string) : inArray(t.queueName, include));
-  } else if (queues.exclude.length > 0) {
-    parts.push(notInArray(t.queueName, [...queues.exclude]));
-  }
-  return parts.length === 0 ? undefined : and(...parts);
-}
-
-/**
- * Claims up to `limit` READY tasks in one statement: `UPDATE … WHERE id IN (SELECT id … ORDER
- * BY claim order LIMIT n) RETURNING *`. Run it in an immediate transaction so no other
- * connection writes between the pick and the update. Returns the tasks in claim order.
- */
-export function claimTasks(db: SqliteDb, params: ClaimParams): TaskRecord[] {
-  const queue = queueCondition(params.queues);
-  if (queue === false || (params.ids !== undefined && params.ids.length === 0)) return [];
-  const ready = db
-    .select({ id: t.id })
-    .from(t)
-    .where(
-      and(
-        eq(t.backend, params.backend),
-        READY,
-        params.ignoreRunAfter ? undefined : sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${ms(params.now)})`,
-        queue,
-        params.ids ? inArray(t.id, [...params.ids]) : undefined,
-      ),
-    )
-    .orderBy(desc(t.priority), asc(t.runnableAt), asc(t.id))
-    .limit(params.limit);
-  const rows: TaskRow[] = db
-    .update(t)
-    .set({
-      status: "RUNNING",
-      attempts: sql`${t.attempts} + 1`,
-      workerIds: sql`json_insert(${t.workerIds}, '$[#]', ${params.workerId})`,
-      startedAt: sql`coalesce(${t.startedAt}, ${ms(params.now)})`,
-      lastAttemptedAt: params.now,
-      leaseExpiresAt: plusMs(params.now, params.leaseMs),
-    })
-    .where(inArray(t.id, ready))
-    .returning(columns)
-    .all();
-  return sortClaimOrder(rows.map(rowToRecord));
 }
 
 /** The column values one attempt outcome writes. */

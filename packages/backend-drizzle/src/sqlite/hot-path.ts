@@ -1,0 +1,165 @@
+/**
+ * The statements a draining worker runs thousands of times a second — begin/commit, claim and
+ * complete — prepared once per connection with better-sqlite3 and reused. Building them with
+ * Drizzle's query builder on every call (and letting the driver compile them again) cost more
+ * CPU than SQLite's own work did. Every value is a bound parameter; only the shape of the
+ * statement (how many queues or ids are listed) varies, and each shape is prepared once.
+ *
+ * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
+ * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
+ */
+import type { Statement } from "better-sqlite3";
+import type { ClaimParams, Completion, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
+import { sortClaimOrder } from "../shared/rows.js";
+import type { SqliteClient } from "./options.js";
+import { jsonText, RECORD_COLUMNS, rawRowToRecord, type RawTaskRow } from "./raw-rows.js";
+
+/** Claim statements kept per connection; past this many shapes the cache starts over. */
+const MAX_CACHED_SHAPES = 64;
+
+/** Where a row must still be to take this completion: RUNNING under the same attempt. */
+const STILL_HELD = "WHERE id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
+
+const COMPLETE_SQL = {
+  SUCCESSFUL: `UPDATE tasks_results SET status = 'SUCCESSFUL', return_value = ?, finished_at = ?, lease_expires_at = NULL ${STILL_HELD}`,
+  FAILED:
+    "UPDATE tasks_results SET status = 'FAILED', errors = json_insert(errors, '$[#]', json(?)), finished_at = ?, lease_expires_at = NULL " +
+    STILL_HELD,
+  READY:
+    "UPDATE tasks_results SET status = 'READY', errors = json_insert(errors, '$[#]', json(?)), run_after = ?, runnable_at = ?, lease_expires_at = NULL " +
+    STILL_HELD,
+} as const;
+
+/** Prepared hot-path statements on one better-sqlite3 connection. */
+export class HotPath {
+  readonly #client: SqliteClient;
+  readonly #begin: Statement;
+  readonly #commit: Statement;
+  readonly #rollback: Statement;
+  readonly #complete: { readonly [S in keyof typeof COMPLETE_SQL]: Statement };
+  readonly #claims = new Map<string, Statement>();
+
+  constructor(client: SqliteClient) {
+    this.#client = client;
+    this.#begin = client.prepare("BEGIN IMMEDIATE");
+    this.#commit = client.prepare("COMMIT");
+    this.#rollback = client.prepare("ROLLBACK");
+    this.#complete = {
+      SUCCESSFUL: client.prepare(COMPLETE_SQL.SUCCESSFUL),
+      FAILED: client.prepare(COMPLETE_SQL.FAILED),
+      READY: client.prepare(COMPLETE_SQL.READY),
+    };
+  }
+
+  /**
+   * Runs `operation` in an immediate transaction (the write lock is taken at BEGIN, so the
+   * reads inside see what the writes will change), committing if it returns and rolling
+   * back if it throws.
+   */
+  immediate<T>(operation: () => T): T {
+    this.#begin.run();
+    let result: T;
+    try {
+      result = operation();
+    } catch (error) {
+      if (this.#client.inTransaction) this.#rollback.run();
+      throw error;
+    }
+    try {
+      this.#commit.run();
+    } catch (error) {
+      if (this.#client.inTransaction) this.#rollback.run();
+      throw error;
+    }
+    return result;
+  }
+
+  /**
+   * Claims up to `limit` READY tasks in one statement: `UPDATE … WHERE id IN (SELECT id …
+   * ORDER BY claim order LIMIT n) RETURNING …`. Run it inside {@link immediate} so no other
+   * connection writes between the pick and the update. Returns the tasks in claim order.
+   */
+  claim(params: ClaimParams): TaskRecord[] {
+    const { queues, ids } = params;
+    if (ids !== undefined && ids.length === 0) return [];
+    const values: unknown[] = [params.workerId, params.now.getTime(), params.now.getTime(), params.now.getTime() + params.leaseMs, params.backend];
+    let where = "backend = ? AND status = 'READY'";
+    if (!params.ignoreRunAfter) {
+      where += " AND (run_after IS NULL OR run_after <= ?)";
+      values.push(params.now.getTime());
+    }
+    if (queues.include !== "*") {
+      const include = queues.include.filter((name) => !queues.exclude.includes(name));
+      if (include.length === 0) return [];
+      // A single queue as `=` lets the planner walk the per-queue claim index in order.
+      where += include.length === 1 ? " AND queue_name = ?" : ` AND queue_name IN (${marks(include.length)})`;
+      values.push(...include);
+    } else if (queues.exclude.length > 0) {
+      where += ` AND queue_name NOT IN (${marks(queues.exclude.length)})`;
+      values.push(...queues.exclude);
+    }
+    if (ids !== undefined) {
+      where += ` AND id IN (${marks(ids.length)})`;
+      values.push(...ids);
+    }
+    values.push(params.limit);
+    const statement = this.#claimStatement(where);
+    const rows = statement.all(...values) as RawTaskRow[];
+    return sortClaimOrder(rows.map(rawRowToRecord));
+  }
+
+  /**
+   * Writes attempt outcomes, each only where the row is still RUNNING under the same attempt
+   * number, one small statement per completion. Run it inside {@link immediate}. Returns the
+   * ids that were written.
+   */
+  complete(backend: string, now: Date, completions: readonly Completion[]): string[] {
+    const at = now.getTime();
+    const applied: string[] = [];
+    for (const { id, attempt, outcome } of completions) {
+      let changes: number;
+      switch (outcome.status) {
+        case "SUCCESSFUL":
+          changes = this.#complete.SUCCESSFUL.run(jsonText(outcome.returnValue), at, id, backend, attempt).changes;
+          break;
+        case "FAILED":
+          changes = this.#complete.FAILED.run(errorJson(outcome.error), at, id, backend, attempt).changes;
+          break;
+        case "READY": {
+          const runAfter = outcome.runAfter.getTime();
+          changes = this.#complete.READY.run(errorJson(outcome.error), runAfter, runAfter, id, backend, attempt).changes;
+          break;
+        }
+      }
+      if (changes > 0) applied.push(id);
+    }
+    return applied;
+  }
+
+  #claimStatement(where: string): Statement {
+    let statement = this.#claims.get(where);
+    if (statement === undefined) {
+      if (this.#claims.size >= MAX_CACHED_SHAPES) this.#claims.clear();
+      statement = this.#client
+        .prepare(
+          "UPDATE tasks_results SET status = 'RUNNING', attempts = attempts + 1, worker_ids = json_insert(worker_ids, '$[#]', ?), " +
+            "started_at = coalesce(started_at, ?), last_attempted_at = ?, lease_expires_at = ? " +
+            `WHERE id IN (SELECT id FROM tasks_results WHERE ${where} ORDER BY priority DESC, runnable_at, id LIMIT ?) ` +
+            `RETURNING ${RECORD_COLUMNS}`,
+        )
+        .raw(true)
+        .safeIntegers(false);
+      this.#claims.set(where, statement);
+    }
+    return statement;
+  }
+}
+
+function marks(count: number): string {
+  return count === 1 ? "?" : `?${", ?".repeat(count - 1)}`;
+}
+
+/** The stored copy of an attempt's error (only the record's own fields). */
+function errorJson(error: TaskErrorRecord): string {
+  return JSON.stringify({ className: error.className, message: error.message, stack: error.stack });
+}

@@ -105,6 +105,8 @@ export class Worker {
       });
     }
     this.#logger.info("Worker started.", { workerId: this.id, backend: this.#resolved.alias, queues: this.#options.queues, concurrency: this.#options.concurrency });
+    // Rescue before the first claim, so a batch run also picks up tasks a crashed worker left behind.
+    await this.#rescuePass();
     const maintenance = Promise.all([this.#heartbeatLoop(), this.#rescueLoop()]);
     try {
       await this.#claimLoop();
@@ -304,25 +306,31 @@ export class Worker {
 
   async #rescueLoop(): Promise<void> {
     const interval = Math.max(1, Math.floor(this.#resolved.leaseMs / 3));
-    while (!this.#finished.signal.aborted) {
-      try {
-        for (;;) {
-          const rescued = await this.#resolved.backend.rescueExpired({
-            backend: this.#resolved.alias,
-            now: this.#clock.now(),
-            limit: RESCUE_BATCH,
-            error: toErrorRecord(new WorkerLostError("The worker running this task stopped renewing its lease (it crashed, hung or lost its connection); the task was rescued.")),
-          });
-          for (const record of rescued) {
-            this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });
-            taskEvents.emit("taskRescued", { result: new TaskResult(record) });
-          }
-          if (rescued.length < RESCUE_BATCH) break;
-        }
-      } catch (error) {
-        this.#logger.warn("Rescuing expired leases failed; will retry.", { error: String(error) });
-      }
+    for (;;) {
       await this.#clock.sleep(interval, this.#finished.signal);
+      if (this.#finished.signal.aborted) return;
+      await this.#rescuePass();
+    }
+  }
+
+  /** Puts back (or fails) every task whose lease expired; never throws. */
+  async #rescuePass(): Promise<void> {
+    try {
+      for (;;) {
+        const rescued = await this.#resolved.backend.rescueExpired({
+          backend: this.#resolved.alias,
+          now: this.#clock.now(),
+          limit: RESCUE_BATCH,
+          error: toErrorRecord(new WorkerLostError("The worker running this task stopped renewing its lease (it crashed, hung or lost its connection); the task was rescued.")),
+        });
+        for (const record of rescued) {
+          this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });
+          taskEvents.emit("taskRescued", { result: new TaskResult(record) });
+        }
+        if (rescued.length < RESCUE_BATCH) return;
+      }
+    } catch (error) {
+      this.#logger.warn("Rescuing expired leases failed; will retry.", { error: String(error) });
     }
   }
 }

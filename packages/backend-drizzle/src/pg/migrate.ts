@@ -6,9 +6,16 @@ import { migrate as drizzleMigrate } from "drizzle-orm/postgres-js/migrator";
 /** Where the bundled Postgres migrations live; the same relative path from `src/` and `dist/`. */
 export const pgMigrationsFolder = fileURLToPath(new URL("../../migrations/pg/", import.meta.url));
 
+/**
+ * Table that records which bundled migrations were applied (in schema `drizzle`). Not
+ * drizzle's default `__drizzle_migrations`: drizzle applies only migrations newer than the
+ * last one recorded there, so sharing it with your own migrations could skip ours.
+ */
+export const PG_MIGRATIONS_TABLE = "tasks_migrations";
+
 /** Options of {@link migrate}. */
 export interface MigrateOptions {
-  /** Table that records applied migrations. Default drizzle's `__drizzle_migrations`. */
+  /** Table that records applied migrations. Default `tasks_migrations`. */
   readonly migrationsTable?: string;
   /** Schema of that table. Default drizzle's `drizzle`. */
   readonly migrationsSchema?: string;
@@ -22,7 +29,7 @@ export interface MigrateOptions {
 export async function migrate(db: PostgresJsDatabase<any>, options: MigrateOptions = {}): Promise<void> {
   await drizzleMigrate(db, {
     migrationsFolder: pgMigrationsFolder,
-    ...(options.migrationsTable !== undefined ? { migrationsTable: options.migrationsTable } : {}),
+    migrationsTable: options.migrationsTable ?? PG_MIGRATIONS_TABLE,
     ...(options.migrationsSchema !== undefined ? { migrationsSchema: options.migrationsSchema } : {}),
   });
 }

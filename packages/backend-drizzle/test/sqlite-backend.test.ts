@@ -3,7 +3,8 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityHash, newTaskId, type NewTaskRecord } from "@tasks/core/backend";
-import { migrate, SqliteBackend, sqliteBackend } from "../src/sqlite/index.js";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { migrate, SqliteBackend, sqliteBackend, sqliteMigrationsFolder } from "../src/sqlite/index.js";
 import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
 
 function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
@@ -63,6 +64,36 @@ describe("SQLite backend specifics", () => {
     }
   });
 
+  it("prunes and lists recent failures through the finished index, never scanning the table", async () => {
+    const { client } = openDb(file);
+    const logged: { sql: string; params: unknown[] }[] = [];
+    const db = drizzle({ client, logger: { logQuery: (sql, params) => void logged.push({ sql, params }) } });
+    const backend = new SqliteBackend({ db });
+    try {
+      const later = new Date(now.getTime() + 60_000);
+      await backend.prune({ backend: "plan-finished", finishedBefore: later, failedBefore: later, limit: 10, dryRun: false });
+      await backend.prune({ backend: "plan-finished", finishedBefore: later, failedBefore: later, limit: 10, dryRun: true });
+      await backend.health({ backend: "plan-finished", now, recentFailures: 5 });
+      const reads = logged.filter(({ sql }) => sql.includes("'FAILED'") && !sql.startsWith("delete"));
+      // Each delete carries its chunk's select as a subquery, so its plan shows that read too.
+      const deletes = logged.filter(({ sql }) => sql.startsWith("delete from \"tasks_results\""));
+      expect(reads.length).toBe(3); // two dry-run counts and the recent failures
+      expect(deletes.length).toBe(2);
+      for (const { sql, params } of [...reads, ...deletes]) {
+        const plan = client
+          .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((row) => row.detail)
+          .join("\n");
+        expect(plan, sql).toMatch(/USING (COVERING )?INDEX tasks_results_finished_idx/);
+        expect(plan, sql).not.toMatch(/SCAN tasks_results\b/);
+      }
+    } finally {
+      await backend.close();
+      client.close();
+    }
+  });
+
   it("stores timestamps as integer milliseconds and JSON as text, and reads them back", async () => {
     const backend = sqliteBackend({ path: file });
     try {
@@ -85,7 +116,9 @@ describe("SQLite backend specifics", () => {
       const tables = client.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
       expect(tables).toEqual(expect.arrayContaining(["tasks_migrations", "tasks_results", "tasks_workers"]));
       expect(tables).not.toContain("__drizzle_migrations");
-      expect(client.prepare<[], { n: number }>("SELECT count(*) AS n FROM tasks_migrations").get()?.n).toBe(1);
+      const bundled = readMigrationFiles({ migrationsFolder: sqliteMigrationsFolder }).length;
+      expect(bundled).toBeGreaterThan(1);
+      expect(client.prepare<[], { n: number }>("SELECT count(*) AS n FROM tasks_migrations").get()?.n).toBe(bundled);
     } finally {
       client.close();
     }

@@ -6,7 +6,7 @@
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type {
   Completion,
@@ -31,6 +31,8 @@ export type SqliteDb = BaseSQLiteDatabase<"sync", any, any, any>;
 const READY = sql`${t.status} = 'READY'`;
 const RUNNING = sql`${t.status} = 'RUNNING'`;
 const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
+/** The finished index's own WHERE, word for word: a query must repeat it for SQLite to use that index. */
+const FINISHED = sql`(${t.status} = 'SUCCESSFUL' OR ${t.status} = 'FAILED' OR ${t.status} = 'CANCELLED')`;
 const columns = getTableColumns(t);
 /** Rows per INSERT: 21 columns each stays far below SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;
@@ -266,7 +268,7 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
       ? db
           .select()
           .from(t)
-          .where(and(mine, sql`${t.status} = 'FAILED'`))
+          .where(and(mine, FINISHED, sql`${t.status} = 'FAILED'`))
           .orderBy(desc(t.finishedAt), desc(t.id))
           .limit(params.recentFailures)
           .all()
@@ -288,22 +290,30 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
   });
 }
 
-/** Deletes one chunk of finished rows past their threshold (or counts all of them for a dry run). */
+/**
+ * Deletes one chunk of finished rows past their threshold (or counts all of them for a dry
+ * run): first SUCCESSFUL and CANCELLED rows, then FAILED ones, each a range of the finished
+ * index, so a chunk reads about as many index entries as it deletes.
+ */
 export function pruneTasks(db: SqliteDb, params: PruneParams): number {
-  const prunable = and(
+  const scope = and(
     eq(t.backend, params.backend),
-    or(
-      and(sql`${t.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${t.finishedAt} < ${ms(params.finishedBefore)}`),
-      and(sql`${t.status} = 'FAILED'`, sql`${t.finishedAt} < ${ms(params.failedBefore)}`),
-    ),
+    FINISHED,
     params.queues ? (params.queues.length === 0 ? sql`0` : inArray(t.queueName, [...params.queues])) : undefined,
   );
+  const parts = [
+    and(scope, sql`${t.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${t.finishedAt} < ${ms(params.finishedBefore)}`),
+    and(scope, sql`${t.status} = 'FAILED'`, sql`${t.finishedAt} < ${ms(params.failedBefore)}`),
+  ];
   if (params.dryRun) {
-    const [row] = db.select({ count: sql<number>`count(*)` }).from(t).where(prunable).all();
-    return Number(row?.count ?? 0);
+    return parts.reduce((sum, part) => sum + Number(db.select({ count: sql<number>`count(*)` }).from(t).where(part).all()[0]?.count ?? 0), 0);
   }
-  const chunk = db.select({ id: t.id }).from(t).where(prunable).orderBy(asc(t.finishedAt)).limit(params.limit);
-  const result = db.delete(t).where(inArray(t.id, chunk)).run() as { changes: number };
+  let deleted = 0;
+  for (const part of parts) {
+    if (deleted >= params.limit) break;
+    const chunk = db.select({ id: t.id }).from(t).where(part).limit(params.limit - deleted);
+    deleted += (db.delete(t).where(inArray(t.id, chunk)).run() as { changes: number }).changes;
+  }
   db.delete(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} < ${ms(params.finishedBefore)}`)).run();
-  return result.changes;
+  return deleted;
 }

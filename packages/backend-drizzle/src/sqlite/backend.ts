@@ -25,6 +25,7 @@ import type {
 import { TasksError } from "@tasks/core/backend";
 import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
 import { retryWhileBusy } from "./busy.js";
+import { Checkpointer } from "./checkpointer.js";
 import { HotPath } from "./hot-path.js";
 import { AsyncLock } from "./lock.js";
 import { asSqliteTransaction, clientOf, resolveSqliteOptions, type ResolvedSqlite, type SqliteBackendOptions, type SqliteClient, type SqliteDatabase } from "./options.js";
@@ -74,6 +75,8 @@ export class SqliteBackend implements TaskBackend {
   readonly #listeners = new Set<(queueName: string) => void>();
   /** Prepared statements on the main connection, made on first use (after `migrate`). */
   #hot: HotPath | null = null;
+  /** WAL checkpoints off the event loop, for a file the backend opened; started by the first write. */
+  #checkpointer: Checkpointer | null | undefined;
   #atomic: AtomicConnection | null = null;
   /** Queues enqueued inside the open atomic transaction; announced when it commits. */
   #atomicWakeups: Set<string> | null = null;
@@ -208,6 +211,7 @@ export class SqliteBackend implements TaskBackend {
     this.#closed = true;
     const release = await this.#lock.acquire();
     try {
+      await this.#checkpointer?.close();
       this.#atomic?.client.close();
       this.#atomic = null;
       if (this.#resolved.owned) this.#resolved.client.close();
@@ -227,7 +231,10 @@ export class SqliteBackend implements TaskBackend {
       const db = this.#resolved.db;
       const hot = this.#hotPath();
       // Drizzle queries on `db` join the transaction that `hot` opened on the same connection.
-      return await retryWhileBusy(what, () => hot.immediate(() => operation(db)), this.#resolved.busyRetry);
+      const result = await retryWhileBusy(what, () => hot.immediate(() => operation(db)), this.#resolved.busyRetry);
+      this.#checkpointer ??= this.#resolved.owned ? Checkpointer.start(this.#resolved.client) : null;
+      this.#checkpointer?.committed();
+      return result;
     } finally {
       release();
     }

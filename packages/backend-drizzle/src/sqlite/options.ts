@@ -15,7 +15,11 @@ export type SqliteBackendOptions = (
       readonly db: BetterSQLite3Database<any>;
     }
   | {
-      /** A database file; the backend opens it (WAL, `synchronous=NORMAL`, foreign keys) and closes it. */
+      /**
+       * A database file; the backend opens it (WAL, `synchronous=NORMAL`, foreign keys) and closes
+       * it. Its WAL checkpoints run on a worker thread with a second connection (the main
+       * connection checkpoints by itself only past 4,000 WAL pages), so commits never wait for them.
+       */
       readonly path: string;
     }
 ) & {

@@ -62,13 +62,20 @@ export class Checkpointer {
   /**
    * Starts a checkpoint thread for the WAL-mode file of `client`, and raises that
    * connection's automatic checkpoint to the backstop. Returns null (and changes nothing)
-   * for an in-memory database or one not in WAL mode.
+   * for an in-memory database, one not in WAL mode, or where no thread can be started.
    */
   static start(client: SqliteClient): Checkpointer | null {
     if (client.memory || client.name === "" || client.name === ":memory:") return null;
     if (String(client.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return null;
-    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, path: client.name } });
+    let worker: Worker;
+    try {
+      const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+      worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, path: client.name } });
+    } catch {
+      // No worker threads here (or the driver cannot be found from this module): SQLite's own
+      // checkpoints on the main connection keep working as before.
+      return null;
+    }
     // The thread must never keep the process alive or take it down.
     worker.unref();
     worker.on("error", () => undefined);

@@ -94,6 +94,21 @@ describe("SQLite backend specifics", () => {
     }
   });
 
+  it("refuses to write into a transaction it did not start on the application's connection", async () => {
+    const { client, db } = openDb(file);
+    const backend = sqliteBackend({ db });
+    try {
+      client.exec("BEGIN");
+      await expect(backend.enqueue({ backend: "open-tx", now, tasks: [newTask()] })).rejects.toThrow(/has a transaction open that the backend did not start/);
+      client.exec("ROLLBACK");
+      const [outcome] = await backend.enqueue({ backend: "open-tx", now, tasks: [newTask()] });
+      expect(outcome?.created).toBe(true);
+    } finally {
+      await backend.close();
+      client.close();
+    }
+  });
+
   it("stores timestamps as integer milliseconds and JSON as text, and reads them back", async () => {
     const backend = sqliteBackend({ path: file });
     try {

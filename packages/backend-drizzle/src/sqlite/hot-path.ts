@@ -10,6 +10,7 @@
  */
 import type { Statement } from "better-sqlite3";
 import type { ClaimParams, Completion, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
+import { TasksError } from "@tasks/core/backend";
 import { sortClaimOrder } from "../shared/rows.js";
 import type { SqliteClient } from "./options.js";
 import { jsonText, RECORD_COLUMNS, rawRowToRecord, type RawTaskRow } from "./raw-rows.js";
@@ -57,6 +58,12 @@ export class HotPath {
    * back if it throws.
    */
   immediate<T>(operation: () => T): T {
+    if (this.#client.inTransaction) {
+      throw new TasksError(
+        "The SQLite connection of the task backend has a transaction open that the backend did not start (a BEGIN without COMMIT on your db?). " +
+          "Finish it before the backend writes, or give the backend its own connection with sqliteBackend({ path }).",
+      );
+    }
     this.#begin.run();
     let result: T;
     try {

@@ -1,7 +1,9 @@
 /**
- * The SQLite statements, one function per storage operation. Each takes the database (or a
- * transaction) to run on, runs synchronously (better-sqlite3) and returns rows mapped to plain
- * records; no row leaves this file. Callers wrap writes in an immediate transaction.
+ * The SQLite statements built with Drizzle, one function per storage operation except claim and
+ * complete (prepared once per connection in hot-path.ts, as a draining worker runs them
+ * thousands of times a second). Each takes the database (or a transaction) to run on, runs
+ * synchronously (better-sqlite3) and returns rows mapped to plain records; no row leaves this
+ * file. Callers wrap writes in an immediate transaction.
  *
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.

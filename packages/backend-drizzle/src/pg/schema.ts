@@ -48,9 +48,11 @@ export const tasksResults = pgTable(
       .on(table.backend, table.uniqueKey)
       .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
     index("tasks_results_lease_idx").on(table.backend, table.leaseExpiresAt).where(sql`${table.status} = 'RUNNING'`),
+    // Same predicate as the SQLite index (written with OR there for SQLite's sake), so both
+    // dialects keep identical index definitions and migration names.
     index("tasks_results_finished_idx")
       .on(table.backend, table.status, table.finishedAt)
-      .where(sql`${table.status} IN ('SUCCESSFUL', 'FAILED', 'CANCELLED')`),
+      .where(sql`(${table.status} = 'SUCCESSFUL' OR ${table.status} = 'FAILED' OR ${table.status} = 'CANCELLED')`),
     index("tasks_results_identity_idx").on(table.backend, table.taskName, table.identityHash).where(sql`${table.status} = 'READY'`),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "tasks_results_finished_idx";--> statement-breakpoint
+CREATE INDEX "tasks_results_finished_idx" ON "tasks_results" USING btree ("backend","status","finished_at") WHERE ("tasks_results"."status" = 'SUCCESSFUL' OR "tasks_results"."status" = 'FAILED' OR "tasks_results"."status" = 'CANCELLED');

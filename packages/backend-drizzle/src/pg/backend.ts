@@ -78,7 +78,9 @@ export class PostgresBackend implements TaskBackend {
     const inTransaction = params.transaction !== undefined;
     const db = inTransaction ? asPgTransaction(params.transaction) : this.#resolved.db;
     const queues = params.tasks.length === 1 ? [params.tasks[0]!.queueName] : [...new Set(params.tasks.map((task) => task.queueName))];
-    return insertTasks(db, params.backend, params.now, params.tasks, this.#wakeups.queuesToNotify(queues, inTransaction));
+    // Our own pool runs the prepared statement; the application's transaction runs the same SQL through Drizzle.
+    const client = inTransaction ? null : this.#resolved.client;
+    return insertTasks(db, client, params.backend, params.now, params.tasks, this.#wakeups.queuesToNotify(queues, inTransaction));
   }
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {

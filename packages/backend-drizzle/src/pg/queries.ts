@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type postgres from "postgres";
 import type {
   ClaimParams,
   Completion,
@@ -80,24 +81,47 @@ function newTaskRows(tasks: readonly NewTaskRecord[]): string {
 /**
  * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
  * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
- * Returns the ids inserted.
+ * $1 backend, $2 now, $3 the rows as JSON, $4 the queues to notify (text[] literal).
  */
-async function insertRows(db: PgDb, backend: string, now: Date, tasks: readonly NewTaskRecord[], notify: readonly string[]): Promise<Set<string>> {
-  const result = await db.execute(sql`
-    WITH ins AS (
-      INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
-        enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)
-      SELECT v.id, ${backend}, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
-        coalesce(v.run_after, ${at(now)}), ${at(now)}, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
-      FROM jsonb_to_recordset(${newTaskRows(tasks)}::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
-        args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)
-      ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING
-      RETURNING id
-    ), notified AS (
-      SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${arrayLiteral(notify)}::text[]) AS q
-    )
-    SELECT id, (SELECT count(*) FROM notified) AS notified FROM ins`);
+const INSERT_TEXT = `WITH ins AS (
+    INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
+      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)
+    SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
+      coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
+    FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
+      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)
+    ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING
+    RETURNING id
+  ), notified AS (
+    SELECT pg_notify('${ENQUEUED_CHANNEL}', q) FROM unnest($4::text[]) AS q
+  )
+  SELECT id, (SELECT count(*) FROM notified) AS notified FROM ins`;
+
+/**
+ * Runs the insert: as a prepared statement on the backend's own postgres.js client, or
+ * through the application's transaction (`db`) when enqueueing inside it. Returns the ids inserted.
+ */
+async function insertRows(
+  db: PgDb,
+  client: postgres.Sql | null,
+  backend: string,
+  now: Date,
+  tasks: readonly NewTaskRecord[],
+  notify: readonly string[],
+): Promise<Set<string>> {
+  const params = [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)];
+  if (client) {
+    const rows = (await client.unsafe(INSERT_TEXT, params, { prepare: true }).values()) as unknown as string[][];
+    return new Set(rows.map((row) => row[0] as string));
+  }
+  const result = await db.execute(withParams(INSERT_TEXT, params));
   return new Set(resultRows<{ id: string }>(result).map((row) => row.id));
+}
+
+/** A fixed SQL text with `$n` placeholders as a Drizzle query binding `params` (for running it in a transaction). */
+function withParams(text: string, params: readonly unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  return sql.join(parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)));
 }
 
 /** The record of a task just inserted, built from what was sent (no row is read back). */
@@ -112,6 +136,7 @@ function insertedRecord(task: NewTaskRecord, backend: string, now: Date): TaskRe
  */
 export async function insertTasks(
   db: PgDb,
+  client: postgres.Sql | null,
   backend: string,
   now: Date,
   tasks: readonly NewTaskRecord[],
@@ -123,7 +148,7 @@ export async function insertTasks(
   // A holder can finish between our insert and our read; then the insert is simply retried.
   for (let round = 0; pending.length > 0; round++) {
     if (round === 5) throw new Error(`Could not settle uniqueness for ${pending.length} task(s) after 5 tries; the unique holders keep changing.`);
-    const inserted = await insertRows(db, backend, now, pending.map(({ task }) => task), round === 0 ? notify : []);
+    const inserted = await insertRows(db, client, backend, now, pending.map(({ task }) => task), round === 0 ? notify : []);
     const conflicted = pending.filter(({ task, index }) => {
       if (!inserted.has(task.id)) return true;
       outcomes[index] = { record: insertedRecord(task, backend, now), created: true };

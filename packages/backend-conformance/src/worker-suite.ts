@@ -248,6 +248,39 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
       expect(Math.max(...limits)).toBeLessThanOrEqual(3);
     });
 
+    it("split claims (large free-slot counts) still never take more than the free slots", async () => {
+      setUp();
+      let running = 0;
+      let peak = 0;
+      const gates: Array<() => void> = [];
+      const gated = task({ name: "gated-many", backend: alias }, async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+      });
+      const results = await gated.enqueueMany(Array.from({ length: 100 }, () => []));
+      const limits: number[] = [];
+      const counting = withOverrides(backend, {
+        claim: (params) => {
+          limits.push(params.limit);
+          return backend.claim(params);
+        },
+      });
+      configureTasks({ backends: { default: { backend, queues: [] }, [alias]: { backend: counting, queues: [] } }, clock, logger: silentLogger });
+      startWorker({ concurrency: 60 });
+      await eventually("sixty tasks run", () => running === 60);
+      await clock.advance(2_000);
+      expect(running).toBe(60);
+      expect(limits.slice(0, 2)).toEqual([30, 30]);
+      await advanceUntil(clock, "all hundred finished", async () => {
+        gates.splice(0).forEach((open) => open());
+        const statuses = await Promise.all(results.map(statusOf));
+        return statuses.every((status) => status === ResultStatus.SUCCESSFUL);
+      });
+      expect(peak).toBe(60);
+    });
+
     it("times out a task through its AbortSignal and retries or fails it", async () => {
       setUp();
       let sawAbort = false;

@@ -34,6 +34,8 @@ interface RunningTask {
   readonly abort: AbortController;
 }
 
+/** A claim of at least twice this many tasks is sent as two concurrent halves. */
+const SPLIT_CLAIM_MIN = 25;
 /** Most rows one rescue call handles. */
 const RESCUE_BATCH = 100;
 /** Longest wait between retries of a failing claim. */
@@ -173,25 +175,16 @@ export class Worker {
         continue;
       }
       const limit = Math.min(free, remaining);
-      let claimed: TaskRecord[];
-      try {
-        claimed = await this.#resolved.backend.claim({
-          backend: this.#resolved.alias,
-          now: this.#clock.now(),
-          workerId: this.id,
-          queues: this.#options.queues,
-          limit,
-          leaseMs: this.#resolved.leaseMs,
-        });
-        failures = 0;
-      } catch (error) {
+      const { claimed, error } = await this.#claim(limit);
+      for (const record of claimed) this.#start(record);
+      if (error !== undefined) {
         failures++;
         const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1));
         this.#logger.error(`Claiming tasks failed; retrying in ${delay} ms.`, { error: String(error), workerId: this.id });
         await this.#wake.sleep(this.#clock, delay);
         continue;
       }
-      for (const record of claimed) this.#start(record);
+      failures = 0;
       if (claimed.length === limit) continue;
       if (batch) {
         if (claimed.length === 0 && this.#running.size === 0 && this.#completer.pending === 0) {
@@ -204,6 +197,40 @@ export class Worker {
       }
       await this.#wake.sleep(this.#clock, pollIntervalMs);
     }
+  }
+
+  /**
+   * Claims up to `limit` tasks. A large claim is split in two halves sent at once (on two
+   * pool connections where the backend has them), so the database works on both while the
+   * total never exceeds the free slots. Tasks from a half that succeeded are kept even if the
+   * other half failed.
+   */
+  async #claim(limit: number): Promise<{ claimed: TaskRecord[]; error?: unknown }> {
+    const parts = limit >= 2 * SPLIT_CLAIM_MIN ? [Math.ceil(limit / 2), Math.floor(limit / 2)] : [limit];
+    const now = this.#clock.now();
+    const settled = await Promise.allSettled(
+      parts.map((part) =>
+        this.#resolved.backend.claim({
+          backend: this.#resolved.alias,
+          now,
+          workerId: this.id,
+          queues: this.#options.queues,
+          limit: part,
+          leaseMs: this.#resolved.leaseMs,
+        }),
+      ),
+    );
+    const claimed: TaskRecord[] = [];
+    let error: unknown;
+    let failed = false;
+    for (const outcome of settled) {
+      if (outcome.status === "fulfilled") claimed.push(...outcome.value);
+      else {
+        failed = true;
+        error = outcome.reason;
+      }
+    }
+    return failed ? { claimed, error } : { claimed };
   }
 
   #start(record: TaskRecord): void {

@@ -9,6 +9,7 @@ import { identityHash } from "./identity.js";
 import { assertJsonArgs, type JsonValue } from "./json.js";
 import type { NewTaskRecord } from "./records.js";
 import { registerTask } from "./registry.js";
+import { checkAgainstBackend, parseArgs } from "./task-checks.js";
 import { TaskResult } from "./result.js";
 import {
   describe,
@@ -253,7 +254,7 @@ export class Task<A extends unknown[], R> {
     if (typeof this.#settings.backend !== "string" || this.#settings.backend === "") {
       throw new InvalidTaskError(`Invalid backend ${describe(this.#settings.backend)} for ${label}: it must be a configured backend alias.`);
     }
-    if (resolved) checkAgainstBackend(this, resolved, this.#settings, label);
+    if (resolved) checkAgainstBackend(this.#definition, resolved, this.#settings, label);
   }
 
   #resolveBackend(): ResolvedBackend {
@@ -304,54 +305,8 @@ export class Task<A extends unknown[], R> {
   }
 }
 
-function checkAgainstBackend(task: AnyTask, resolved: ResolvedBackend, settings: TaskSettings, label: string): void {
-  const { capabilities, kind } = resolved.backend;
-  const named = `backend "${resolved.alias}" (${kind})`;
-  if (resolved.queues.length > 0 && !resolved.queues.includes(settings.queueName)) {
-    throw new InvalidTaskError(
-      `Queue "${settings.queueName}" is not allowed by ${named} for ${label}; allowed queues: ${resolved.queues.join(", ")}. Add it to the backend's "queues" setting.`,
-    );
-  }
-  if (settings.runAfter !== null && !capabilities.supportsDefer) {
-    throw new InvalidTaskError(`${capitalize(named)} does not support runAfter (deferred tasks), but ${label} sets it.`);
-  }
-  if (settings.priority !== 0 && !capabilities.supportsPriority) {
-    throw new InvalidTaskError(`${capitalize(named)} does not support priorities, but ${label} sets priority ${settings.priority}.`);
-  }
-  if (settings.transaction !== undefined && !capabilities.supportsTransactionalEnqueue) {
-    throw new InvalidTaskError(
-      `${capitalize(named)} cannot enqueue inside an application transaction, but ${label} passes one. Use enqueueOnCommit() to enqueue after the transaction commits.`,
-    );
-  }
-  if (task.atomic && !capabilities.supportsAtomic) {
-    throw new InvalidTaskError(`${capitalize(named)} cannot run atomic tasks, but ${label} is marked atomic.`);
-  }
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function stripUndefined(overrides: TaskOverrides): Partial<TaskSettings> {
   return Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) as Partial<TaskSettings>;
-}
-
-/** Runs the task's `argsSchema` on `args`; returns the parsed arguments. */
-export function parseArgs(definition: TaskDefinition, args: readonly unknown[]): unknown[] {
-  if (!definition.argsSchema) return [...args];
-  let parsed: unknown;
-  try {
-    parsed = definition.argsSchema.parse(args);
-  } catch (error) {
-    throw new InvalidTaskError(
-      `Arguments of task "${definition.name}" do not match its argsSchema: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
-  if (!Array.isArray(parsed)) {
-    throw new InvalidTaskError(`The argsSchema of task "${definition.name}" must parse the arguments array into an array (use a tuple schema).`);
-  }
-  return parsed;
 }
 
 /**

@@ -13,7 +13,8 @@ import { describeNonJson, type JsonValue } from "../json.js";
 import type { TaskRecord } from "../records.js";
 import { findTask } from "../registry.js";
 import { TaskResult } from "../result.js";
-import { parseArgs, type TaskContext, type TaskDefinition } from "../task.js";
+import type { TaskContext, TaskDefinition } from "../task.js";
+import { parseArgs } from "../task-checks.js";
 import { toErrorRecord } from "./outcome.js";
 
 /** What an attempt needs besides the claimed record. */

@@ -1,0 +1,60 @@
+/** Checks of a task against its backend, and of stored arguments against a task's schema. */
+import type { ResolvedBackend } from "./config.js";
+import { InvalidTaskError } from "./errors.js";
+import type { TaskDefinition } from "./task.js";
+
+/** The overridable settings a backend check looks at. */
+export interface TaskSettingsView {
+  readonly priority: number;
+  readonly queueName: string;
+  readonly runAfter: Date | null;
+  readonly transaction: unknown;
+}
+
+/** Throws when the backend cannot take the task as configured (queue, defer, priority, transaction, atomic). */
+export function checkAgainstBackend(definition: TaskDefinition, resolved: ResolvedBackend, settings: TaskSettingsView, label: string): void {
+  const { capabilities, kind } = resolved.backend;
+  const named = `backend "${resolved.alias}" (${kind})`;
+  if (resolved.queues.length > 0 && !resolved.queues.includes(settings.queueName)) {
+    throw new InvalidTaskError(
+      `Queue "${settings.queueName}" is not allowed by ${named} for ${label}; allowed queues: ${resolved.queues.join(", ")}. Add it to the backend's "queues" setting.`,
+    );
+  }
+  if (settings.runAfter !== null && !capabilities.supportsDefer) {
+    throw new InvalidTaskError(`${capitalize(named)} does not support runAfter (deferred tasks), but ${label} sets it.`);
+  }
+  if (settings.priority !== 0 && !capabilities.supportsPriority) {
+    throw new InvalidTaskError(`${capitalize(named)} does not support priorities, but ${label} sets priority ${settings.priority}.`);
+  }
+  if (settings.transaction !== undefined && !capabilities.supportsTransactionalEnqueue) {
+    throw new InvalidTaskError(
+      `${capitalize(named)} cannot enqueue inside an application transaction, but ${label} passes one. Use enqueueOnCommit() to enqueue after the transaction commits.`,
+    );
+  }
+  if (definition.atomic && !capabilities.supportsAtomic) {
+    throw new InvalidTaskError(`${capitalize(named)} cannot run atomic tasks, but ${label} is marked atomic.`);
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Runs the task's `argsSchema` on `args`; returns the parsed arguments. */
+export function parseArgs(definition: TaskDefinition, args: readonly unknown[]): unknown[] {
+  if (!definition.argsSchema) return [...args];
+  let parsed: unknown;
+  try {
+    parsed = definition.argsSchema.parse(args);
+  } catch (error) {
+    throw new InvalidTaskError(
+      `Arguments of task "${definition.name}" do not match its argsSchema: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new InvalidTaskError(`The argsSchema of task "${definition.name}" must parse the arguments array into an array (use a tuple schema).`);
+  }
+  return parsed;
+}
+

@@ -6,7 +6,6 @@ import {
   ResultStatus,
   task,
   taskEvents,
-  unregisterTasks,
   Worker,
 } from "@tasks/core";
 import { expect, it } from "vitest";

@@ -1,6 +1,5 @@
 /** Worker tests: graceful and forced stop, batch mode and limits, queues, bad rows, events. */
 import {
-  cancelTask,
   configureTasks,
   silentLogger,
   ResultStatus,

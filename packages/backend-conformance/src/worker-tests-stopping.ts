@@ -73,6 +73,25 @@ export function stopLimitAndEventTests(context: WorkerTestContext): void {
     expect(result.errors.map((error) => error.className)).toEqual(["WorkerShutdownError"]);
   });
 
+  it("a stop that arrives while a claim is in flight is not lost (the worker ends without waiting for its next poll)", async () => {
+    const { alias, clock, backend } = setUp();
+    let worker!: Worker;
+    const stopMidClaim = withOverrides(backend, {
+      claim: async (params) => {
+        const claimed = await backend.claim(params);
+        worker.stop();
+        return claimed;
+      },
+    });
+    configureTasks({ backends: { default: { backend, queues: [] }, [alias]: { backend: stopMidClaim, queues: [] } }, clock, logger: silentLogger });
+    worker = new Worker({ backend: alias, queues: "*", pollIntervalMs: 60_000 });
+    let summary: { stoppedBy: string } | undefined;
+    void worker.run().then((done) => (summary = done));
+    // No clock advance: a lost wake-up would leave the worker asleep for its 60 s poll.
+    await eventually("the worker ended", () => summary !== undefined, 5_000);
+    expect(summary?.stoppedBy).toBe("signal");
+  });
+
   it("a forced stop with no attempts left fails the task", async () => {
     const { alias, clock, backend } = setUp();
     const hanging = task({ name: "hanging-once", backend: alias }, () => new Promise(() => {}));

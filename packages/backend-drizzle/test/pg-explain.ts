@@ -4,7 +4,7 @@
  *   pnpm --filter @tasks/backend-drizzle exec tsx test/pg-explain.ts
  */
 import type { QueueSelector } from "@tasks/core/backend";
-import { claimStatement } from "../src/pg/queries.js";
+import { claimQuery } from "../src/pg/statements.js";
 import { createTestDatabase } from "./helpers/pg.js";
 
 class Rollback extends Error {}
@@ -12,7 +12,7 @@ class Rollback extends Error {}
 const database = await createTestDatabase();
 let failed = false;
 try {
-  const { db, client } = database;
+  const { client } = database;
   console.log(`Loading 1,000,000 finished and 100,000 READY rows into ${database.name} …`);
   await client`
     INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, runnable_at, enqueued_at,
@@ -35,9 +35,10 @@ try {
     ["all queues", { include: "*", exclude: [] }],
   ];
   for (const [title, queues] of cases) {
-    const statement = claimStatement(db, { backend: "default", now: new Date(), workerId: "explain", queues, limit: 10, leaseMs: 30_000 });
-    if (!statement) throw new Error("claimStatement built no statement");
-    const { sql: text, params } = statement.toSQL();
+    // The statement the backend runs (prepared on its postgres.js client).
+    const query = claimQuery({ backend: "default", now: new Date(), workerId: "explain", queues, limit: 10, leaseMs: 30_000 });
+    if (!query) throw new Error("claimQuery built no statement");
+    const { text, values: params } = query;
     if (title === "one queue") console.log(`\n-- claim SQL:\n${text}\n-- params: ${JSON.stringify(params)}`);
     // EXPLAIN ANALYZE runs the UPDATE, so it runs in a transaction that is rolled back.
     await client

@@ -1,6 +1,5 @@
 /** The Postgres task backend: storage operations on Drizzle ORM over postgres.js. */
 import type {
-  BackendCapabilities,
   CancelParams,
   ClaimParams,
   CompleteAtomicallyOutcome,
@@ -23,13 +22,12 @@ import type {
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { DATABASE_CAPABILITIES } from "../shared/capabilities.js";
 import { ClaimLostRollback } from "../shared/errors.js";
 import { asPgTransaction, resolvePostgresOptions, type PostgresBackendOptions, type ResolvedPostgres } from "./options.js";
 import {
   cancelTask,
-  claimTasks,
   completeOne,
-  completeTasks,
   descheduleTasks,
   getTask,
   healthOf,
@@ -38,18 +36,8 @@ import {
   pruneTasks,
   rescueExpiredTasks,
 } from "./queries.js";
-import { claimPrepared, completePrepared } from "./statements.js";
+import { claimTasks, completeTasks } from "./statements.js";
 import { Wakeups } from "./wakeup.js";
-
-const CAPABILITIES: BackendCapabilities = Object.freeze({
-  supportsDefer: true,
-  supportsPriority: true,
-  supportsGetResult: true,
-  supportsTransactionalEnqueue: true,
-  supportsAtomic: true,
-  runsOnEnqueue: false,
-  supportsWorkers: true,
-});
 
 /**
  * Stores tasks in Postgres (`tasks_results`, `tasks_workers`; create them with `migrate`).
@@ -58,7 +46,7 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
  */
 export class PostgresBackend implements TaskBackend {
   readonly kind = "postgres";
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = DATABASE_CAPABILITIES;
   readonly #resolved: ResolvedPostgres;
   readonly #wakeups: Wakeups;
   #closed = false;
@@ -87,8 +75,7 @@ export class PostgresBackend implements TaskBackend {
     assertLimit("claim()", params.limit);
     const ids = params.ids?.filter((id) => UUID.test(id));
     const claim = ids === undefined ? params : { ...params, ids };
-    const { client } = this.#resolved;
-    return client ? claimPrepared(client, claim) : claimTasks(this.#resolved.db, claim);
+    return claimTasks(this.#resolved.db, this.#resolved.client, claim);
   }
 
   async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
@@ -96,10 +83,7 @@ export class PostgresBackend implements TaskBackend {
   }
 
   async complete(params: CompleteParams): Promise<CompleteOutcome> {
-    const { client } = this.#resolved;
-    const applied = client
-      ? await completePrepared(client, params.backend, params.now, params.completions)
-      : await completeTasks(this.#resolved.db, params.backend, params.now, params.completions);
+    const applied = await completeTasks(this.#resolved.db, this.#resolved.client, params.backend, params.now, params.completions);
     return { applied };
   }
 

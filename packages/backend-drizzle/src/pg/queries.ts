@@ -1,13 +1,12 @@
 /**
- * The Postgres statements, one function per storage operation. Each takes the database (or
- * a transaction) to run on and returns rows mapped to plain records; no row leaves this file.
+ * The Postgres statements, one function per storage operation (claim and completion, the hot
+ * path, are in statements.ts). Each takes the database (or a transaction) to run on and
+ * returns rows mapped to plain records; no row leaves this file.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type {
-  ClaimParams,
-  Completion,
   EnqueueOutcome,
   HealthParams,
   HealthReport,
@@ -15,13 +14,12 @@ import type {
   LostLease,
   NewTaskRecord,
   PruneParams,
-  QueueSelector,
   TaskErrorRecord,
   TaskRecord,
 } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, sortClaimOrder } from "../shared/rows.js";
+import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord } from "../shared/rows.js";
 import { tasksResults as t, tasksWorkers as w } from "./schema.js";
-import { arrayLiteral, completionRows } from "./statements.js";
+import { arrayLiteral, completeTasks, resultRows, runRows } from "./statements.js";
 
 /** A Drizzle Postgres database or transaction (any driver). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,13 +39,6 @@ const columns = getTableColumns(t);
 /** A timestamptz parameter (drizzle's postgres.js setup passes dates through as strings). */
 function at(date: Date): SQL {
   return sql`${date.toISOString()}::timestamptz`;
-}
-
-/** The rows of a raw `execute` result, whichever Postgres driver Drizzle runs on. */
-function resultRows<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  const rows = (result as { rows?: unknown } | null)?.rows;
-  return Array.isArray(rows) ? (rows as T[]) : [];
 }
 
 function plusMs(date: Date, ms: number): Date {
@@ -109,19 +100,8 @@ async function insertRows(
   tasks: readonly NewTaskRecord[],
   notify: readonly string[],
 ): Promise<Set<string>> {
-  const params = [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)];
-  if (client) {
-    const rows = (await client.unsafe(INSERT_TEXT, params, { prepare: true }).values()) as unknown as string[][];
-    return new Set(rows.map((row) => row[0] as string));
-  }
-  const result = await db.execute(withParams(INSERT_TEXT, params));
-  return new Set(resultRows<{ id: string }>(result).map((row) => row.id));
-}
-
-/** A fixed SQL text with `$n` placeholders as a Drizzle query binding `params` (for running it in a transaction). */
-function withParams(text: string, params: readonly unknown[]): SQL {
-  const parts = text.split(/\$(\d+)/);
-  return sql.join(parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)));
+  const rows = await runRows(db, client, INSERT_TEXT, [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)], ["id"]);
+  return new Set(rows.map((row) => row[0] as string));
 }
 
 /** The record of a task just inserted, built from what was sent (no row is read back). */
@@ -182,90 +162,9 @@ export async function notifyQueues(db: PgDb, queues: readonly string[]): Promise
   await db.execute(sql`SELECT pg_notify(${ENQUEUED_CHANNEL}, q) FROM unnest(${arrayLiteral(queues)}::text[]) AS q`);
 }
 
-function queueCondition(queues: QueueSelector): SQL | undefined | false {
-  const parts: SQL[] = [];
-  if (queues.include !== "*") {
-    const include = queues.include.filter((name) => !queues.exclude.includes(name));
-    if (include.length === 0) return false;
-    // A single queue as `=` lets the planner walk the per-queue claim index in order.
-    parts.push(include.length === 1 ? eq(t.queueName, include[0] as string) : inArray(t.queueName, include));
-  } else if (queues.exclude.length > 0) {
-    parts.push(notInArray(t.queueName, [...queues.exclude]));
-  }
-  return parts.length === 0 ? undefined : and(...parts);
-}
-
-/**
- * Claims up to `limit` READY tasks in one statement: a CTE picks ids in claim order with
- * `FOR UPDATE SKIP LOCKED`, the UPDATE marks them RUNNING. Returns them in claim order.
- */
-export async function claimTasks(db: PgDb, params: ClaimParams): Promise<TaskRecord[]> {
-  const statement = claimStatement(db, params);
-  return statement ? sortClaimOrder((await statement).map(rowToRecord)) : [];
-}
-
-/** The claim statement, not yet run (null when nothing can match); also used to EXPLAIN it. */
-export function claimStatement(db: PgDb, params: ClaimParams) {
-  const queue = queueCondition(params.queues);
-  if (queue === false || (params.ids !== undefined && params.ids.length === 0)) return null;
-  const ready = db.$with("ready").as(
-    db
-      .select({ readyId: t.id })
-      .from(t)
-      .where(
-        and(
-          eq(t.backend, params.backend),
-          IS_READY,
-          params.ignoreRunAfter ? undefined : sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${at(params.now)})`,
-          queue,
-          params.ids ? inArray(t.id, [...params.ids]) : undefined,
-        ),
-      )
-      .orderBy(desc(t.priority), asc(t.runnableAt), asc(t.id))
-      .limit(params.limit)
-      .for("update", { skipLocked: true }),
-  );
-  return db
-    .with(ready)
-    .update(t)
-    .set({
-      status: "RUNNING",
-      attempts: sql`${t.attempts} + 1`,
-      workerIds: sql`${t.workerIds} || ${JSON.stringify([params.workerId])}::jsonb`,
-      startedAt: sql`coalesce(${t.startedAt}, ${at(params.now)})`,
-      lastAttemptedAt: params.now,
-      leaseExpiresAt: plusMs(params.now, params.leaseMs),
-    })
-    .from(ready)
-    .where(eq(t.id, ready.readyId))
-    .returning(columns);
-}
-
-/**
- * Writes many attempt outcomes in one statement, each only where the row is still RUNNING
- * under the same attempt number. Returns the ids that were written.
- */
-export async function completeTasks(db: PgDb, backend: string, now: Date, completions: readonly Completion[]): Promise<string[]> {
-  if (completions.length === 0) return [];
-  const result = await db.execute(sql`
-    UPDATE tasks_results AS t SET
-      status = v.status,
-      return_value = CASE WHEN v.status = 'SUCCESSFUL' THEN v.return_value ELSE t.return_value END,
-      errors = CASE WHEN v.error IS NULL THEN t.errors ELSE t.errors || jsonb_build_array(v.error) END,
-      finished_at = CASE WHEN v.status = 'READY' THEN NULL ELSE ${at(now)} END,
-      run_after = CASE WHEN v.status = 'READY' THEN v.run_after ELSE t.run_after END,
-      runnable_at = CASE WHEN v.status = 'READY' THEN v.run_after ELSE t.runnable_at END,
-      lease_expires_at = NULL
-    FROM jsonb_to_recordset(${completionRows(completions)}::jsonb)
-      AS v(id uuid, attempt integer, status text, return_value jsonb, error jsonb, run_after timestamptz)
-    WHERE t.id = v.id AND t.backend = ${backend} AND t.attempts = v.attempt AND t.status = 'RUNNING'
-    RETURNING t.id`);
-  return resultRows<{ id: string }>(result).map((row) => row.id);
-}
-
 /** Marks one claimed task SUCCESSFUL if still held (atomic tasks); returns whether it was. */
 export async function completeOne(db: PgDb, backend: string, id: string, attempt: number, now: Date, returnValue: unknown): Promise<boolean> {
-  const ids = await completeTasks(db, backend, now, [{ id, attempt, outcome: { status: "SUCCESSFUL", returnValue: returnValue as never } }]);
+  const ids = await completeTasks(db, null, backend, now, [{ id, attempt, outcome: { status: "SUCCESSFUL", returnValue: returnValue as never } }]);
   return ids.length === 1;
 }
 

@@ -1,13 +1,15 @@
 /**
- * The worker's hot-path statements (claim, batched completion) as fixed SQL texts run as
- * prepared statements on the postgres.js client: the server plans each text once per
- * connection instead of on every call, and no query builder runs per claim. Values are
- * always bound parameters. Rows come back in array mode and are mapped by position, so a
- * client-side column-name transform cannot change them.
+ * The hot-path statements (claim, batched completion) as fixed SQL texts, each written once.
+ * On the backend's postgres.js client they run as prepared statements (planned once per
+ * connection, no query builder per call); inside a transaction, or on another Drizzle
+ * driver, the same text runs through Drizzle with the same bound parameters. Rows are read
+ * by position, so a client-side column-name transform cannot change them.
  */
+import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import type { ClaimParams, Completion, QueueSelector, ResultStatus, TaskRecord } from "@tasks/core/backend";
 import { sortClaimOrder } from "../shared/rows.js";
+import type { PgDb } from "./queries.js";
 
 const RETURNED = [
   "id",
@@ -70,6 +72,29 @@ function recordOf(row: RawValue[]): TaskRecord {
   };
 }
 
+/** The rows of a raw `execute` result, whichever Postgres driver Drizzle runs on. */
+export function resultRows<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  const rows = (result as { rows?: unknown } | null)?.rows;
+  return Array.isArray(rows) ? (rows as T[]) : [];
+}
+
+/** A fixed SQL text with `$n` placeholders as a Drizzle query binding `params`. */
+export function withParams(text: string, params: readonly unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  return sql.join(parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)));
+}
+
+/**
+ * Runs `text` and returns its rows as arrays in `columns` order: prepared on `client` when
+ * given, otherwise through Drizzle on `db` (the application's transaction, for example).
+ */
+export async function runRows(db: PgDb, client: postgres.Sql | null, text: string, params: readonly unknown[], columns: readonly string[]): Promise<RawValue[][]> {
+  if (client) return (await client.unsafe(text, params as never[], { prepare: true }).values()) as unknown as RawValue[][];
+  const rows = resultRows<Record<string, RawValue>>(await db.execute(withParams(text, params)));
+  return rows.map((row) => columns.map((column) => row[column] as RawValue));
+}
+
 /** One claim query shape: which optional predicates it has. */
 interface ClaimShape {
   readonly queue: "all" | "one" | "any" | "none-of" | "any-but";
@@ -118,10 +143,10 @@ function queueParams(queues: QueueSelector): { queue: ClaimShape["queue"]; value
   return include.length === 1 ? { queue: "one", values: [include[0] as string] } : { queue: "any", values: [arrayLiteral(include)] };
 }
 
-/** Claims up to `limit` READY tasks in one prepared statement; returns them in claim order. */
-export async function claimPrepared(client: postgres.Sql, params: ClaimParams): Promise<TaskRecord[]> {
+/** The claim's SQL text and parameters (null when nothing can match); also used to EXPLAIN it. */
+export function claimQuery(params: ClaimParams): { text: string; values: RawValue[] } | null {
   const queue = queueParams(params.queues);
-  if (!queue || (params.ids !== undefined && params.ids.length === 0)) return [];
+  if (!queue || (params.ids !== undefined && params.ids.length === 0)) return null;
   const shape: ClaimShape = { queue: queue.queue, byIds: params.ids !== undefined, ignoreRunAfter: params.ignoreRunAfter === true };
   const values: RawValue[] = [
     params.backend,
@@ -132,7 +157,17 @@ export async function claimPrepared(client: postgres.Sql, params: ClaimParams): 
     ...queue.values,
     ...(params.ids ? [arrayLiteral(params.ids)] : []),
   ];
-  const rows = (await client.unsafe(claimText(shape), values as never[], { prepare: true }).values()) as unknown as RawValue[][];
+  return { text: claimText(shape), values };
+}
+
+/**
+ * Claims up to `limit` READY tasks in one statement: a CTE picks ids in claim order with
+ * `FOR UPDATE SKIP LOCKED`, the UPDATE marks them RUNNING. Returns them in claim order.
+ */
+export async function claimTasks(db: PgDb, client: postgres.Sql | null, params: ClaimParams): Promise<TaskRecord[]> {
+  const query = claimQuery(params);
+  if (!query) return [];
+  const rows = await runRows(db, client, query.text, query.values, RETURNED);
   return sortClaimOrder(rows.map(recordOf));
 }
 
@@ -163,9 +198,12 @@ export function completionRows(completions: readonly Completion[]): string {
   );
 }
 
-/** Writes many outcomes in one prepared statement, each only where still RUNNING under the same attempt. */
-export async function completePrepared(client: postgres.Sql, backend: string, now: Date, completions: readonly Completion[]): Promise<string[]> {
+/**
+ * Writes many attempt outcomes in one statement, each only where the row is still RUNNING
+ * under the same attempt number. Returns the ids that were written.
+ */
+export async function completeTasks(db: PgDb, client: postgres.Sql | null, backend: string, now: Date, completions: readonly Completion[]): Promise<string[]> {
   if (completions.length === 0) return [];
-  const rows = (await client.unsafe(COMPLETE_TEXT, [backend, now.toISOString(), completionRows(completions)], { prepare: true }).values()) as unknown as string[][];
+  const rows = await runRows(db, client, COMPLETE_TEXT, [backend, now.toISOString(), completionRows(completions)], ["id"]);
   return rows.map((row) => row[0] as string);
 }

@@ -1,7 +1,6 @@
 /** The SQLite task backend: storage operations on Drizzle ORM over better-sqlite3. */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type {
-  BackendCapabilities,
   CancelParams,
   ClaimParams,
   CompleteAtomicallyOutcome,
@@ -23,6 +22,7 @@ import type {
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
+import { DATABASE_CAPABILITIES } from "../shared/capabilities.js";
 import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
 import { retryWhileBusy } from "./busy.js";
 import { Checkpointer } from "./checkpointer.js";
@@ -42,16 +42,6 @@ import {
   type SqliteDb,
 } from "./queries.js";
 
-const CAPABILITIES: BackendCapabilities = Object.freeze({
-  supportsDefer: true,
-  supportsPriority: true,
-  supportsGetResult: true,
-  supportsTransactionalEnqueue: true,
-  supportsAtomic: true,
-  runsOnEnqueue: false,
-  supportsWorkers: true,
-});
-
 /**
  * Stores tasks in SQLite (`tasks_results`, `tasks_workers`; create them with `migrate`).
  * Several processes may share the file: every write is an immediate transaction, and a file
@@ -66,7 +56,7 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
  */
 export class SqliteBackend implements TaskBackend {
   readonly kind = "sqlite";
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = DATABASE_CAPABILITIES;
   readonly #resolved: ResolvedSqlite;
   /** Serialises this backend's writes and atomic transactions within the process. */
   readonly #lock = new AsyncLock();

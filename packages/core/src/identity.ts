@@ -1,7 +1,12 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { canonicalJson, type JsonValue } from "./json.js";
+
+// One-shot hashing (Node ≥ 20.12) is about 3× cheaper than a Hash object per task, which
+// shows in bulk enqueues; older Node 20 releases fall back to createHash.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
 
 /** Hash of a task name and its arguments: equal for equal arguments, whatever the key order. */
 export function identityHash(taskName: string, args: readonly JsonValue[]): string {
-  return createHash("sha256").update(taskName).update("\u0000").update(canonicalJson(args as JsonValue[])).digest("hex");
+  const text = `${taskName}\u0000${canonicalJson(args as JsonValue[])}`;
+  return oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
 }

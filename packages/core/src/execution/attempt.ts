@@ -15,6 +15,7 @@ import { findTask } from "../registry.js";
 import { TaskResult } from "../result.js";
 import type { TaskContext, TaskDefinition } from "../task.js";
 import { parseArgs } from "../task-checks.js";
+import type { AttemptAbort } from "./attempt-abort.js";
 import { toErrorRecord } from "./outcome.js";
 
 /** What an attempt needs besides the claimed record. */
@@ -23,7 +24,7 @@ export interface AttemptEnvironment {
   readonly clock: Clock;
   readonly workerId: string;
   /** Aborted by the worker on cancel, lost lease or forced shutdown, with one of our errors as reason. */
-  readonly abort: AbortController;
+  readonly abort: AttemptAbort;
 }
 
 /** How an attempt ended, before anything is written. */
@@ -58,12 +59,12 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
 
   const { abort } = env;
   // Aborted before it started (a forced stop raced the claim): record the reason, run nothing.
-  if (abort.signal.aborted) return failure(record, abort.signal.reason, definition, env);
+  if (abort.aborted) return failure(record, abort.reason, definition, env);
   const timeoutDone = definition.timeoutMs === undefined ? null : new AbortController();
   if (timeoutDone && definition.timeoutMs !== undefined) {
     const limit = definition.timeoutMs;
     void env.clock.sleep(limit, timeoutDone.signal).then(() => {
-      if (!timeoutDone.signal.aborted && !abort.signal.aborted) {
+      if (!timeoutDone.signal.aborted && !abort.aborted) {
         abort.abort(new TaskTimeoutError(`Task "${record.taskName}" ran longer than its timeout of ${limit} ms and was aborted.`));
       }
     });
@@ -81,18 +82,18 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
           now: () => env.clock.now(),
           run: async (transaction) => checkReturn(record, await invoke(definition, record, env, args, transaction)),
         }),
-        abort.signal,
+        abort,
       );
       return { kind: "committed", applied: committed.applied, returnValue: committed.returnValue };
     }
     const invoked = invoke(definition, record, env, args, undefined);
     // A task that returned synchronously has nothing left to race against its signal.
-    const value = isThenable(invoked) ? await untilAborted(Promise.resolve(invoked), abort.signal) : invoked;
+    const value = isThenable(invoked) ? await untilAborted(Promise.resolve(invoked), abort) : invoked;
     const returnValue = checkReturnOrNull(record, value);
     if (typeof returnValue === "string") return finalFailure(record, new InvalidTaskError(returnValue));
     return { kind: "complete", completion: { id: record.id, attempt: record.attempts, outcome: { status: "SUCCESSFUL", returnValue: returnValue.value } } };
   } catch (thrown) {
-    const error = abort.signal.aborted ? abort.signal.reason : thrown;
+    const error = abort.aborted ? abort.reason : thrown;
     if (error instanceof TaskCancelledError || error instanceof WorkerLostError) return { kind: "abandoned", reason: error };
     if (error instanceof NonJsonReturnError) return finalFailure(record, new InvalidTaskError(error.message));
     return failure(record, error, definition, env);
@@ -107,10 +108,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function invoke(definition: TaskDefinition, record: TaskRecord, env: AttemptEnvironment, args: unknown[], transaction: unknown): unknown {
   if (!definition.takesContext) return definition.fn(...args);
+  const { abort } = env;
   const context: TaskContext = {
     taskResult: new TaskResult(record),
     attempt: record.attempts,
-    signal: env.abort.signal,
+    // Made on first read: most tasks never look at their signal.
+    get signal() {
+      return abort.signal;
+    },
     workerId: env.workerId,
     transaction,
   };
@@ -132,22 +137,21 @@ function checkReturn(record: TaskRecord, value: unknown): JsonValue {
   return checked.value;
 }
 
-/** Resolves or rejects with `promise`, or rejects with the signal's reason once it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+/** Resolves or rejects with `promise`, or rejects with the abort reason once the attempt aborts. */
+function untilAborted<T>(promise: Promise<T>, abort: AttemptAbort): Promise<T> {
+  if (abort.aborted) {
     promise.catch(() => {});
-    return Promise.reject(signal.reason);
+    return Promise.reject(abort.reason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const unsubscribe = abort.onAbort(reject);
     promise.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        unsubscribe();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        unsubscribe();
         reject(error);
       },
     );

@@ -4,6 +4,7 @@ import { TaskResultDoesNotExistError } from "../errors.js";
 import { taskEvents } from "../events.js";
 import { TaskResult } from "../result.js";
 import { runAttempt } from "./attempt.js";
+import { AttemptAbort } from "./attempt-abort.js";
 import { applyAttemptOutcome } from "./outcome.js";
 
 /** Worker id recorded for attempts run inside `enqueue` by an immediate backend. */
@@ -29,7 +30,7 @@ export async function runImmediately(resolved: ResolvedBackend, id: string): Pro
     });
     if (!claimed) break;
     taskEvents.emit("taskStarted", { result: new TaskResult(claimed) });
-    const report = await runAttempt(claimed, { resolved, clock, workerId: IMMEDIATE_WORKER_ID, abort: new AbortController() });
+    const report = await runAttempt(claimed, { resolved, clock, workerId: IMMEDIATE_WORKER_ID, abort: new AttemptAbort() });
     if (report.kind !== "complete") break;
     const now = clock.now();
     await backend.complete({ backend: alias, now, completions: [report.completion] });

@@ -3,6 +3,7 @@ import { getBackend, getClock, getLogger, type ResolvedBackend } from "../config
 import { InvalidTaskBackendError, TaskCancelledError, WorkerLostError, WorkerShutdownError } from "../errors.js";
 import { taskEvents } from "../events.js";
 import { runAttempt, type AttemptReport } from "../execution/attempt.js";
+import { AttemptAbort } from "../execution/attempt-abort.js";
 import { applyAttemptOutcome, toErrorRecord } from "../execution/outcome.js";
 import type { Logger } from "../logger.js";
 import { queueSelected } from "../claim-order.js";
@@ -31,7 +32,7 @@ export interface WorkerSummary {
 
 interface RunningTask {
   readonly record: TaskRecord;
-  readonly abort: AbortController;
+  readonly abort: AttemptAbort;
 }
 
 /** A claim of at least twice this many tasks is sent as two concurrent halves. */
@@ -234,7 +235,7 @@ export class Worker {
   }
 
   #start(record: TaskRecord): void {
-    const entry: RunningTask = { record, abort: new AbortController() };
+    const entry: RunningTask = { record, abort: new AttemptAbort() };
     // Claimed while a forced stop was under way (the claim was in flight): hand it back unrun.
     if (this.#forced) entry.abort.abort(this.#shutdownError(record));
     this.#running.set(record.id, entry);
@@ -317,7 +318,7 @@ export class Worker {
         });
         for (const { id, status } of lost) {
           const entry = this.#running.get(id);
-          if (!entry || entry.abort.signal.aborted) continue;
+          if (!entry || entry.abort.aborted) continue;
           entry.abort.abort(
             status === ResultStatus.CANCELLED
               ? new TaskCancelledError(`Task "${entry.record.taskName}" (${id}) was cancelled while it ran.`)

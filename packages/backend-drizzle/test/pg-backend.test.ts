@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { identityHash, newTaskId, type NewTaskRecord } from "@tasks/core/backend";
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { isTransientStorageError, postgresBackend, PostgresBackend } from "../src/pg/index.js";
 import { postgresAvailable, useTestDatabase } from "./helpers/pg.js";
@@ -48,6 +49,28 @@ describe.skipIf(!available)("Postgres backend specifics", () => {
     expect(await backend.get({ backend: "a", id: low.id })).toMatchObject({ status: "READY", runAfter: new Date(now.getTime() + 5000), errors: [{ className: "E" }] });
     expect(await backend.get({ backend: "b", id: high.id })).toBeNull();
     expect(await backend.get({ backend: "a", id: "not-a-uuid" })).toBeNull();
+  });
+
+  it("deschedules through the hash index on identity_hash (the only index on it)", async () => {
+    const { client } = database();
+    const logged: { sql: string; params: unknown[] }[] = [];
+    const db = drizzle({ client, logger: { logQuery: (sql, params) => void logged.push({ sql, params }) } });
+    const backend = postgresBackend({ db, listen: false });
+    const args = [{ user: 7 }];
+    await backend.enqueue({ backend: "plan", now, tasks: [newTask({ args, identityHash: identityHash("t", args) }), newTask()] });
+    expect(await backend.deschedule({ backend: "plan", now, taskName: "t", identityHash: identityHash("t", args) })).toBe(1);
+    const statement = logged.find(({ sql }) => sql.startsWith("update") && sql.includes('"identity_hash"'));
+    expect(statement, "no deschedule UPDATE was logged").toBeDefined();
+    // A two-row table would be scanned anyway; with scans off, the plan shows whether the
+    // statement can use the index (its status test must match the index predicate).
+    const plan = await client.begin(async (tx) => {
+      await tx`SET LOCAL enable_seqscan = off`;
+      return tx.unsafe(`EXPLAIN ${statement!.sql}`, statement!.params as never[]);
+    });
+    const text = plan.map((row) => String(row["QUERY PLAN"])).join("\n");
+    expect(text).toMatch(/Index Scan using tasks_results_identity_idx/);
+    const [definition] = await client<{ indexdef: string }[]>`SELECT indexdef FROM pg_indexes WHERE indexname = 'tasks_results_identity_idx'`;
+    expect(definition?.indexdef).toMatch(/USING hash \(identity_hash\) WHERE \(status = 'READY'::text\)/);
   });
 
   it("rejects options it cannot use with full sentences", () => {

@@ -94,6 +94,30 @@ describe("SQLite backend specifics", () => {
     }
   });
 
+  it("deschedules through the identity index, never scanning the table", async () => {
+    const { client } = openDb(file);
+    const logged: { sql: string; params: unknown[] }[] = [];
+    const db = drizzle({ client, logger: { logQuery: (sql, params) => void logged.push({ sql, params }) } });
+    const backend = new SqliteBackend({ db });
+    try {
+      const args = [{ user: 7 }];
+      await backend.enqueue({ backend: "plan-identity", now, tasks: [newTask({ args, identityHash: identityHash("t", args) }), newTask()] });
+      expect(await backend.deschedule({ backend: "plan-identity", now, taskName: "t", identityHash: identityHash("t", args) })).toBe(1);
+      const statement = logged.find(({ sql }) => sql.startsWith("update") && sql.includes('"identity_hash"'));
+      expect(statement, "no deschedule UPDATE was logged").toBeDefined();
+      const plan = client
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${statement!.sql}`)
+        .all(...statement!.params)
+        .map((row) => row.detail)
+        .join("\n");
+      expect(plan).toMatch(/USING INDEX tasks_results_identity_idx/);
+      expect(plan).not.toMatch(/SCAN tasks_results\b/);
+    } finally {
+      await backend.close();
+      client.close();
+    }
+  });
+
   it("refuses to write into a transaction it did not start on the application's connection", async () => {
     const { client, db } = openDb(file);
     const backend = sqliteBackend({ db });

@@ -1,0 +1,2 @@
+DROP INDEX `tasks_results_identity_idx`;--> statement-breakpoint
+CREATE INDEX `tasks_results_identity_idx` ON `tasks_results` (`identity_hash`) WHERE "tasks_results"."status" = 'READY';

@@ -109,13 +109,16 @@ export function completeSuite(h: Harness): void {
       const retrying = await h.mustGet(alias, record.id);
       expect(retrying).toEqual({ ...first, status: "READY", runAfter: at(30), errors: [error], leaseExpiresAt: null, finishedAt: null });
       expect(await h.claim(alias, at(29))).toEqual([]);
-      const [second] = await h.claim(alias, at(30), { workerId: "worker-2" });
+      const [second] = await h.claim(alias, at(30), { workerId: "worker-2", leaseMs: 10_000 });
       expect(second?.id).toBe(record.id);
       expect(second?.attempts).toBe(2);
       expect(second?.workerIds).toEqual(["worker-1", "worker-2"]);
       expect(second?.startedAt).toEqual(at(1));
       expect(second?.lastAttemptedAt).toEqual(at(30));
       expect(second?.errors).toEqual([error]);
+      // The whole claimed record is what was stored (backends may build parts of it locally).
+      expect(second).toEqual(await h.mustGet(alias, record.id));
+      expect(second).toEqual({ ...retrying, status: "RUNNING", runAfter: at(30), attempts: 2, workerIds: ["worker-1", "worker-2"], lastAttemptedAt: at(30), leaseExpiresAt: at(40) });
     });
 
     h.test("FAILED stores every error in order and finishes the task", WORKERS, async () => {

@@ -11,28 +11,38 @@ import type { ClaimParams, Completion, QueueSelector, ResultStatus, TaskRecord }
 import { sortClaimOrder } from "../shared/rows.js";
 import type { PgDb } from "./queries.js";
 
-const RETURNED = [
+/**
+ * What the claim returns, by position. Columns the claim itself sets (status, lease, last
+ * attempt) or that the caller passed (backend) are not sent back. History columns are sent
+ * only for a row claimed before (`attempts > 1` after the increment): on a first claim they
+ * are known (started now by this worker, no errors, no result). That trims the rows Postgres
+ * writes and Node parses on every claim.
+ */
+const CLAIM_RETURNED = [
   "id",
-  "backend",
   "task_name",
   "queue_name",
   "priority",
   "args",
-  "status",
   "run_after",
   "enqueued_at",
-  "started_at",
-  "finished_at",
-  "last_attempted_at",
   "attempts",
   "max_attempts",
+  "identity_hash",
+  "unique_key",
+  "started_at",
+  "finished_at",
   "worker_ids",
   "errors",
   "return_value",
-  "lease_expires_at",
-  "identity_hash",
-  "unique_key",
 ] as const;
+
+/** Index of the first history column in {@link CLAIM_RETURNED}. */
+const FIRST_HISTORY_COLUMN = CLAIM_RETURNED.indexOf("started_at");
+
+const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) =>
+  index < FIRST_HISTORY_COLUMN ? `t.${column}` : `CASE WHEN t.attempts > 1 THEN t.${column} END AS ${column}`,
+).join(", ");
 
 type RawValue = string | number | null | unknown[] | Record<string, unknown>;
 
@@ -46,29 +56,31 @@ function json<T>(value: RawValue): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
-/** A returned row (columns in {@link RETURNED} order) as a plain record. */
-function recordOf(row: RawValue[]): TaskRecord {
+/** A claimed row (columns in {@link CLAIM_RETURNED} order) as the record the claim made of it. */
+function claimedRecordOf(row: RawValue[], params: ClaimParams, leaseExpiresAt: Date): TaskRecord {
+  const attempts = Number(row[7]);
+  const firstClaim = attempts === 1;
   return {
     id: row[0] as string,
-    backend: row[1] as string,
-    taskName: row[2] as string,
-    queueName: row[3] as string,
-    priority: Number(row[4]),
-    args: json(row[5] as RawValue),
-    status: row[6] as ResultStatus,
-    runAfter: date(row[7] as RawValue),
-    enqueuedAt: date(row[8] as RawValue) as Date,
-    startedAt: date(row[9] as RawValue),
-    finishedAt: date(row[10] as RawValue),
-    lastAttemptedAt: date(row[11] as RawValue),
-    attempts: Number(row[12]),
-    maxAttempts: Number(row[13]),
-    workerIds: json(row[14] as RawValue),
-    errors: json(row[15] as RawValue),
-    returnValue: json(row[16] as RawValue) ?? null,
-    leaseExpiresAt: date(row[17] as RawValue),
-    identityHash: row[18] as string,
-    uniqueKey: row[19] as string | null,
+    backend: params.backend,
+    taskName: row[1] as string,
+    queueName: row[2] as string,
+    priority: Number(row[3]),
+    args: json(row[4] as RawValue),
+    status: "RUNNING" as ResultStatus,
+    runAfter: date(row[5] as RawValue),
+    enqueuedAt: date(row[6] as RawValue) as Date,
+    startedAt: firstClaim ? params.now : date(row[11] as RawValue),
+    finishedAt: firstClaim ? null : date(row[12] as RawValue),
+    lastAttemptedAt: params.now,
+    attempts,
+    maxAttempts: Number(row[8]),
+    workerIds: firstClaim ? [params.workerId] : json(row[13] as RawValue),
+    errors: firstClaim ? [] : json(row[14] as RawValue),
+    returnValue: firstClaim ? null : (json(row[15] as RawValue) ?? null),
+    leaseExpiresAt,
+    identityHash: row[9] as string,
+    uniqueKey: row[10] as string | null,
   };
 }
 
@@ -124,7 +136,7 @@ function claimText(shape: ClaimShape): string {
     UPDATE tasks_results AS t SET status = 'RUNNING', attempts = t.attempts + 1, worker_ids = t.worker_ids || $4::jsonb,
       started_at = coalesce(t.started_at, $2::timestamptz), last_attempted_at = $2::timestamptz, lease_expires_at = $5::timestamptz
     FROM ready WHERE t.id = ready.id
-    RETURNING ${RETURNED.map((column) => `t.${column}`).join(", ")}`;
+    RETURNING ${CLAIM_RETURNING}`;
   claimTexts.set(key, text);
   return text;
 }
@@ -167,8 +179,9 @@ export function claimQuery(params: ClaimParams): { text: string; values: RawValu
 export async function claimTasks(db: PgDb, client: postgres.Sql | null, params: ClaimParams): Promise<TaskRecord[]> {
   const query = claimQuery(params);
   if (!query) return [];
-  const rows = await runRows(db, client, query.text, query.values, RETURNED);
-  return sortClaimOrder(rows.map(recordOf));
+  const rows = await runRows(db, client, query.text, query.values, CLAIM_RETURNED);
+  const leaseExpiresAt = new Date(params.now.getTime() + params.leaseMs);
+  return sortClaimOrder(rows.map((row) => claimedRecordOf(row, params, leaseExpiresAt)));
 }
 
 const COMPLETE_TEXT = `UPDATE tasks_results AS t SET

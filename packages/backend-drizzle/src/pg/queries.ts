@@ -19,7 +19,7 @@ import type {
 } from "@tasks/core/backend";
 import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord } from "../shared/rows.js";
 import { tasksResults as t, tasksWorkers as w } from "./schema.js";
-import { arrayLiteral, completeTasks, resultRows, runRows } from "./statements.js";
+import { arrayLiteral, completeTasks, firstColumn, resultRows, runRows } from "./statements.js";
 
 /** A Drizzle Postgres database or transaction (any driver). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -100,8 +100,7 @@ async function insertRows(
   tasks: readonly NewTaskRecord[],
   notify: readonly string[],
 ): Promise<Set<string>> {
-  const rows = await runRows(db, client, INSERT_TEXT, [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)], ["id"]);
-  return new Set(rows.map((row) => row[0] as string));
+  return new Set(await runRows(db, client, INSERT_TEXT, [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)], ["id"], firstColumn));
 }
 
 /** The record of a task just inserted, built from what was sent (no row is read back). */

@@ -98,13 +98,35 @@ export function withParams(text: string, params: readonly unknown[]): SQL {
 }
 
 /**
- * Runs `text` and returns its rows as arrays in `columns` order: prepared on `client` when
- * given, otherwise through Drizzle on `db` (the application's transaction, for example).
+ * Runs `text` and returns its rows, each given to `map` as an array in `columns` order:
+ * prepared on `client` when given, otherwise through Drizzle on `db` (the application's
+ * transaction, for example).
  */
-export async function runRows(db: PgDb, client: postgres.Sql | null, text: string, params: readonly unknown[], columns: readonly string[]): Promise<RawValue[][]> {
-  if (client) return (await client.unsafe(text, params as never[], { prepare: true }).values()) as unknown as RawValue[][];
+export async function runRows<T>(
+  db: PgDb,
+  client: postgres.Sql | null,
+  text: string,
+  params: readonly unknown[],
+  columns: readonly string[],
+  map: (row: RawValue[]) => T,
+): Promise<T[]> {
+  if (client) {
+    const rows = (await client.unsafe(text, params as never[], { prepare: true }).values()) as unknown as RawValue[][];
+    const mapped = rows.map(map);
+    // Empty postgres.js's result array as soon as its rows are mapped. Otherwise the rows and
+    // their strings are often still reachable from old-generation garbage when the next
+    // young-generation GCs run, so they are promoted instead of freed: a 50,000-task drain
+    // promoted ~50 MB to the old generation (3 full GCs) without this, ~15 MB (1) with it.
+    rows.length = 0;
+    return mapped;
+  }
   const rows = resultRows<Record<string, RawValue>>(await db.execute(withParams(text, params)));
-  return rows.map((row) => columns.map((column) => row[column] as RawValue));
+  return rows.map((row) => map(columns.map((column) => row[column] as RawValue)));
+}
+
+/** The first column of a row, as a string (the ids a statement returns). */
+export function firstColumn(row: RawValue[]): string {
+  return row[0] as string;
 }
 
 /** One claim query shape: which optional predicates it has. */
@@ -179,9 +201,8 @@ export function claimQuery(params: ClaimParams): { text: string; values: RawValu
 export async function claimTasks(db: PgDb, client: postgres.Sql | null, params: ClaimParams): Promise<TaskRecord[]> {
   const query = claimQuery(params);
   if (!query) return [];
-  const rows = await runRows(db, client, query.text, query.values, CLAIM_RETURNED);
   const leaseExpiresAt = new Date(params.now.getTime() + params.leaseMs);
-  return sortClaimOrder(rows.map((row) => claimedRecordOf(row, params, leaseExpiresAt)));
+  return sortClaimOrder(await runRows(db, client, query.text, query.values, CLAIM_RETURNED, (row) => claimedRecordOf(row, params, leaseExpiresAt)));
 }
 
 const COMPLETE_TEXT = `UPDATE tasks_results AS t SET
@@ -197,7 +218,17 @@ const COMPLETE_TEXT = `UPDATE tasks_results AS t SET
   WHERE t.id = v.id AND t.backend = $1 AND t.attempts = v.attempt AND t.status = 'RUNNING'
   RETURNING t.id`;
 
-/** Attempt outcomes as JSON rows for `jsonb_to_recordset`. */
+/**
+ * The common batch, where every attempt succeeded: the same guard, without the per-row
+ * choices between outcomes (about 10% less server time per completed row).
+ */
+const SUCCEED_TEXT = `UPDATE tasks_results AS t SET
+    status = 'SUCCESSFUL', return_value = v.return_value, finished_at = $2::timestamptz, lease_expires_at = NULL
+  FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, attempt integer, return_value jsonb)
+  WHERE t.id = v.id AND t.backend = $1 AND t.attempts = v.attempt AND t.status = 'RUNNING'
+  RETURNING t.id`;
+
+/** Attempt outcomes as JSON rows for `jsonb_to_recordset` in {@link COMPLETE_TEXT}. */
 export function completionRows(completions: readonly Completion[]): string {
   return JSON.stringify(
     completions.map(({ id, attempt, outcome }) => ({
@@ -211,12 +242,20 @@ export function completionRows(completions: readonly Completion[]): string {
   );
 }
 
+/** Successful outcomes as JSON rows for {@link SUCCEED_TEXT}. */
+function successRows(completions: readonly Completion[]): string {
+  return JSON.stringify(
+    completions.map(({ id, attempt, outcome }) => ({ id, attempt, return_value: outcome.status === "SUCCESSFUL" ? outcome.returnValue : null })),
+  );
+}
+
 /**
  * Writes many attempt outcomes in one statement, each only where the row is still RUNNING
  * under the same attempt number. Returns the ids that were written.
  */
 export async function completeTasks(db: PgDb, client: postgres.Sql | null, backend: string, now: Date, completions: readonly Completion[]): Promise<string[]> {
   if (completions.length === 0) return [];
-  const rows = await runRows(db, client, COMPLETE_TEXT, [backend, now.toISOString(), completionRows(completions)], ["id"]);
-  return rows.map((row) => row[0] as string);
+  const allSucceeded = completions.every(({ outcome }) => outcome.status === "SUCCESSFUL");
+  const [text, rows] = allSucceeded ? [SUCCEED_TEXT, successRows(completions)] : [COMPLETE_TEXT, completionRows(completions)];
+  return runRows(db, client, text, [backend, now.toISOString(), rows], ["id"], firstColumn);
 }

@@ -35,8 +35,8 @@ interface RunningTask {
   readonly abort: AttemptAbort;
 }
 
-/** A claim of at least twice this many tasks is sent as two concurrent halves. */
-const SPLIT_CLAIM_MIN = 25;
+/** With at least twice this many slots, a worker claims in two lanes. */
+const MIN_LANE_SLOTS = 25;
 /** Most rows one rescue call handles. */
 const RESCUE_BATCH = 100;
 /** Longest wait between retries of a failing claim. */
@@ -54,7 +54,10 @@ export class Worker {
   readonly #logger: Logger;
   readonly #completer: Completer;
   readonly #running = new Map<string, RunningTask>();
-  readonly #wake = new Wake();
+  /** One per claim lane; the first also serves the wait for running tasks at the end of a run. */
+  readonly #wakes = [new Wake(), new Wake()];
+  /** Slots asked for by claims in flight. */
+  #reserved = 0;
   /** Aborts when the run is over; ends the maintenance loops and timers. */
   readonly #finished = new AbortController();
   readonly #externalSignals: { signal?: AbortSignal; forceSignal?: AbortSignal };
@@ -100,7 +103,7 @@ export class Worker {
     if (signal?.aborted) this.stop();
     if (forceSignal?.aborted) this.stop({ force: true });
     const unsubscribe = this.#resolved.backend.onTasksAvailable?.((queueName) => {
-      if (queueSelected(this.#options.queues, queueName)) this.#wake.wake();
+      if (queueSelected(this.#options.queues, queueName)) this.#wakeAll();
     });
     if (this.#options.durationMs !== null) {
       void this.#clock.sleep(this.#options.durationMs, this.#finished.signal).then(() => {
@@ -113,7 +116,7 @@ export class Worker {
     const maintenance = Promise.all([this.#heartbeatLoop(), this.#rescueLoop()]);
     try {
       await this.#claimLoop();
-      while (this.#running.size > 0) await this.#wake.sleep(this.#clock, this.#options.pollIntervalMs);
+      while (this.#running.size > 0) await this.#wakes[0]!.sleep(this.#clock, this.#options.pollIntervalMs);
       await this.#completer.drain();
     } finally {
       this.#finished.abort();
@@ -139,7 +142,7 @@ export class Worker {
   #beginStop(reason: WorkerStopReason): void {
     if (this.#stopping) return;
     this.#stopping = reason;
-    this.#wake.wake();
+    this.#wakeAll();
     void this.#clock.sleep(this.#options.shutdownTimeoutMs, this.#finished.signal).then(() => {
       if (!this.#finished.signal.aborted && this.#running.size > 0) {
         this.#logger.warn(`Running tasks did not finish within the shutdown timeout of ${this.#options.shutdownTimeoutMs} ms; aborting them.`);
@@ -153,85 +156,88 @@ export class Worker {
     this.#forced = true;
     this.#stopping = "forced";
     for (const entry of this.#running.values()) entry.abort.abort(this.#shutdownError(entry.record));
-    this.#wake.wake();
+    this.#wakeAll();
   }
 
   #shutdownError(record: TaskRecord): WorkerShutdownError {
     return new WorkerShutdownError(`Worker ${this.id} shut down while task "${record.taskName}" was running; it was handed back.`);
   }
 
+  /**
+   * Claims in one lane, or in two when there are at least `2 * MIN_LANE_SLOTS` slots. Each
+   * lane claims up to half the slots on its own schedule, so one lane's tasks run while the
+   * other lane's claim is in flight. Slots asked for by a claim in flight are reserved: tasks
+   * running plus slots reserved never exceed `concurrency` (nor `maxTasks`).
+   */
   async #claimLoop(): Promise<void> {
+    const lanes = this.#options.concurrency >= 2 * MIN_LANE_SLOTS ? 2 : 1;
+    const share = Math.ceil(this.#options.concurrency / lanes);
+    await Promise.all(this.#wakes.slice(0, lanes).map((wake) => this.#claimLane(wake, share)));
+  }
+
+  async #claimLane(wake: Wake, share: number): Promise<void> {
     const { concurrency, maxTasks, batch, pollIntervalMs } = this.#options;
     let failures = 0;
     while (!this.#stopping) {
-      const remaining = maxTasks - this.#counts.claimed;
-      if (remaining <= 0) {
+      if (maxTasks - this.#counts.claimed <= 0) {
         this.#stopping = "maxTasks";
+        this.#wakeAll();
         break;
       }
-      const free = concurrency - this.#executing;
+      const free = concurrency - this.#executing - this.#reserved;
+      const remaining = maxTasks - this.#counts.claimed - this.#reserved;
       // Back-pressure: don't run ahead of result writes.
-      if (free <= 0 || this.#completer.pending >= concurrency * 4) {
-        await this.#wake.sleep(this.#clock, pollIntervalMs);
+      if (free <= 0 || remaining <= 0 || this.#completer.pending >= concurrency * 4) {
+        await wake.sleep(this.#clock, pollIntervalMs);
         continue;
       }
-      const limit = Math.min(free, remaining);
-      const { claimed, error } = await this.#claim(limit);
+      const limit = Math.min(free, remaining, share);
+      this.#reserved += limit;
+      let claimed: TaskRecord[] = [];
+      let error: unknown;
+      let failed = false;
+      try {
+        claimed = await this.#resolved.backend.claim({
+          backend: this.#resolved.alias,
+          now: this.#clock.now(),
+          workerId: this.id,
+          queues: this.#options.queues,
+          limit,
+          leaseMs: this.#resolved.leaseMs,
+        });
+      } catch (thrown) {
+        failed = true;
+        error = thrown;
+      } finally {
+        this.#reserved -= limit;
+      }
       for (const record of claimed) this.#start(record);
-      if (error !== undefined) {
+      if (failed) {
         failures++;
         const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1));
         this.#logger.error(`Claiming tasks failed; retrying in ${delay} ms.`, { error: String(error), workerId: this.id });
-        await this.#wake.sleep(this.#clock, delay);
+        await wake.sleep(this.#clock, delay);
         continue;
       }
       failures = 0;
       if (claimed.length === limit) continue;
       if (batch) {
-        if (claimed.length === 0 && this.#running.size === 0 && this.#completer.pending === 0) {
+        if (claimed.length === 0 && this.#running.size === 0 && this.#completer.pending === 0 && this.#reserved === 0) {
           this.#stopping = "batch";
+          this.#wakeAll();
           break;
         }
-        // Something is still running (it may schedule a retry): look again when it ends.
-        if (this.#running.size > 0) await this.#wake.sleep(this.#clock, pollIntervalMs);
+        // Something is still running (it may schedule a retry) or being claimed: look again when it ends.
+        if (this.#running.size > 0 || this.#reserved > 0) await wake.sleep(this.#clock, pollIntervalMs);
         continue;
       }
-      await this.#wake.sleep(this.#clock, pollIntervalMs);
+      await wake.sleep(this.#clock, pollIntervalMs);
     }
   }
 
-  /**
-   * Claims up to `limit` tasks. A large claim is split in two halves sent at once (on two
-   * pool connections where the backend has them), so the database works on both while the
-   * total never exceeds the free slots. Tasks from a half that succeeded are kept even if the
-   * other half failed.
-   */
-  async #claim(limit: number): Promise<{ claimed: TaskRecord[]; error?: unknown }> {
-    const parts = limit >= 2 * SPLIT_CLAIM_MIN ? [Math.ceil(limit / 2), Math.floor(limit / 2)] : [limit];
-    const now = this.#clock.now();
-    const settled = await Promise.allSettled(
-      parts.map((part) =>
-        this.#resolved.backend.claim({
-          backend: this.#resolved.alias,
-          now,
-          workerId: this.id,
-          queues: this.#options.queues,
-          limit: part,
-          leaseMs: this.#resolved.leaseMs,
-        }),
-      ),
-    );
-    const claimed: TaskRecord[] = [];
-    let error: unknown;
-    let failed = false;
-    for (const outcome of settled) {
-      if (outcome.status === "fulfilled") claimed.push(...outcome.value);
-      else {
-        failed = true;
-        error = outcome.reason;
-      }
-    }
-    return failed ? { claimed, error } : { claimed };
+  /** Wakes every claim lane (and the wait for running tasks at the end of a run). */
+  #wakeAll(): void {
+    for (const wake of this.#wakes) wake.wake();
   }
 
   #start(record: TaskRecord): void {
@@ -251,7 +257,7 @@ export class Worker {
       report = await runAttempt(entry.record, { resolved: this.#resolved, clock: this.#clock, workerId: this.id, abort: entry.abort });
     } finally {
       this.#executing--;
-      this.#wake.wake();
+      this.#wakeAll();
     }
     try {
       await this.#report(entry.record, report);
@@ -259,7 +265,7 @@ export class Worker {
       this.#logger.error("Recording a task's outcome failed.", { id: entry.record.id, error: String(error) });
     } finally {
       this.#running.delete(entry.record.id);
-      this.#wake.wake();
+      this.#wakeAll();
     }
   }
 

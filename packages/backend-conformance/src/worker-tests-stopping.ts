@@ -92,6 +92,32 @@ export function stopLimitAndEventTests(context: WorkerTestContext): void {
     expect(summary?.stoppedBy).toBe("signal");
   });
 
+  it("an enqueue notification that arrives while the claim lanes are busy is not lost", async () => {
+    const { alias, clock, backend } = setUp();
+    expect(typeof backend.onTasksAvailable, "every backend here notifies its own enqueues").toBe("function");
+    const ran: number[] = [];
+    const noted = task({ name: "noted", backend: alias }, (n: number) => void ran.push(n));
+    let enqueued = false;
+    const enqueueMidClaim = withOverrides(backend, {
+      claim: async (params) => {
+        const claimed = await backend.claim(params);
+        // This claim has already looked; only a later claim can find the task enqueued now.
+        if (!enqueued) {
+          enqueued = true;
+          await noted.enqueue(1);
+        }
+        return claimed;
+      },
+    });
+    configureTasks({ backends: { default: { backend, queues: [] }, [alias]: { backend: enqueueMidClaim, queues: [] } }, clock, logger: silentLogger });
+    // 50 slots: two claim lanes. No clock advance: a lost wake-up would wait out the 60 s poll.
+    const worker = new Worker({ backend: alias, queues: "*", concurrency: 50, pollIntervalMs: 60_000 });
+    const run = worker.run();
+    await eventually("the task enqueued during a claim ran", () => ran.length === 1, 5_000);
+    worker.stop();
+    expect(await run).toMatchObject({ claimed: 1, succeeded: 1 });
+  });
+
   it("a forced stop with no attempts left fails the task", async () => {
     const { alias, clock, backend } = setUp();
     const hanging = task({ name: "hanging-once", backend: alias }, () => new Promise(() => {}));

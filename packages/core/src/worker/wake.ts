@@ -23,6 +23,11 @@ export class Wake {
     this.#pending = false;
   }
 
+  /** True while the loop sleeps (a wake now ends that sleep rather than the next one). */
+  get sleeping(): boolean {
+    return this.#sleeper !== null;
+  }
+
   /** Wakes the sleeper, or the next sleep if nobody sleeps now. */
   wake(): void {
     const sleeper = this.#sleeper;

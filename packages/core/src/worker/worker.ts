@@ -56,6 +56,8 @@ export class Worker {
   readonly #running = new Map<string, RunningTask>();
   /** One per claim lane; the first also serves the wait for running tasks at the end of a run. */
   readonly #wakes = [new Wake(), new Wake()];
+  /** How many claim lanes run: two once there are at least `2 * MIN_LANE_SLOTS` slots. */
+  readonly #lanes: number;
   /** Slots asked for by claims in flight. */
   #reserved = 0;
   /** Aborts when the run is over; ends the maintenance loops and timers. */
@@ -69,6 +71,7 @@ export class Worker {
 
   constructor(options: WorkerOptions = {}) {
     this.#options = resolveWorkerOptions(options);
+    this.#lanes = this.#options.concurrency >= 2 * MIN_LANE_SLOTS ? 2 : 1;
     this.#resolved = getBackend(this.#options.backend);
     if (!this.#resolved.backend.capabilities.supportsWorkers) {
       throw new InvalidTaskBackendError(
@@ -103,7 +106,7 @@ export class Worker {
     if (signal?.aborted) this.stop();
     if (forceSignal?.aborted) this.stop({ force: true });
     const unsubscribe = this.#resolved.backend.onTasksAvailable?.((queueName) => {
-      if (queueSelected(this.#options.queues, queueName)) this.#wakeAll();
+      if (queueSelected(this.#options.queues, queueName)) this.#wakeOne();
     });
     if (this.#options.durationMs !== null) {
       void this.#clock.sleep(this.#options.durationMs, this.#finished.signal).then(() => {
@@ -170,9 +173,8 @@ export class Worker {
    * running plus slots reserved never exceed `concurrency` (nor `maxTasks`).
    */
   async #claimLoop(): Promise<void> {
-    const lanes = this.#options.concurrency >= 2 * MIN_LANE_SLOTS ? 2 : 1;
-    const share = Math.ceil(this.#options.concurrency / lanes);
-    await Promise.all(this.#wakes.slice(0, lanes).map((wake) => this.#claimLane(wake, share)));
+    const share = Math.ceil(this.#options.concurrency / this.#lanes);
+    await Promise.all(this.#wakes.slice(0, this.#lanes).map((wake) => this.#claimLane(wake, share)));
   }
 
   async #claimLane(wake: Wake, share: number): Promise<void> {
@@ -233,6 +235,16 @@ export class Worker {
       }
       await wake.sleep(this.#clock, pollIntervalMs);
     }
+  }
+
+  /**
+   * Wakes one claim lane for an enqueue notification: a sleeping one if there is one, else
+   * the first (which then claims again as soon as its claim in flight returns). One claim per
+   * notification instead of one per lane keeps an idle worker's wake-up to one round trip.
+   */
+  #wakeOne(): void {
+    const lanes = this.#wakes.slice(0, this.#lanes);
+    (lanes.find((wake) => wake.sleeping) ?? this.#wakes[0]!).wake();
   }
 
   /** Wakes every claim lane (and the wait for running tasks at the end of a run). */

@@ -69,28 +69,45 @@ function newTaskRows(tasks: readonly NewTaskRecord[]): string {
   );
 }
 
-/**
- * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
- * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
- * $1 backend, $2 now, $3 the rows as JSON, $4 the queues to notify (text[] literal).
- */
-const INSERT_TEXT = `WITH ins AS (
+/** The INSERT of new READY rows from `jsonb_to_recordset($3)`; `onConflict` and `returning` complete it. */
+function insertText(onConflict: string, returning: string, select: string): string {
+  return `WITH ins AS (
     INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
       enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)
     SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
       coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
     FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
       args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)
-    ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING
-    RETURNING id
+    ${onConflict}
+    RETURNING ${returning}
   ), notified AS (
     SELECT pg_notify('${ENQUEUED_CHANNEL}', q) FROM unnest($4::text[]) AS q
   )
-  SELECT id, (SELECT count(*) FROM notified) AS notified FROM ins`;
+  SELECT ${select}, (SELECT count(*) FROM notified) AS notified FROM ins`;
+}
+
+/**
+ * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
+ * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
+ * $1 backend, $2 now, $3 the rows as JSON, $4 the queues to notify (text[] literal). Returns
+ * the ids inserted.
+ */
+const INSERT_UNIQUE_TEXT = insertText(
+  "ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING",
+  "id",
+  "id",
+);
+
+/**
+ * The same for rows without a unique key, which cannot conflict: no speculative insertion
+ * and no ids sent back (about 10% faster for bulk enqueues). Returns one row: the count.
+ */
+const INSERT_PLAIN_TEXT = insertText("", "1", "count(*) AS inserted");
 
 /**
  * Runs the insert: as a prepared statement on the backend's own postgres.js client, or
- * through the application's transaction (`db`) when enqueueing inside it. Returns the ids inserted.
+ * through the application's transaction (`db`) when enqueueing inside it. Returns the ids
+ * inserted, or "all" when no task had a unique key (then every row was inserted).
  */
 async function insertRows(
   db: PgDb,
@@ -99,8 +116,12 @@ async function insertRows(
   now: Date,
   tasks: readonly NewTaskRecord[],
   notify: readonly string[],
-): Promise<Set<string>> {
-  return new Set(await runRows(db, client, INSERT_TEXT, [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)], ["id"], firstColumn));
+): Promise<Set<string> | "all"> {
+  const params = [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)];
+  if (tasks.some((task) => task.uniqueKey !== null)) return new Set(await runRows(db, client, INSERT_UNIQUE_TEXT, params, ["id"], firstColumn));
+  const [inserted] = await runRows(db, client, INSERT_PLAIN_TEXT, params, ["inserted"], (row) => Number(row[0]));
+  if (inserted !== tasks.length) throw new Error(`Inserted ${inserted} of ${tasks.length} tasks; expected every one (none has a unique key).`);
+  return "all";
 }
 
 /** The record of a task just inserted, built from what was sent (no row is read back). */
@@ -129,7 +150,7 @@ export async function insertTasks(
     if (round === 5) throw new Error(`Could not settle uniqueness for ${pending.length} task(s) after 5 tries; the unique holders keep changing.`);
     const inserted = await insertRows(db, client, backend, now, pending.map(({ task }) => task), round === 0 ? notify : []);
     const conflicted = pending.filter(({ task, index }) => {
-      if (!inserted.has(task.id)) return true;
+      if (inserted !== "all" && !inserted.has(task.id)) return true;
       outcomes[index] = { record: insertedRecord(task, backend, now), created: true };
       return false;
     });

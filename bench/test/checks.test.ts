@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseBenchArgs } from "../src/args.js";
 import { percentile, ResultTable } from "../src/results.js";
-import { checkExactlyOnce } from "../src/scenarios/run-workers.js";
+import { checkExactlyOnce, nextPollMs } from "../src/scenarios/run-workers.js";
 import { markdownTable } from "../src/table.js";
 
 const report = (seen: number[]) => ({ seen, latencies: [], rss: 0 });
@@ -81,5 +81,17 @@ describe("markdownTable", () => {
     expect(text).toContain("| drain | tasks/s (higher is better) | 2,000 | 1,000 | **FAILED** (3 tasks ran more than once) | 2.00× | – |");
     expect(text).toContain("| latency p50 | ms (lower is better) | 10.0 | 5.00 | – | 0.50× | – |");
     expect(table.anyFailed).toBe(true);
+  });
+});
+
+describe("nextPollMs", () => {
+  it("polls rarely while the end is far and often near it, within 10–200 ms", () => {
+    expect(nextPollMs(0, 0, 50_000)).toBe(200);
+    // 10,000 done in 1 s: 4 s to go, so the 200 ms ceiling.
+    expect(nextPollMs(1_000, 10_000, 50_000)).toBe(200);
+    // 40,000 done in 1 s: 250 ms to go, so a quarter of that.
+    expect(nextPollMs(1_000, 40_000, 50_000)).toBe(63);
+    // 49,990 done in 1 s: nearly there, so the 10 ms floor.
+    expect(nextPollMs(1_000, 49_990, 50_000)).toBe(10);
   });
 });

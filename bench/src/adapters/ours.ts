@@ -57,22 +57,30 @@ class OursSession implements LibSession {
     return true;
   }
 
-  // Rows shaped as enqueue writes them; finished rows get negative numbers so they never
-  // count as benchmark tasks. Claim order follows n (runnable_at 1 ms apart, in the past).
+  // Rows shaped as enqueue writes them: UUIDv7 ids in enqueue order (random v4 ids would
+  // scatter the primary-key lookups of claims and completions over the whole index, which
+  // our enqueue never does). Finished rows are a day older than the ready ones and get
+  // negative numbers, so they never count as benchmark tasks. Claim order follows n
+  // (runnable_at 1 ms apart, in the past).
   async #insertRows(count: number, status: "READY" | "SUCCESSFUL"): Promise<void> {
     const finished = status === "SUCCESSFUL";
     await this.sql`
       INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
         enqueued_at, started_at, finished_at, last_attempted_at, attempts, max_attempts, worker_ids, errors,
         return_value, identity_hash)
-      SELECT gen_random_uuid(), 'default', ${OURS_TASK}, 'default', 0,
+      SELECT encode(set_byte(overlay(r.b PLACING substring(int8send(floor(extract(epoch FROM at) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+          6, (get_byte(r.b, 6) & 15) | 112), 'hex')::uuid,
+        'default', ${OURS_TASK}, 'default', 0,
         jsonb_build_array(jsonb_build_object('n', CASE WHEN ${finished} THEN -g ELSE g END, 't', 0)),
-        ${status}, NULL, base + g * interval '1 millisecond', base + g * interval '1 millisecond',
+        ${status}, NULL, at, at,
         CASE WHEN ${finished} THEN now() END, CASE WHEN ${finished} THEN now() END, CASE WHEN ${finished} THEN now() END,
         CASE WHEN ${finished} THEN 1 ELSE 0 END, 1,
         CASE WHEN ${finished} THEN '["loader"]'::jsonb ELSE '[]'::jsonb END, '[]'::jsonb,
         CASE WHEN ${finished} THEN 'null'::jsonb END, md5(g::text)
-      FROM generate_series(1, ${count}::int) AS g, (SELECT now() - interval '1 day' AS base) AS b`;
+      FROM generate_series(1, ${count}::int) AS g,
+        LATERAL (SELECT now() - CASE WHEN ${finished} THEN interval '2 days' ELSE interval '1 day' END + g * interval '1 millisecond' AS at) AS t,
+        -- OFFSET 0 * g ties the subquery to the row, so each row gets its own random bits.
+        LATERAL (SELECT uuid_send(gen_random_uuid()) AS b OFFSET 0 * g) AS r`;
   }
 
   async progress() {

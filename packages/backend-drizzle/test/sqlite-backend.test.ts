@@ -13,6 +13,14 @@ function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
 
 const now = new Date("2030-01-01T00:00:00Z");
 
+
+/** A backend on `file` whose Drizzle statements are logged with their parameters. */
+function loggingBackend(file: string): { client: Database.Database; logged: { sql: string; params: unknown[] }[]; backend: SqliteBackend } {
+  const { client } = openDb(file);
+  const logged: { sql: string; params: unknown[] }[] = [];
+  const db = drizzle({ client, logger: { logQuery: (sql, params) => void logged.push({ sql, params }) } });
+  return { client, logged, backend: new SqliteBackend({ db }) };
+}
 describe("SQLite backend specifics", () => {
   let dir: TempDir;
   let file: string;
@@ -65,10 +73,7 @@ describe("SQLite backend specifics", () => {
   });
 
   it("prunes and lists recent failures through the finished index, never scanning the table", async () => {
-    const { client } = openDb(file);
-    const logged: { sql: string; params: unknown[] }[] = [];
-    const db = drizzle({ client, logger: { logQuery: (sql, params) => void logged.push({ sql, params }) } });
-    const backend = new SqliteBackend({ db });
+    const { client, logged, backend } = loggingBackend(file);
     try {
       const later = new Date(now.getTime() + 60_000);
       await backend.prune({ backend: "plan-finished", finishedBefore: later, failedBefore: later, limit: 10, dryRun: false });
@@ -95,10 +100,7 @@ describe("SQLite backend specifics", () => {
   });
 
   it("deschedules through the identity index, never scanning the table", async () => {
-    const { client } = openDb(file);
-    const logged: { sql: string; params: unknown[] }[] = [];
-    const db = drizzle({ client, logger: { logQuery: (sql, params) => void logged.push({ sql, params }) } });
-    const backend = new SqliteBackend({ db });
+    const { client, logged, backend } = loggingBackend(file);
     try {
       const args = [{ user: 7 }];
       await backend.enqueue({ backend: "plan-identity", now, tasks: [newTask({ args, identityHash: identityHash("t", args) }), newTask()] });

@@ -83,6 +83,34 @@ export function enqueueSuite(h: Harness): void {
       expect((await h.mustGet(alias, tasks[500]!.id)).args).toEqual([500]);
     });
 
+    h.test("stores each task of a batch with its own name, queue, priority, attempts and runAfter", { supportsDefer: true, supportsPriority: true }, async () => {
+      const alias = h.alias();
+      // Batches alike in everything but id and arguments may be stored by a faster path: both kinds must agree.
+      const alike = [newTask({ args: [1], runAfter: at(30), maxAttempts: 2 }), newTask({ args: [2], runAfter: at(30), maxAttempts: 2 })];
+      const mixed = [
+        newTask({ taskName: "a", queueName: "one", priority: 3, maxAttempts: 1, runAfter: null, args: ["x"] }),
+        newTask({ taskName: "b", queueName: "two", priority: -4, maxAttempts: 5, runAfter: at(90), args: [{ y: true }] }),
+        newTask({ taskName: "a", queueName: "one", priority: 3, maxAttempts: 1, runAfter: at(10), args: [] }),
+      ];
+      for (const batch of [alike, mixed]) {
+        const outcomes = await h.backend.enqueue({ backend: alias, now: at(0), tasks: batch });
+        for (const [index, input] of batch.entries()) {
+          const stored = await h.mustGet(alias, input.id);
+          expect(stored).toEqual(outcomes[index]?.record);
+          expect(stored).toMatchObject({
+            taskName: input.taskName,
+            queueName: input.queueName,
+            priority: input.priority,
+            maxAttempts: input.maxAttempts,
+            runAfter: input.runAfter,
+            args: input.args,
+            identityHash: input.identityHash,
+            enqueuedAt: at(0),
+          });
+        }
+      }
+    });
+
     h.test("returns null for an unknown id and for an id stored under another alias", {}, async () => {
       const alias = h.alias();
       const other = h.alias();

@@ -69,15 +69,59 @@ function newTaskRows(tasks: readonly NewTaskRecord[]): string {
   );
 }
 
-/** The INSERT of new READY rows from `jsonb_to_recordset($3)`; `onConflict` and `returning` complete it. */
-function insertText(onConflict: string, returning: string, select: string): string {
-  return `WITH ins AS (
-    INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
-      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)
-    SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
+/** What every task of a batch shares (as one `enqueueMany` of one task does). */
+interface SharedColumns {
+  readonly taskName: string;
+  readonly queueName: string;
+  readonly priority: number;
+  readonly maxAttempts: number;
+  readonly runAfter: string | null;
+}
+
+/** The columns all `tasks` share, or null when any differs or any task has a unique key. */
+function sharedColumns(tasks: readonly NewTaskRecord[]): SharedColumns | null {
+  const [first] = tasks;
+  if (!first) return null;
+  const runAfter = first.runAfter?.getTime() ?? null;
+  for (const task of tasks) {
+    if (
+      task.uniqueKey !== null ||
+      task.taskName !== first.taskName ||
+      task.queueName !== first.queueName ||
+      task.priority !== first.priority ||
+      task.maxAttempts !== first.maxAttempts ||
+      (task.runAfter?.getTime() ?? null) !== runAfter
+    ) {
+      return null;
+    }
+  }
+  return { taskName: first.taskName, queueName: first.queueName, priority: first.priority, maxAttempts: first.maxAttempts, runAfter: first.runAfter?.toISOString() ?? null };
+}
+
+/** Only what differs from task to task, for {@link INSERT_SHARED_TEXT}. */
+function perTaskRows(tasks: readonly NewTaskRecord[]): string {
+  return JSON.stringify(tasks.map((task) => ({ id: task.id, args: task.args, identity_hash: task.identityHash })));
+}
+
+const INSERT_COLUMNS = `INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
+      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)`;
+
+/** Every column from the JSON rows in $3. */
+const FROM_FULL_ROWS = `SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
       coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
     FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
-      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)
+      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)`;
+
+/** Shared columns from $5 task name, $6 queue, $7 priority, $8 max attempts, $9 run after; the rest from $3. */
+const FROM_SHARED = `SELECT v.id, $1, $5, $6, $7::smallint, v.args, 'READY', $9::timestamptz,
+      coalesce($9::timestamptz, $2::timestamptz), $2::timestamptz, 0, $8::integer, '[]'::jsonb, '[]'::jsonb, v.identity_hash, NULL
+    FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, args jsonb, identity_hash text)`;
+
+/** The INSERT of new READY rows (`from` supplies them), with the NOTIFY of queues $4. */
+function insertText(from: string, onConflict: string, returning: string, select: string): string {
+  return `WITH ins AS (
+    ${INSERT_COLUMNS}
+    ${from}
     ${onConflict}
     RETURNING ${returning}
   ), notified AS (
@@ -93,6 +137,7 @@ function insertText(onConflict: string, returning: string, select: string): stri
  * the ids inserted.
  */
 const INSERT_UNIQUE_TEXT = insertText(
+  FROM_FULL_ROWS,
   "ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING",
   "id",
   "id",
@@ -102,7 +147,14 @@ const INSERT_UNIQUE_TEXT = insertText(
  * The same for rows without a unique key, which cannot conflict: no speculative insertion
  * and no ids sent back (about 10% faster for bulk enqueues). Returns one row: the count.
  */
-const INSERT_PLAIN_TEXT = insertText("", "1", "count(*) AS inserted");
+const INSERT_PLAIN_TEXT = insertText(FROM_FULL_ROWS, "", "1", "count(*) AS inserted");
+
+/**
+ * The same again when every row shares its task, queue, priority, attempts and run time (an
+ * `enqueueMany` of one task): those go as parameters, and Postgres parses only id, arguments
+ * and hash per row (about 15% more rows per second).
+ */
+const INSERT_SHARED_TEXT = insertText(FROM_SHARED, "", "1", "count(*) AS inserted");
 
 /**
  * Runs the insert: as a prepared statement on the backend's own postgres.js client, or
@@ -117,9 +169,16 @@ async function insertRows(
   tasks: readonly NewTaskRecord[],
   notify: readonly string[],
 ): Promise<Set<string> | "all"> {
-  const params = [backend, now.toISOString(), newTaskRows(tasks), arrayLiteral(notify)];
-  if (tasks.some((task) => task.uniqueKey !== null)) return new Set(await runRows(db, client, INSERT_UNIQUE_TEXT, params, ["id"], firstColumn));
-  const [inserted] = await runRows(db, client, INSERT_PLAIN_TEXT, params, ["inserted"], (row) => Number(row[0]));
+  const head = [backend, now.toISOString()];
+  const queues = arrayLiteral(notify);
+  if (tasks.some((task) => task.uniqueKey !== null)) {
+    return new Set(await runRows(db, client, INSERT_UNIQUE_TEXT, [...head, newTaskRows(tasks), queues], ["id"], firstColumn));
+  }
+  const shared = sharedColumns(tasks);
+  const [text, params] = shared
+    ? [INSERT_SHARED_TEXT, [...head, perTaskRows(tasks), queues, shared.taskName, shared.queueName, shared.priority, shared.maxAttempts, shared.runAfter]]
+    : [INSERT_PLAIN_TEXT, [...head, newTaskRows(tasks), queues]];
+  const [inserted] = await runRows(db, client, text, params, ["inserted"], (row) => Number(row[0]));
   if (inserted !== tasks.length) throw new Error(`Inserted ${inserted} of ${tasks.length} tasks; expected every one (none has a unique key).`);
   return "all";
 }

@@ -7,7 +7,7 @@ import { AttemptAbort } from "../execution/attempt-abort.js";
 import { applyAttemptOutcome, toErrorRecord } from "../execution/outcome.js";
 import type { Logger } from "../logger.js";
 import { queueSelected } from "../claim-order.js";
-import type { TaskRecord } from "../records.js";
+import type { TaskErrorRecord, TaskRecord } from "../records.js";
 import { TaskResult } from "../result.js";
 import { ResultStatus } from "../status.js";
 import { Completer } from "./completer.js";
@@ -359,6 +359,17 @@ export class Worker {
     }
   }
 
+  // Made once: building an error's stack (with source maps under a loader) can take
+  // milliseconds, and a rescue pass runs every lease/3 while tasks are being started.
+  #rescueErrorRecord: TaskErrorRecord | undefined;
+
+  get #rescueError(): TaskErrorRecord {
+    this.#rescueErrorRecord ??= toErrorRecord(
+      new WorkerLostError("The worker running this task stopped renewing its lease (it crashed, hung or lost its connection); the task was rescued."),
+    );
+    return this.#rescueErrorRecord;
+  }
+
   /** Puts back (or fails) every task whose lease expired; never throws. */
   async #rescuePass(): Promise<void> {
     try {
@@ -367,7 +378,7 @@ export class Worker {
           backend: this.#resolved.alias,
           now: this.#clock.now(),
           limit: RESCUE_BATCH,
-          error: toErrorRecord(new WorkerLostError("The worker running this task stopped renewing its lease (it crashed, hung or lost its connection); the task was rescued.")),
+          error: this.#rescueError,
         });
         for (const record of rescued) {
           this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });

@@ -65,6 +65,12 @@ export interface ClaimParams {
   readonly ids?: readonly string[];
   /** Claim even before `runAfter` (immediate backends run retries at once). */
   readonly ignoreRunAfter?: boolean;
+  /**
+   * Only tasks with one of these names (the names the claiming worker has registered); any
+   * name when absent. A READY task with another name is left READY for a worker that knows
+   * it, so old workers in a rolling deploy never fail task types added by newer code.
+   */
+  readonly taskNames?: readonly string[];
 }
 
 /** A lease a worker holds: task id and the attempt number it claimed (the fencing token). */
@@ -81,6 +87,11 @@ export interface HeartbeatParams {
   /** Leases to extend to `now + leaseMs`. */
   readonly leases: readonly LeaseRef[];
   readonly leaseMs: number;
+  /**
+   * The task names this worker can run, stored with its liveness so `health()` can tell
+   * which READY tasks no live worker can run. Absent: the backend keeps what it had.
+   */
+  readonly taskNames?: readonly string[];
 }
 
 /** A lease the worker no longer holds, with the task's status now (`null` if deleted). */
@@ -192,6 +203,22 @@ export interface PruneParams {
   readonly dryRun: boolean;
 }
 
+/** What {@link TaskBackend.verify} found: ready, or the one problem that stops a worker. */
+export type StorageCheck =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /**
+       * `unreachable`: no connection (refused, timed out, unknown host); `no-database`: the
+       * server has no such database (or the file cannot be opened); `access-denied`: the
+       * credentials or permissions were refused; `schema-missing`: the task tables do not
+       * exist; `schema-outdated`: some bundled migrations are not applied.
+       */
+      readonly problem: "unreachable" | "no-database" | "access-denied" | "schema-missing" | "schema-outdated";
+      /** A full sentence naming the cause and the fix (for example "run `tasks migrate`"); never a password. */
+      readonly message: string;
+    };
+
 /**
  * The storage operations a backend provides. Implementations must make each call atomic,
  * must never return a task to two claimers, and must write a completion only while the row
@@ -243,4 +270,15 @@ export interface TaskBackend {
    * unsubscribe function.
    */
   onTasksAvailable?(listener: (queueName: string) => void): () => void;
+
+  /**
+   * Optional start-up check: connects once and confirms that the task tables exist and are
+   * up to date. Resolves with the problem instead of throwing, so a worker can exit with one
+   * clear message. Backends without storage to check (memory) leave it out.
+   */
+  verify?(): Promise<StorageCheck>;
+  /** Optional: names of the bundled schema migrations not yet applied, oldest first. */
+  pendingMigrations?(): Promise<string[]>;
+  /** Optional: applies every pending bundled migration; resolves with the names applied (empty when up to date). */
+  migrate?(): Promise<string[]>;
 }

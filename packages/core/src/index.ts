@@ -33,8 +33,8 @@ export type { Logger, LogLevel } from "./logger.js";
 export { registeredTaskNames, unregisterTasks } from "./registry.js";
 export { MIN_PRIORITY, MAX_PRIORITY } from "./validation.js";
 export type { JsonValue } from "./json.js";
-export type { BackendCapabilities, TaskBackend, QueueSelector } from "./backend.js";
-export type { TaskErrorRecord, HealthReport, StatusCounts, RunningTaskSummary, FailedTaskSummary, LiveWorkerSummary } from "./records.js";
+export type { BackendCapabilities, TaskBackend, QueueSelector, StorageCheck } from "./backend.js";
+export type { TaskErrorRecord, HealthReport, StatusCounts, RunningTaskSummary, FailedTaskSummary, LiveWorkerSummary, UnrunnableTaskSummary } from "./records.js";
 export {
   TasksError,
   InvalidTaskError,

@@ -17,6 +17,9 @@ const OPERATIONS = [
   "health",
   "prune",
   "close",
+  "verify",
+  "pendingMigrations",
+  "migrate",
 ] as const;
 
 /**

@@ -82,6 +82,16 @@ export interface LiveWorkerSummary {
   readonly workerId: string;
   readonly lastSeenAt: Date;
   readonly expiresAt: Date;
+  /** The task names the worker reported it can run; `null` if it never said (older workers). */
+  readonly taskNames: string[] | null;
+}
+
+/** READY tasks of one name and queue that no live worker has registered, as `health()` lists them. */
+export interface UnrunnableTaskSummary {
+  readonly taskName: string;
+  readonly queueName: string;
+  /** How many such READY tasks there are. */
+  readonly count: number;
 }
 
 /** What a backend reports for monitoring and alerting. */
@@ -94,4 +104,10 @@ export interface HealthReport {
   /** Most recent failures, newest first. */
   readonly recentFailures: FailedTaskSummary[];
   readonly workers: LiveWorkerSummary[];
+  /**
+   * READY tasks whose name no live worker reported (see {@link LiveWorkerSummary.taskNames}):
+   * work that waits for a deploy. Live workers that never reported names count as able to run
+   * anything. With no live worker at all, every READY task name is listed.
+   */
+  readonly unrunnable: UnrunnableTaskSummary[];
 }

@@ -9,6 +9,7 @@ import { healthSuite } from "./suites/health.js";
 import { leaseSuite } from "./suites/leases.js";
 import { pruneSuite } from "./suites/prune.js";
 import { raceSuite } from "./suites/race.js";
+import { storageCheckSuite } from "./suites/storage-check.js";
 import { uniqueSuite } from "./suites/unique.js";
 
 /**
@@ -47,5 +48,6 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     pruneSuite(harness);
     raceSuite(harness);
     coreApiSuite(harness);
+    storageCheckSuite(harness);
   });
 }

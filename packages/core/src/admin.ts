@@ -37,11 +37,20 @@ export async function taskHealth(options: HealthOptions = {}): Promise<HealthRep
   return resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10 });
 }
 
+/**
+ * How long {@link pruneTasks} keeps finished rows when not told: 14 days, in milliseconds
+ * (the `prune` command's default `--keep 14d` too).
+ */
+export const DEFAULT_PRUNE_KEEP_MS = 14 * 24 * 60 * 60 * 1000;
+
 /** Options of {@link pruneTasks}. */
 export interface PruneOptions {
   readonly backend?: string;
-  /** Delete SUCCESSFUL and CANCELLED rows finished longer ago than this (milliseconds). */
-  readonly keepMs: number;
+  /**
+   * Delete SUCCESSFUL and CANCELLED rows finished longer ago than this (milliseconds).
+   * Default {@link DEFAULT_PRUNE_KEEP_MS} (14 days).
+   */
+  readonly keepMs?: number;
   /** Delete FAILED rows finished longer ago than this. Default: `keepMs`. */
   readonly keepFailedMs?: number;
   /** Only these queues. Default: all. */
@@ -56,11 +65,15 @@ export interface PruneOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Deletes old finished rows in chunks; READY and RUNNING rows are never touched. Returns the count. */
-export async function pruneTasks(options: PruneOptions): Promise<number> {
+/**
+ * Deletes old finished rows in chunks; READY and RUNNING rows are never touched. Returns the
+ * count. Without `keepMs`, keeps the last 14 days ({@link DEFAULT_PRUNE_KEEP_MS}).
+ */
+export async function pruneTasks(options: PruneOptions = {}): Promise<number> {
   const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
-  const keepFailedMs = options.keepFailedMs ?? options.keepMs;
-  for (const [field, value] of [["keepMs", options.keepMs], ["keepFailedMs", keepFailedMs]] as const) {
+  const keepMs = options.keepMs ?? DEFAULT_PRUNE_KEEP_MS;
+  const keepFailedMs = options.keepFailedMs ?? keepMs;
+  for (const [field, value] of [["keepMs", keepMs], ["keepFailedMs", keepFailedMs]] as const) {
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
       throw new InvalidTaskError(`pruneTasks(): ${field} must be a number of milliseconds ≥ 0 (got ${String(value)}).`);
     }
@@ -73,7 +86,7 @@ export async function pruneTasks(options: PruneOptions): Promise<number> {
   const now = getClock().now().getTime();
   const base = {
     backend: resolved.alias,
-    finishedBefore: new Date(now - options.keepMs),
+    finishedBefore: new Date(now - keepMs),
     failedBefore: new Date(now - keepFailedMs),
     limit: batchSize,
     ...(options.queues ? { queues: options.queues } : {}),

@@ -19,7 +19,7 @@ export {
   DEFAULT_LEASE_MS,
 } from "./config.js";
 export type { TasksConfig, BackendSettings, ResolvedBackend } from "./config.js";
-export { getTaskResult, cancelTask, taskHealth, pruneTasks } from "./admin.js";
+export { getTaskResult, cancelTask, taskHealth, pruneTasks, DEFAULT_PRUNE_KEEP_MS } from "./admin.js";
 export type { HealthOptions, PruneOptions } from "./admin.js";
 export { taskEvents } from "./events.js";
 export { withCommitHooks, onCommit } from "./commit-hooks.js";

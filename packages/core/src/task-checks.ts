@@ -1,6 +1,6 @@
 /** Checks of a task against its backend, and of stored arguments against a task's schema. */
-import type { ResolvedBackend } from "./config.js";
-import { InvalidTaskError } from "./errors.js";
+import { configuredAliases, findBackend, isConfigured, type ResolvedBackend } from "./config.js";
+import { InvalidTaskBackendError, InvalidTaskError } from "./errors.js";
 import type { TaskDefinition } from "./task.js";
 
 /** The overridable settings a backend check looks at. */
@@ -9,6 +9,21 @@ export interface TaskSettingsView {
   readonly queueName: string;
   readonly runAfter: Date | null;
   readonly transaction: unknown;
+}
+
+/**
+ * The configured backend under `alias`, to validate a task against; `undefined` while
+ * `configureTasks` has not been called, since tasks are usually defined when their module is
+ * imported, before configuration (`enqueue` checks the alias again). Once configured, an
+ * unknown alias throws {@link InvalidTaskBackendError} naming it, at definition and at `using()`.
+ */
+export function backendToValidate(alias: string, label: string): ResolvedBackend | undefined {
+  if (!isConfigured()) return undefined;
+  const found = findBackend(alias);
+  if (found) return found;
+  throw new InvalidTaskBackendError(
+    `Unknown task backend alias "${alias}" for ${label}. Configured aliases: ${configuredAliases().join(", ")}. Add "${alias}" to configureTasks({ backends }) or use one of those aliases.`,
+  );
 }
 
 /** Throws when the backend cannot take the task as configured (queue, defer, priority, transaction, atomic). */

@@ -1,6 +1,6 @@
 import type { BackoffFunction } from "./backoff.js";
 import { onCommit } from "./commit-hooks.js";
-import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, findBackend, getBackend, getClock, type ResolvedBackend } from "./config.js";
+import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, getBackend, getClock, type ResolvedBackend } from "./config.js";
 import { InvalidTaskBackendError, InvalidTaskError, TaskResultDoesNotExistError, TaskResultMismatchError } from "./errors.js";
 import { taskEvents } from "./events.js";
 import { runImmediately } from "./execution/immediate.js";
@@ -9,7 +9,7 @@ import { identityHash } from "./identity.js";
 import { assertJsonArgs, type JsonValue } from "./json.js";
 import type { NewTaskRecord } from "./records.js";
 import { registerTask } from "./registry.js";
-import { checkAgainstBackend, parseArgs } from "./task-checks.js";
+import { backendToValidate, checkAgainstBackend, parseArgs } from "./task-checks.js";
 import { TaskResult } from "./result.js";
 import {
   describe,
@@ -48,7 +48,7 @@ export interface TaskOptions {
   readonly priority?: number;
   /** Default `"default"`. */
   readonly queueName?: string;
-  /** Backend alias. Default `"default"`. */
+  /** Backend alias. Default `"default"`. Once `configureTasks` has run, an unknown alias throws `InvalidTaskBackendError` here. */
   readonly backend?: string;
   /** Pass a {@link TaskContext} as the function's first argument. */
   readonly takesContext?: boolean;
@@ -149,7 +149,10 @@ export class Task<A extends unknown[], R> {
     return this.#definition;
   }
 
-  /** A copy with overrides applied and validated again. */
+  /**
+   * A copy with overrides applied and validated again, as DEP 0014 does at `using()`: once
+   * `configureTasks` has run, an unknown `backend` alias throws `InvalidTaskBackendError` here.
+   */
   using(overrides: TaskOverrides): Task<A, R> {
     if (!overrides || typeof overrides !== "object") {
       throw new InvalidTaskError(`Task "${this.name}": using() takes an object such as { priority: 10, queueName: "emails" }.`);
@@ -234,15 +237,16 @@ export class Task<A extends unknown[], R> {
   }
 
   /**
-   * Checks the settings, and against the backend when its alias is configured already.
+   * Checks the settings, and against the backend once backends are configured (an unknown
+   * alias is then an error).
    * @internal called by task() at definition
    */
   validateAt(where: string): void {
     this.#validate(where);
   }
 
-  /** Checks the settings against the (configured) backend. */
-  #validate(where: string, resolved = findBackend(this.#settings.backend)): void {
+  /** Checks the settings, and against `resolved` (default: the configured backend of the alias, if configured). */
+  #validate(where: string, resolved?: ResolvedBackend): void {
     const label = `task "${this.name}" (${where})`;
     validatePriority(this.#settings.priority, label);
     validateQueueName(this.#settings.queueName, label);
@@ -254,7 +258,8 @@ export class Task<A extends unknown[], R> {
     if (typeof this.#settings.backend !== "string" || this.#settings.backend === "") {
       throw new InvalidTaskError(`Invalid backend ${describe(this.#settings.backend)} for ${label}: it must be a configured backend alias.`);
     }
-    if (resolved) checkAgainstBackend(this.#definition, resolved, this.#settings, label);
+    const backend = resolved ?? backendToValidate(this.#settings.backend, label);
+    if (backend) checkAgainstBackend(this.#definition, backend, this.#settings, label);
   }
 
   #resolveBackend(): ResolvedBackend {

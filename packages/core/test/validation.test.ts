@@ -48,7 +48,10 @@ describe("task definition", () => {
 
 describe("using() and enqueue validation", () => {
   it("rejects an unknown backend alias at enqueue, naming it", async () => {
+    resetTasksConfiguration();
+    // Defined before configuration, so only enqueue can see that the alias is unknown.
     const t = task({ name: "alias", backend: "nope" }, () => 1);
+    configureTasks({ backends: { default: unreachableBackend(), nodefer: unreachableBackend() } });
     await expect(t.enqueue()).rejects.toThrow(InvalidTaskBackendError);
     await expect(t.enqueue()).rejects.toThrow('Unknown task backend alias "nope". Configured aliases: default, nodefer.');
   });

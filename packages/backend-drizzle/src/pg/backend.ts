@@ -17,6 +17,7 @@ import type {
   JsonValue,
   PruneParams,
   RescueParams,
+  StorageCheck,
   TaskBackend,
   TaskRecord,
 } from "@tasks/core/backend";
@@ -37,6 +38,8 @@ import {
   rescueExpiredTasks,
 } from "./queries.js";
 import { claimTasks, completeTasks } from "./statements.js";
+import { migrate as applyMigrations, migrationsTableOf, pendingMigrations as listPendingMigrations } from "./migrate.js";
+import { VERIFY_TIMEOUT_MS, verifyPostgres } from "./verify.js";
 import { Wakeups } from "./wakeup.js";
 
 /**
@@ -133,6 +136,26 @@ export class PostgresBackend implements TaskBackend {
 
   onTasksAvailable(listener: (queueName: string) => void): () => void {
     return this.#wakeups.subscribe(listener);
+  }
+
+  /**
+   * Connects once (giving up after 5 s) and checks that the database exists, the task tables
+   * exist with every bundled migration applied, and the user may read and write them.
+   * Resolves with the first problem found; messages name host, port, database and user, never
+   * the password. Uses the default migrations table (`drizzle.tasks_migrations`).
+   */
+  async verify(): Promise<StorageCheck> {
+    return verifyPostgres(this.#resolved.db, { migrations: migrationsTableOf(), timeoutMs: VERIFY_TIMEOUT_MS });
+  }
+
+  /** Names of the bundled migrations not applied yet, oldest first; see {@link listPendingMigrations}. */
+  async pendingMigrations(): Promise<string[]> {
+    return listPendingMigrations(this.#resolved.db);
+  }
+
+  /** Applies the pending bundled migrations and returns their names (`[]`, and no DDL, when up to date). */
+  async migrate(): Promise<string[]> {
+    return applyMigrations(this.#resolved.db);
   }
 
   /** Stops LISTEN and ends the pool if the backend opened it; your own `db` is left open. */

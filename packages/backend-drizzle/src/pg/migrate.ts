@@ -2,6 +2,9 @@
 import { fileURLToPath } from "node:url";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as drizzleMigrate } from "drizzle-orm/postgres-js/migrator";
+import { TasksError } from "@tasks/core/backend";
+import { pendingAfter } from "../shared/migrations.js";
+import { readStorageState, TASK_TABLES, type MigrationsTableName, type PgStorageState } from "./storage-state.js";
 
 /** Where the bundled Postgres migrations live; the same relative path from `src/` and `dist/`. */
 export const pgMigrationsFolder = fileURLToPath(new URL("../../migrations/pg/", import.meta.url));
@@ -13,7 +16,10 @@ export const pgMigrationsFolder = fileURLToPath(new URL("../../migrations/pg/", 
  */
 export const PG_MIGRATIONS_TABLE = "tasks_migrations";
 
-/** Options of {@link migrate}. */
+/** drizzle's default schema for migrations tables. */
+const DEFAULT_MIGRATIONS_SCHEMA = "drizzle";
+
+/** Options of {@link migrate} and {@link pendingMigrations}. */
 export interface MigrateOptions {
   /** Table that records applied migrations. Default `tasks_migrations`. */
   readonly migrationsTable?: string;
@@ -21,15 +27,43 @@ export interface MigrateOptions {
   readonly migrationsSchema?: string;
 }
 
+/** The migrations table `options` name. */
+export function migrationsTableOf(options: MigrateOptions = {}): MigrationsTableName {
+  return { schema: options.migrationsSchema ?? DEFAULT_MIGRATIONS_SCHEMA, table: options.migrationsTable ?? PG_MIGRATIONS_TABLE };
+}
+
+/** The bundled migrations `state` lacks, oldest first. */
+export function pendingIn(state: PgStorageState): string[] {
+  return pendingAfter(pgMigrationsFolder, state.recorded ? state.latestApplied : null);
+}
+
+/**
+ * Names of the bundled migrations not yet applied to the database of `db`, oldest first
+ * (all of them when the migrations table does not exist yet). Only reads the catalog and the
+ * migrations table.
+ */
+export async function pendingMigrations(db: PostgresJsDatabase<any>, options: MigrateOptions = {}): Promise<string[]> {
+  return pendingIn(await readStorageState(db, migrationsTableOf(options)));
+}
+
 /**
  * Creates or updates the task tables on `db` (a Drizzle postgres.js database) by applying
- * the bundled migrations in order; applied ones are skipped. Run it from one process at a
- * time (for example at deploy), not from every worker at once.
+ * the bundled migrations in order, and resolves with the names of those it applied. When
+ * nothing is pending it runs no DDL at all (so no "already exists" notices reach your
+ * client's `onnotice`) and resolves with `[]`. Run it from one process at a time (for
+ * example at deploy), not from every worker at once.
  */
-export async function migrate(db: PostgresJsDatabase<any>, options: MigrateOptions = {}): Promise<void> {
-  await drizzleMigrate(db, {
-    migrationsFolder: pgMigrationsFolder,
-    migrationsTable: options.migrationsTable ?? PG_MIGRATIONS_TABLE,
-    ...(options.migrationsSchema !== undefined ? { migrationsSchema: options.migrationsSchema } : {}),
-  });
+export async function migrate(db: PostgresJsDatabase<any>, options: MigrateOptions = {}): Promise<string[]> {
+  const migrations = migrationsTableOf(options);
+  const state = await readStorageState(db, migrations);
+  const pending = pendingIn(state);
+  if (pending.length === 0) return [];
+  if (!state.recorded && state.missingTables.length < TASK_TABLES.length) {
+    throw new TasksError(
+      `The task tables already exist in database "${state.database}", but ${migrations.schema}.${migrations.table} does not record applying them, so migrate() would fail on the first CREATE TABLE. ` +
+        "If you applied the bundled migrations with other migrationsTable/migrationsSchema options, pass those same options; if your own drizzle-kit migrations manage these tables, update them with drizzle-kit instead of migrate().",
+    );
+  }
+  await drizzleMigrate(db, { migrationsFolder: pgMigrationsFolder, migrationsTable: migrations.table, migrationsSchema: migrations.schema });
+  return pending;
 }

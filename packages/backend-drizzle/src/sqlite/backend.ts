@@ -18,6 +18,7 @@ import type {
   JsonValue,
   PruneParams,
   RescueParams,
+  StorageCheck,
   TaskBackend,
   TaskRecord,
 } from "@tasks/core/backend";
@@ -28,7 +29,18 @@ import { retryWhileBusy } from "./busy.js";
 import { Checkpointer } from "./checkpointer.js";
 import { HotPath } from "./hot-path.js";
 import { AsyncLock } from "./lock.js";
-import { asSqliteTransaction, clientOf, resolveSqliteOptions, type ResolvedSqlite, type SqliteBackendOptions, type SqliteClient, type SqliteDatabase } from "./options.js";
+import { migrate as applyMigrations, pendingIn, SQLITE_MIGRATIONS_TABLE } from "./migrate.js";
+import { SqliteOpenError } from "./open.js";
+import {
+  asSqliteTransaction,
+  clientOf,
+  resolveSqliteOptions,
+  type ResolvedSqlite,
+  type SqliteBackendOptions,
+  type SqliteClient,
+  type SqliteDatabase,
+  type SqliteTarget,
+} from "./options.js";
 import {
   cancelTask,
   completeOne,
@@ -41,6 +53,8 @@ import {
   rescueExpiredTasks,
   type SqliteDb,
 } from "./queries.js";
+import { readStorageState } from "./storage-state.js";
+import { verifySqlite } from "./verify.js";
 
 /**
  * Stores tasks in SQLite (`tasks_results`, `tasks_workers`; create them with `migrate`).
@@ -57,7 +71,9 @@ import {
 export class SqliteBackend implements TaskBackend {
   readonly kind = "sqlite";
   readonly capabilities = DATABASE_CAPABILITIES;
-  readonly #resolved: ResolvedSqlite;
+  readonly #target: SqliteTarget;
+  /** The open database; null while a file the backend owns could not be opened yet. */
+  #opened: ResolvedSqlite | null = null;
   /** Serialises this backend's writes and atomic transactions within the process. */
   readonly #lock = new AsyncLock();
   /** Set while an atomic task's own code runs (to catch writes that would wait for themselves). */
@@ -73,12 +89,26 @@ export class SqliteBackend implements TaskBackend {
   #closed = false;
 
   constructor(options: SqliteBackendOptions) {
-    this.#resolved = resolveSqliteOptions(options);
+    this.#target = resolveSqliteOptions(options);
+    try {
+      this.#opened = this.#target.open();
+    } catch (error) {
+      // Kept for verify() to report; every other call tries to open the file again.
+      if (!(error instanceof SqliteOpenError)) throw error;
+    }
   }
 
-  /** The Drizzle database the backend runs on (yours, or the one it opened). */
+  /**
+   * The Drizzle database the backend runs on (yours, or the one it opened). Throws an error
+   * naming the path and the cause if the backend's file cannot be opened.
+   */
   get db(): SqliteDatabase {
     return this.#resolved.db;
+  }
+
+  /** The open database, opening the backend's file now if that failed before. */
+  get #resolved(): ResolvedSqlite {
+    return (this.#opened ??= this.#target.open());
   }
 
   /**
@@ -184,6 +214,45 @@ export class SqliteBackend implements TaskBackend {
     return this.#write("prune", (tx) => pruneTasks(tx, params));
   }
 
+  /**
+   * Checks that the database file opens and that the task tables exist with every bundled
+   * migration applied (recorded in `tasks_migrations`). Resolves with the first problem found:
+   * "no-database" for a file that cannot be opened (the message names the absolute path and
+   * the cause), "schema-missing" or "schema-outdated" otherwise.
+   */
+  async verify(): Promise<StorageCheck> {
+    this.#assertOpen();
+    let resolved: ResolvedSqlite;
+    try {
+      resolved = this.#resolved;
+    } catch (error) {
+      if (error instanceof SqliteOpenError) return { ok: false, problem: "no-database", message: error.message };
+      throw error;
+    }
+    return this.#read("verify", (db) => verifySqlite(db, resolved.client.name, SQLITE_MIGRATIONS_TABLE));
+  }
+
+  /** Names of the bundled migrations not applied yet, oldest first. */
+  async pendingMigrations(): Promise<string[]> {
+    return this.#read("pendingMigrations", (db) => pendingIn(readStorageState(db, SQLITE_MIGRATIONS_TABLE)));
+  }
+
+  /**
+   * Applies the pending bundled migrations, after this backend's earlier writes, and returns
+   * their names (`[]`, writing nothing, when up to date).
+   */
+  async migrate(): Promise<string[]> {
+    this.#assertOpen();
+    this.#assertNotInsideAtomic("migrate");
+    const release = await this.#lock.acquire();
+    try {
+      this.#assertOpen();
+      return await applyMigrations(this.#resolved.db, {}, this.#resolved.busyRetry);
+    } finally {
+      release();
+    }
+  }
+
   /** Calls `listener` after tasks are enqueued through this backend object (this process only). */
   onTasksAvailable(listener: (queueName: string) => void): () => void {
     this.#listeners.add(listener);
@@ -204,7 +273,7 @@ export class SqliteBackend implements TaskBackend {
       await this.#checkpointer?.close();
       this.#atomic?.client.close();
       this.#atomic = null;
-      if (this.#resolved.owned) this.#resolved.client.close();
+      if (this.#opened?.owned) this.#opened.client.close();
     } finally {
       release();
     }

@@ -3,7 +3,8 @@
  */
 export { SqliteBackend, sqliteBackend } from "./backend.js";
 export type { SqliteBackendOptions, SqliteDatabase } from "./options.js";
-export { migrate, sqliteMigrationsFolder, SQLITE_MIGRATIONS_TABLE } from "./migrate.js";
+export { migrate, pendingMigrations, sqliteMigrationsFolder, SQLITE_MIGRATIONS_TABLE } from "./migrate.js";
+export { SqliteOpenError } from "./open.js";
 export type { MigrateOptions } from "./migrate.js";
 export { tasksResults, tasksWorkers } from "./schema.js";
 export { SqliteBusyError, DEFAULT_BUSY_RETRY } from "./busy.js";

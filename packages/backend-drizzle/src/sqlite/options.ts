@@ -1,11 +1,11 @@
 /** Options of the SQLite backend: which database to use and how to wait for a locked file. */
-import Database from "better-sqlite3";
 import { is } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { InvalidConfigurationError, InvalidTaskError } from "@tasks/core";
 import { describe, rejectUnknownOptions, requireExactlyOne, requireNonEmptyString, requireObject, requireOptionsObject } from "../shared/options.js";
 import { DEFAULT_BUSY_RETRY, type BusyRetryPolicy } from "./busy.js";
+import { databaseLocation, openDatabaseFile, type SqliteClient } from "./open.js";
 import type { SqliteDb } from "./queries.js";
 
 /** Where the backend stores tasks: exactly one of `db` or `path`. */
@@ -17,8 +17,12 @@ export type SqliteBackendOptions = (
   | {
       /**
        * A database file; the backend opens it (WAL, `synchronous=NORMAL`, foreign keys) and closes
-       * it. Its WAL checkpoints run on a worker thread with a second connection (the main
-       * connection checkpoints by itself only past 4,000 WAL pages), so commits never wait for them.
+       * it. A relative path is resolved against the current directory when the backend is made,
+       * and missing folders on the way are created. Its WAL checkpoints run on a worker thread
+       * with a second connection (the main connection checkpoints by itself only past 4,000 WAL
+       * pages), so commits never wait for them. A file that cannot be opened does not make the
+       * factory throw: `verify()` reports it, and every other call (and `db`) throws an error
+       * naming the path and the cause, trying to open the file again first.
        */
       readonly path: string;
     }
@@ -35,11 +39,22 @@ export type SqliteBackendOptions = (
   readonly busyTimeoutMs?: number;
 };
 
-/** A better-sqlite3 connection. */
-export type SqliteClient = Database.Database;
+export type { SqliteClient } from "./open.js";
+export { openConnection } from "./open.js";
 
 /** A Drizzle better-sqlite3 database with its connection, as `drizzle({ client })` returns it. */
 export type SqliteDatabase = BetterSQLite3Database<any> & { $client: SqliteClient };
+
+/** Which database a backend uses, checked but not necessarily open yet. */
+export interface SqliteTarget {
+  /** The absolute file path (or `:memory:`); for your own `db`, the name its connection was opened with. */
+  readonly location: string;
+  /**
+   * The open database: your `db` as given, or the file opened now (each call opens it anew;
+   * the backend keeps the first that succeeds). Throws `SqliteOpenError` naming the path.
+   */
+  open(): ResolvedSqlite;
+}
 
 /** The resolved database, whether the backend owns it, and the busy settings. */
 export interface ResolvedSqlite {
@@ -53,11 +68,9 @@ export interface ResolvedSqlite {
 const FACTORY = "sqliteBackend";
 const EXAMPLE = 'sqliteBackend({ path: "./tasks.db" }) or sqliteBackend({ db })';
 const DEFAULT_BUSY_TIMEOUT_MS = 20;
-/** While opening, setting WAL may wait for another process's lock: block for this long at most. */
-const OPEN_BUSY_TIMEOUT_MS = 5_000;
 
-/** Checks `options` and opens the file when the backend is to own the connection. */
-export function resolveSqliteOptions(options: SqliteBackendOptions): ResolvedSqlite {
+/** Checks `options`; the file a backend is to own is opened by the target's `open()`. */
+export function resolveSqliteOptions(options: SqliteBackendOptions): SqliteTarget {
   const raw: unknown = options;
   requireOptionsObject(raw, FACTORY, EXAMPLE);
   rejectUnknownOptions(raw, ["db", "path", "busyRetry", "busyTimeoutMs"], FACTORY);
@@ -72,29 +85,17 @@ export function resolveSqliteOptions(options: SqliteBackendOptions): ResolvedSql
         `${FACTORY}() option "db" must be a Drizzle SQLite database from drizzle-orm/better-sqlite3; got ${describe(db)}.`,
       );
     }
-    return { db: db as SqliteDatabase, client, owned: false, busyRetry, busyTimeoutMs };
+    const resolved: ResolvedSqlite = { db: db as SqliteDatabase, client, owned: false, busyRetry, busyTimeoutMs };
+    return { location: client.name, open: () => resolved };
   }
-  const client = openConnection(requireNonEmptyString(raw.path, "path", FACTORY), busyTimeoutMs);
-  return { db: drizzle({ client }), client, owned: true, busyRetry, busyTimeoutMs };
-}
-
-/**
- * Opens `path` with the settings the backend relies on: WAL (readers never wait for the
- * writer), `synchronous=NORMAL` (safe in WAL), foreign keys, and a short busy timeout.
- */
-export function openConnection(path: string, busyTimeoutMs: number): SqliteClient {
-  const client = new Database(path);
-  try {
-    client.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
-    client.pragma("journal_mode = WAL");
-    client.pragma("synchronous = NORMAL");
-    client.pragma("foreign_keys = ON");
-    client.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  } catch (error) {
-    client.close();
-    throw error;
-  }
-  return client;
+  const location = databaseLocation(requireNonEmptyString(raw.path, "path", FACTORY));
+  return {
+    location,
+    open: () => {
+      const client = openDatabaseFile(location, busyTimeoutMs);
+      return { db: drizzle({ client }), client, owned: true, busyRetry, busyTimeoutMs };
+    },
+  };
 }
 
 function resolveBusyRetry(value: unknown): BusyRetryPolicy {

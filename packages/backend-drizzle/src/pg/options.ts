@@ -55,7 +55,12 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
     const client = (db as { $client?: unknown }).$client;
     return { db, client: typeof (client as postgres.Sql | undefined)?.listen === "function" ? (client as postgres.Sql) : null, owned: false, listen };
   }
-  const settings = { onnotice: () => {} };
+  // fetch_types off: the backend sends and reads no Postgres arrays (array parameters go as
+  // text literals), and postgres.js runs that type query on every new connection from an event
+  // handler that nobody awaits, so a connection terminated during it (pg_terminate_backend, a
+  // restart) raises an unhandled rejection that no caller can catch. Pass fetch_types: true in
+  // `connection` to get it back.
+  const settings = { onnotice: () => {}, fetch_types: false };
   const client =
     source === "url"
       ? postgres(requireNonEmptyString(raw.url, "url", FACTORY), settings)

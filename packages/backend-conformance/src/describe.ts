@@ -10,6 +10,7 @@ import { leaseSuite } from "./suites/leases.js";
 import { pruneSuite } from "./suites/prune.js";
 import { raceSuite } from "./suites/race.js";
 import { storageCheckSuite } from "./suites/storage-check.js";
+import { taskNameSuite } from "./suites/task-names.js";
 import { uniqueSuite } from "./suites/unique.js";
 
 /**
@@ -45,6 +46,7 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     cancelSuite(harness);
     uniqueSuite(harness);
     healthSuite(harness);
+    taskNameSuite(harness);
     pruneSuite(harness);
     raceSuite(harness);
     coreApiSuite(harness);

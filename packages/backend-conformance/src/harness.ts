@@ -82,8 +82,12 @@ export class Harness {
     return record;
   }
 
-  /** Claims from every queue of `alias` as `workerId`. */
-  async claim(alias: string, now: Date, options: { limit?: number; workerId?: string; leaseMs?: number; ids?: string[]; ignoreRunAfter?: boolean } = {}): Promise<TaskRecord[]> {
+  /** Claims from every queue of `alias` as `workerId` (only `taskNames` when given). */
+  async claim(
+    alias: string,
+    now: Date,
+    options: { limit?: number; workerId?: string; leaseMs?: number; ids?: string[]; ignoreRunAfter?: boolean; taskNames?: string[] } = {},
+  ): Promise<TaskRecord[]> {
     return this.backend.claim({
       backend: alias,
       now,
@@ -93,7 +97,13 @@ export class Harness {
       leaseMs: options.leaseMs ?? 10_000,
       ...(options.ids ? { ids: options.ids } : {}),
       ...(options.ignoreRunAfter !== undefined ? { ignoreRunAfter: options.ignoreRunAfter } : {}),
+      ...(options.taskNames ? { taskNames: options.taskNames } : {}),
     });
+  }
+
+  /** Reports `workerId` alive in `alias` at `now` for `leaseMs`, with the names it can run when given. */
+  async beat(alias: string, now: Date, workerId: string, taskNames?: string[], leaseMs = 10_000): Promise<void> {
+    await this.backend.heartbeat({ backend: alias, now, workerId, leases: [], leaseMs, ...(taskNames ? { taskNames } : {}) });
   }
 
   /** Claims exactly the one READY task with `id`, or fails the test. */

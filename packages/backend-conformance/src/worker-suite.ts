@@ -1,13 +1,15 @@
 /**
  * Worker behaviour on a real backend: retries at backoff times, rescue of expired leases,
  * guarded late completions, timeouts, cancel, graceful and forced stop, batch mode and
- * limits. Time is a TestClock; storage calls run for real, so every wait is
+ * limits, claims only of registered task names, and how a storage outage is logged. Time is a TestClock; storage calls run for real, so every wait is
  * "advance the clock, then wait (briefly, in real time) until the backend shows the state".
  */
 import { describe } from "vitest";
 import { useWorkerContext, type WorkerSuiteFactory } from "./worker-context.js";
+import { outageTests } from "./worker-tests-outage.js";
 import { retryLeaseAndSlotTests } from "./worker-tests-retries.js";
 import { stopLimitAndEventTests } from "./worker-tests-stopping.js";
+import { taskNameWorkerTests } from "./worker-tests-task-names.js";
 
 export type { WorkerSuiteFactory } from "./worker-context.js";
 export { advanceUntil, eventually, withOverrides } from "./worker-helpers.js";
@@ -18,5 +20,7 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
     const context = useWorkerContext(factory);
     retryLeaseAndSlotTests(context);
     stopLimitAndEventTests(context);
+    taskNameWorkerTests(context);
+    outageTests(context);
   });
 }

@@ -158,7 +158,7 @@ export function stopLimitAndEventTests(context: WorkerTestContext): void {
     expect(((await pending) as { stoppedBy: string }).stoppedBy).toBe("duration");
   });
 
-  it("takes only its queues, and fails unknown tasks and non-JSON returns without stopping", async () => {
+  it("takes only its queues and registered task names, and fails non-JSON returns without stopping", async () => {
     const { alias, clock, backend } = setUp();
     const other = task({ name: "other-queue", backend: alias, queueName: "other" }, () => 1);
     const mine = task({ name: "mine", backend: alias, queueName: "mine" }, () => undefined);
@@ -170,15 +170,15 @@ export function stopLimitAndEventTests(context: WorkerTestContext): void {
     const ghostResult = await ghost.enqueue();
     unregisterTasks("ghost");
     const summary = await new Worker({ backend: alias, queues: ["mine"], batch: true }).run();
-    expect(summary.claimed).toBe(3);
+    expect(summary.claimed).toBe(2);
     expect(await statusOf(skipped)).toBe(ResultStatus.READY);
     expect(await statusOf(ok)).toBe(ResultStatus.SUCCESSFUL);
     expect(ok.returnValue).toBeNull();
     expect(await statusOf(badResult)).toBe(ResultStatus.FAILED);
     expect(badResult.errors[0]?.message).toContain("the return value is a Date");
-    expect(await statusOf(ghostResult)).toBe(ResultStatus.FAILED);
-    expect(ghostResult.errors[0]).toMatchObject({ className: "UnknownTaskError" });
-    expect(ghostResult.errors[0]?.message).toContain('No task named "ghost" is registered');
+    // Not registered here: left READY for a worker that knows it (see worker-tests-task-names.ts).
+    expect(await statusOf(ghostResult)).toBe(ResultStatus.READY);
+    expect(ghostResult.attempts).toBe(0);
   });
 
   it("rows holding arguments the task's schema rejects end FAILED", async () => {

@@ -39,7 +39,7 @@ describe("SQLite backend specifics", () => {
     expect(() => sqliteBackend({ path: file, busyRetry: { maxWait: 5 } as never })).toThrow(/"busyRetry" does not know "maxWait"/);
   });
 
-  it("claims through the partial READY index, never scanning the table", async () => {
+  it("claims through the partial READY index, never scanning the table, with and without task names", async () => {
     const { client, db } = openDb(file);
     // The claim is a prepared better-sqlite3 statement: record the SQL the backend prepares.
     const prepared: string[] = [];
@@ -50,13 +50,15 @@ describe("SQLite backend specifics", () => {
     }) as typeof client.prepare;
     const backend = new SqliteBackend({ db });
     try {
-      await backend.enqueue({ backend: "plan", now, tasks: [newTask(), newTask(), newTask({ queueName: "other" })] });
-      for (const include of [["default"], "*", ["default", "other"]] as const) {
+      await backend.enqueue({ backend: "plan", now, tasks: [...Array.from({ length: 6 }, () => newTask()), newTask({ queueName: "other" })] });
+      for (const include of [["default"], "*", ["default", "other"]] as const) for (const taskNames of [undefined, ["t", "u"]]) {
         prepared.length = 0;
-        const claimed = await backend.claim({ backend: "plan", now, workerId: "w", queues: { include, exclude: [] }, limit: 1, leaseMs: 1000 });
+        const names = taskNames ? { taskNames } : {};
+        const claimed = await backend.claim({ backend: "plan", now, workerId: "w", queues: { include, exclude: [] }, limit: 1, leaseMs: 1000, ...names });
         expect(claimed).toHaveLength(1);
         const update = prepared.find((source) => source.startsWith("UPDATE tasks_results SET status = 'RUNNING'"));
-        expect(update, `no claim UPDATE prepared for ${String(include)}`).toBeDefined();
+        expect(update, `no claim UPDATE prepared for ${String(include)} ${String(taskNames)}`).toBeDefined();
+        if (taskNames) expect(update).toContain("task_name IN (SELECT value FROM json_each(?))");
         // The plan does not depend on the bound values, only on the statement's text.
         const params = Array.from(update!.matchAll(/\?/g), () => null);
         const plan = prepare(`EXPLAIN QUERY PLAN ${update!}`)

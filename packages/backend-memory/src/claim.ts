@@ -11,18 +11,21 @@ import {
   type TaskRecord,
 } from "@tasks/core/backend";
 import { addMs, copyRecord, type Row } from "./rows.js";
-import { assertLimit, type MemoryStore } from "./store.js";
+import { assertLimit, assertTaskNames, type MemoryStore } from "./store.js";
 
 /** Claims up to `limit` runnable READY rows in claim order and marks them RUNNING. */
 export function claimTasks(store: MemoryStore, params: ClaimParams): TaskRecord[] {
   assertLimit("claim()", "limit", params.limit);
+  assertTaskNames("claim()", params.taskNames);
   const partition = store.partition(params.backend);
   const now = params.now.getTime();
   const only = params.ids ? new Set(params.ids) : null;
+  const names = params.taskNames ? new Set(params.taskNames) : null;
   const candidates: Row[] = [];
   for (const row of partition.rows.values()) {
     if (row.status !== "READY") continue;
     if (only && !only.has(row.id)) continue;
+    if (names && !names.has(row.taskName)) continue;
     if (!queueSelected(params.queues, row.queueName)) continue;
     if (!params.ignoreRunAfter && row.runAfter !== null && row.runAfter.getTime() > now) continue;
     candidates.push(row);
@@ -41,9 +44,12 @@ export function claimTasks(store: MemoryStore, params: ClaimParams): TaskRecord[
 
 /** Records the worker as live, extends the leases it still holds and reports the lost ones. */
 export function heartbeat(store: MemoryStore, params: HeartbeatParams): HeartbeatOutcome {
+  assertTaskNames("heartbeat()", params.taskNames);
   const partition = store.partition(params.backend);
   const expiresAt = addMs(params.now, params.leaseMs);
-  partition.workers.set(params.workerId, { lastSeenAt: new Date(params.now.getTime()), expiresAt });
+  // Without names the worker keeps what it reported before.
+  const taskNames = params.taskNames ? [...params.taskNames] : (partition.workers.get(params.workerId)?.taskNames ?? null);
+  partition.workers.set(params.workerId, { lastSeenAt: new Date(params.now.getTime()), expiresAt, taskNames });
   const lost: LostLease[] = [];
   for (const lease of params.leases) {
     const row = partition.rows.get(lease.id);

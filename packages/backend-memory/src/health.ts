@@ -1,8 +1,8 @@
-import { ALL_STATUSES, type HealthParams, type HealthReport, type StatusCounts } from "@tasks/core/backend";
+import { ALL_STATUSES, type HealthParams, type HealthReport, type LiveWorkerSummary, type StatusCounts, type UnrunnableTaskSummary } from "@tasks/core/backend";
 import { copyDate } from "./rows.js";
 import type { MemoryStore } from "./store.js";
 
-/** Counts by queue and status, oldest runnable READY age, running rows, recent failures, live workers. */
+/** Counts by queue and status, oldest runnable READY age, running rows, recent failures, live workers, unrunnable READY rows. */
 export function healthReport(store: MemoryStore, params: HealthParams): HealthReport {
   const partition = store.partition(params.backend);
   const now = params.now.getTime();
@@ -46,8 +46,35 @@ export function healthReport(store: MemoryStore, params: HealthParams): HealthRe
   const workers = [...partition.workers.entries()]
     .filter(([, beat]) => beat.expiresAt.getTime() >= now)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([workerId, beat]) => ({ workerId, lastSeenAt: new Date(beat.lastSeenAt.getTime()), expiresAt: new Date(beat.expiresAt.getTime()) }));
-  return { queues, oldestReadyAgeMs: oldestRunnable === null ? null : Math.max(0, now - oldestRunnable), running, recentFailures, workers };
+    .map(([workerId, beat]) => ({
+      workerId,
+      lastSeenAt: new Date(beat.lastSeenAt.getTime()),
+      expiresAt: new Date(beat.expiresAt.getTime()),
+      taskNames: beat.taskNames ? [...beat.taskNames] : null,
+    }));
+  const unrunnable = unrunnableTasks(rows, workers);
+  return { queues, oldestReadyAgeMs: oldestRunnable === null ? null : Math.max(0, now - oldestRunnable), running, recentFailures, workers, unrunnable };
+}
+
+/** READY rows, by name and queue, whose name no live worker reported (none if one never reported names). */
+function unrunnableTasks(rows: readonly { status: string; taskName: string; queueName: string }[], workers: readonly LiveWorkerSummary[]): UnrunnableTaskSummary[] {
+  const runnable = new Set<string>();
+  for (const worker of workers) {
+    if (worker.taskNames === null) return [];
+    for (const name of worker.taskNames) runnable.add(name);
+  }
+  const counts = new Map<string, UnrunnableTaskSummary>();
+  for (const row of rows) {
+    if (row.status !== "READY" || runnable.has(row.taskName)) continue;
+    const key = JSON.stringify([row.taskName, row.queueName]);
+    const entry = counts.get(key);
+    counts.set(key, { taskName: row.taskName, queueName: row.queueName, count: (entry?.count ?? 0) + 1 });
+  }
+  return [...counts.values()].sort((a, b) => compareText(a.taskName, b.taskName) || compareText(a.queueName, b.queueName));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function emptyCounts(): StatusCounts {

@@ -1,10 +1,12 @@
 import { TasksError } from "@tasks/core/backend";
 import type { Row } from "./rows.js";
 
-/** When a worker last sent a heartbeat and until when it counts as live. */
+/** When a worker last sent a heartbeat, until when it counts as live, and what it can run. */
 export interface WorkerBeat {
   lastSeenAt: Date;
   expiresAt: Date;
+  /** The task names it reported; `null` if it never did (it counts as able to run anything). */
+  taskNames: string[] | null;
 }
 
 /** The rows of one backend alias, in enqueue order, with a uniqueness index. */
@@ -69,4 +71,16 @@ export function assertLimit(operation: string, name: string, value: number): voi
   if (!Number.isInteger(value) || value < 1) {
     throw new TasksError(`${operation}: "${name}" must be a whole number ≥ 1 (got ${String(value)}).`);
   }
+}
+
+/** Throws a clear error unless `value` is absent or an array of strings (task names). */
+export function assertTaskNames(operation: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((name) => typeof name !== "string")) {
+    throw new TasksError(`${operation}: "taskNames" must be an array of task names (strings), or left out for any name (got ${describeValue(value)}).`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? `[${value.map((item) => typeof item).join(", ")}]` : typeof value;
 }

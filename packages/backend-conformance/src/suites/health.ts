@@ -13,6 +13,7 @@ export function healthSuite(h: Harness): void {
         running: [],
         recentFailures: [],
         workers: [],
+        unrunnable: [],
       });
     });
 
@@ -91,16 +92,16 @@ export function healthSuite(h: Harness): void {
       await h.backend.heartbeat({ backend: h.alias(), now: at(5), workerId: "worker-elsewhere", leases: [], leaseMs: 10_000 });
       const atSix = await h.backend.health({ backend: alias, now: at(6), recentFailures: 0 });
       expect([...atSix.workers].sort((a, b) => (a.workerId < b.workerId ? -1 : 1))).toEqual([
-        { workerId: "worker-new", lastSeenAt: at(5), expiresAt: at(15) },
-        { workerId: "worker-old", lastSeenAt: at(0), expiresAt: at(10) },
+        { workerId: "worker-new", lastSeenAt: at(5), expiresAt: at(15), taskNames: null },
+        { workerId: "worker-old", lastSeenAt: at(0), expiresAt: at(10), taskNames: null },
       ]);
       expect((await h.backend.health({ backend: alias, now: at(12), recentFailures: 0 })).workers).toEqual([
-        { workerId: "worker-new", lastSeenAt: at(5), expiresAt: at(15) },
+        { workerId: "worker-new", lastSeenAt: at(5), expiresAt: at(15), taskNames: null },
       ]);
       expect((await h.backend.health({ backend: alias, now: at(16), recentFailures: 0 })).workers).toEqual([]);
       await h.backend.heartbeat({ backend: alias, now: at(20), workerId: "worker-old", leases: [], leaseMs: 10_000 });
       expect((await h.backend.health({ backend: alias, now: at(21), recentFailures: 0 })).workers).toEqual([
-        { workerId: "worker-old", lastSeenAt: at(20), expiresAt: at(30) },
+        { workerId: "worker-old", lastSeenAt: at(20), expiresAt: at(30), taskNames: null },
       ]);
     });
   });

@@ -17,7 +17,7 @@ import type {
   TaskErrorRecord,
   TaskRecord,
 } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord } from "../shared/rows.js";
+import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, taskNameList } from "../shared/rows.js";
 import { tasksResults as t, tasksWorkers as w } from "./schema.js";
 import { arrayLiteral, completeTasks, firstColumn, resultRows, runRows } from "./statements.js";
 
@@ -247,13 +247,18 @@ export async function completeOne(db: PgDb, backend: string, id: string, attempt
   return ids.length === 1;
 }
 
-/** Records the worker as live and extends the leases it still holds; reports the lost ones. */
+/**
+ * Records the worker as live (with the task names it can run, when given; otherwise it keeps
+ * the names stored before) and extends the leases it still holds; reports the lost ones.
+ */
 export async function heartbeatLeases(db: PgDb, params: HeartbeatParams): Promise<LostLease[]> {
   const expiresAt = plusMs(params.now, params.leaseMs);
+  const names = taskNameList("heartbeat()", params.taskNames);
+  const seen = { lastSeenAt: params.now, expiresAt, ...(names ? { taskNames: [...names] } : {}) };
   await db
     .insert(w)
-    .values({ backend: params.backend, workerId: params.workerId, lastSeenAt: params.now, expiresAt })
-    .onConflictDoUpdate({ target: [w.backend, w.workerId], set: { lastSeenAt: params.now, expiresAt } });
+    .values({ backend: params.backend, workerId: params.workerId, ...seen })
+    .onConflictDoUpdate({ target: [w.backend, w.workerId], set: seen });
   if (params.leases.length === 0) return [];
   const leases = JSON.stringify(params.leases.map(({ id, attempt }) => ({ id, attempt })));
   const kept = await db.execute(sql`
@@ -327,15 +332,20 @@ export async function getTask(db: PgDb, backend: string, id: string): Promise<Ta
 /** How many RUNNING tasks `health()` lists at most. */
 const HEALTH_RUNNING_LIMIT = 1000;
 
-/** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers. */
+/** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers, unrunnable READY tasks. */
 export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthReport> {
   const mine = eq(t.backend, params.backend);
-  const [counts, oldest, running, failures, workers] = await Promise.all([
+  const [counts, readyByName, oldest, running, failures, workers] = await Promise.all([
     db
       .select({ queueName: t.queueName, status: t.status, count: sql<string>`count(*)` })
       .from(t)
       .where(mine)
       .groupBy(t.queueName, t.status),
+    db
+      .select({ taskName: t.taskName, queueName: t.queueName, count: sql<string>`count(*)` })
+      .from(t)
+      .where(and(mine, IS_READY))
+      .groupBy(t.taskName, t.queueName),
     db
       .select({ oldest: sql<string | null>`min(${t.runnableAt})` })
       .from(t)
@@ -349,6 +359,7 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
   const oldestValue = oldest[0]?.oldest ?? null;
   return buildHealthReport({
     counts,
+    readyByName,
     oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
     running,
     failures,

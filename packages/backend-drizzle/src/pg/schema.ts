@@ -68,6 +68,8 @@ export const tasksWorkers = pgTable(
     workerId: text("worker_id").notNull(),
     lastSeenAt: time("last_seen_at").notNull(),
     expiresAt: time("expires_at").notNull(),
+    /** The task names the worker can run (a JSON array); null if it never said, so it counts as running any. */
+    taskNames: jsonb("task_names").$type<string[]>(),
   },
   (table) => [primaryKey({ columns: [table.backend, table.workerId] })],
 );

@@ -8,7 +8,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import type { ClaimParams, Completion, QueueSelector, ResultStatus, TaskRecord } from "@tasks/core/backend";
-import { sortClaimOrder } from "../shared/rows.js";
+import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { PgDb } from "./queries.js";
 
 /**
@@ -133,14 +133,15 @@ export function firstColumn(row: RawValue[]): string {
 interface ClaimShape {
   readonly queue: "all" | "one" | "any" | "none-of" | "any-but";
   readonly byIds: boolean;
+  readonly byNames: boolean;
   readonly ignoreRunAfter: boolean;
 }
 
 const claimTexts = new Map<string, string>();
 
-/** The claim SQL for a shape; $1 backend, $2 now, $3 limit, $4 worker id (jsonb), $5 lease expiry, then queue/ids params. */
+/** The claim SQL for a shape; $1 backend, $2 now, $3 limit, $4 worker id (jsonb), $5 lease expiry, then queue/ids/names params. */
 function claimText(shape: ClaimShape): string {
-  const key = `${shape.queue}|${shape.byIds}|${shape.ignoreRunAfter}`;
+  const key = `${shape.queue}|${shape.byIds}|${shape.byNames}|${shape.ignoreRunAfter}`;
   let text = claimTexts.get(key);
   if (text) return text;
   const where = ["backend = $1", "status = 'READY'"];
@@ -152,6 +153,9 @@ function claimText(shape: ClaimShape): string {
   else if (shape.queue === "none-of") where.push(`NOT (queue_name = ANY($${next++}::text[]))`);
   else if (shape.queue === "any-but") where.push(`queue_name = ANY($${next++}::text[]) AND NOT (queue_name = ANY($${next++}::text[]))`);
   if (shape.byIds) where.push(`id = ANY($${next++}::uuid[])`);
+  // A filter on the rows the claim index yields in order, like run_after: the walk stays on
+  // the index and stops after `limit` matches (no index has task_name, so none competes).
+  if (shape.byNames) where.push(`task_name = ANY($${next++}::text[])`);
   text = `WITH ready AS (
       SELECT id FROM tasks_results WHERE ${where.join(" AND ")}
       ORDER BY priority DESC, runnable_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -177,11 +181,21 @@ function queueParams(queues: QueueSelector): { queue: ClaimShape["queue"]; value
   return include.length === 1 ? { queue: "one", values: [include[0] as string] } : { queue: "any", values: [arrayLiteral(include)] };
 }
 
+/** Array literals of the task-name lists seen, by list: a worker passes the same frozen list to every claim. */
+const nameLiterals = new WeakMap<readonly string[], string>();
+
+function namesLiteral(names: readonly string[]): string {
+  let literal = nameLiterals.get(names);
+  if (literal === undefined) nameLiterals.set(names, (literal = arrayLiteral(names)));
+  return literal;
+}
+
 /** The claim's SQL text and parameters (null when nothing can match); also used to EXPLAIN it. */
 export function claimQuery(params: ClaimParams): { text: string; values: RawValue[] } | null {
   const queue = queueParams(params.queues);
-  if (!queue || (params.ids !== undefined && params.ids.length === 0)) return null;
-  const shape: ClaimShape = { queue: queue.queue, byIds: params.ids !== undefined, ignoreRunAfter: params.ignoreRunAfter === true };
+  const names = taskNameList("claim()", params.taskNames);
+  if (!queue || (params.ids !== undefined && params.ids.length === 0) || names?.length === 0) return null;
+  const shape: ClaimShape = { queue: queue.queue, byIds: params.ids !== undefined, byNames: names !== undefined, ignoreRunAfter: params.ignoreRunAfter === true };
   const values: RawValue[] = [
     params.backend,
     params.now.toISOString(),
@@ -190,6 +204,7 @@ export function claimQuery(params: ClaimParams): { text: string; values: RawValu
     new Date(params.now.getTime() + params.leaseMs).toISOString(),
     ...queue.values,
     ...(params.ids ? [arrayLiteral(params.ids)] : []),
+    ...(names ? [namesLiteral(names)] : []),
   ];
   return { text: claimText(shape), values };
 }

@@ -12,8 +12,9 @@ import type {
   StatusCounts,
   TaskErrorRecord,
   TaskRecord,
+  UnrunnableTaskSummary,
 } from "@tasks/core/backend";
-import { ALL_STATUSES, ResultStatus } from "@tasks/core/backend";
+import { ALL_STATUSES, ResultStatus, TasksError } from "@tasks/core/backend";
 
 /** A `tasks_results` row as either dialect's Drizzle schema returns it. */
 export interface TaskRowShape {
@@ -46,6 +47,21 @@ export interface WorkerRowShape {
   workerId: string;
   lastSeenAt: Date;
   expiresAt: Date;
+  /** A JSON array of task names, or null when the worker never reported any. */
+  taskNames: unknown;
+}
+
+/**
+ * The `taskNames` of a claim or heartbeat, checked: an array of strings, or undefined for
+ * "any name" (claims) or "keep what was stored" (heartbeats).
+ */
+export function taskNameList(operation: string, value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((name) => typeof name !== "string")) {
+    const got = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array holding a non-string" : String(value);
+    throw new TasksError(`${operation}: "taskNames" must be an array of task names (strings), or left out for any name (got ${got}).`);
+  }
+  return value as readonly string[];
 }
 
 /** The plain {@link TaskRecord} for a stored row. Never hands the row object itself out. */
@@ -140,9 +156,18 @@ export interface StatusCountRow {
   count: number | string | bigint;
 }
 
+/** READY rows of one task name and queue, as a health query groups them. */
+export interface ReadyNameRow {
+  taskName: string;
+  queueName: string;
+  count: number | string | bigint;
+}
+
 /** The parts of a health report, as the dialect queries read them. */
 export interface HealthParts {
   counts: StatusCountRow[];
+  /** READY rows grouped by task name and queue. */
+  readyByName: ReadyNameRow[];
   oldestRunnableAt: Date | null;
   running: TaskRowShape[];
   failures: TaskRowShape[];
@@ -172,9 +197,40 @@ export function buildHealthReport(parts: HealthParts): HealthReport {
     const errors = asArray(row.errors) as TaskErrorRecord[];
     return { id: row.id, taskName: row.taskName, queueName: row.queueName, finishedAt: row.finishedAt, error: errors[errors.length - 1] ?? null };
   });
-  const workers: LiveWorkerSummary[] = parts.workers.map((row) => ({ workerId: row.workerId, lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt }));
+  const workers: LiveWorkerSummary[] = parts.workers.map((row) => ({
+    workerId: row.workerId,
+    lastSeenAt: row.lastSeenAt,
+    expiresAt: row.expiresAt,
+    taskNames: storedTaskNames(row.taskNames),
+  }));
   const oldestReadyAgeMs = parts.oldestRunnableAt === null ? null : Math.max(0, parts.now.getTime() - parts.oldestRunnableAt.getTime());
-  return { queues, oldestReadyAgeMs, running, recentFailures, workers };
+  return { queues, oldestReadyAgeMs, running, recentFailures, workers, unrunnable: unrunnableTasks(parts.readyByName, workers) };
+}
+
+/**
+ * READY groups whose name no live worker reported, sorted by name then queue (by code unit,
+ * the same on both dialects whatever the database collation). A live worker that never
+ * reported names counts as able to run anything.
+ */
+function unrunnableTasks(ready: readonly ReadyNameRow[], workers: readonly LiveWorkerSummary[]): UnrunnableTaskSummary[] {
+  const runnable = new Set<string>();
+  for (const worker of workers) {
+    if (worker.taskNames === null) return [];
+    for (const name of worker.taskNames) runnable.add(name);
+  }
+  return ready
+    .filter((row) => !runnable.has(row.taskName))
+    .map((row) => ({ taskName: row.taskName, queueName: row.queueName, count: Number(row.count) }))
+    .sort((a, b) => compareText(a.taskName, b.taskName) || compareText(a.queueName, b.queueName));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A stored `task_names` value (already parsed by the column): the names, or null when the worker never reported any. */
+function storedTaskNames(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.filter((name): name is string => typeof name === "string") : null;
 }
 
 function emptyCounts(): StatusCounts {

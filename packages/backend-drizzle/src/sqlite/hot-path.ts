@@ -11,7 +11,7 @@
 import type { Statement } from "better-sqlite3";
 import type { ClaimParams, Completion, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
-import { sortClaimOrder } from "../shared/rows.js";
+import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { SqliteClient } from "./options.js";
 import { jsonText, RECORD_COLUMNS, rawRowToRecord, type RawTaskRow } from "./raw-rows.js";
 
@@ -39,6 +39,8 @@ export class HotPath {
   readonly #rollback: Statement;
   readonly #complete: { readonly [S in keyof typeof COMPLETE_SQL]: Statement };
   readonly #claims = new Map<string, Statement>();
+  #lastNames: readonly string[] | null = null;
+  #lastNamesJson = "[]";
 
   constructor(client: SqliteClient) {
     this.#client = client;
@@ -88,7 +90,8 @@ export class HotPath {
    */
   claim(params: ClaimParams): TaskRecord[] {
     const { queues, ids } = params;
-    if (ids !== undefined && ids.length === 0) return [];
+    const names = taskNameList("claim()", params.taskNames);
+    if ((ids !== undefined && ids.length === 0) || names?.length === 0) return [];
     const values: unknown[] = [params.workerId, params.now.getTime(), params.now.getTime(), params.now.getTime() + params.leaseMs, params.backend];
     let where = "backend = ? AND status = 'READY'";
     if (!params.ignoreRunAfter) {
@@ -108,6 +111,11 @@ export class HotPath {
     if (ids !== undefined) {
       where += ` AND id IN (${marks(ids.length)})`;
       values.push(...ids);
+    }
+    if (names !== undefined) {
+      // One JSON parameter however many names: one statement shape, no bound-parameter limit.
+      where += " AND task_name IN (SELECT value FROM json_each(?))";
+      values.push(this.#namesJson(names));
     }
     values.push(params.limit);
     const statement = this.#claimStatement(where);
@@ -141,6 +149,15 @@ export class HotPath {
       if (changes > 0) applied.push(id);
     }
     return applied;
+  }
+
+  /** The JSON text of a name list; a worker passes the same frozen list to every claim. */
+  #namesJson(names: readonly string[]): string {
+    if (names !== this.#lastNames) {
+      this.#lastNames = names;
+      this.#lastNamesJson = JSON.stringify(names);
+    }
+    return this.#lastNamesJson;
   }
 
   #claimStatement(where: string): Statement {

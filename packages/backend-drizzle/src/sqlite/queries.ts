@@ -23,7 +23,7 @@ import type {
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord } from "../shared/rows.js";
+import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, taskNameList } from "../shared/rows.js";
 import { tasksResults as t, tasksWorkers as w, type TaskRow } from "./schema.js";
 
 /** A Drizzle SQLite database or transaction on a synchronous driver (better-sqlite3). */
@@ -173,12 +173,17 @@ export function completeOne(db: SqliteDb, backend: string, id: string, attempt: 
   return ids.length === 1;
 }
 
-/** Records the worker as live and extends the leases it still holds; reports the lost ones. */
+/**
+ * Records the worker as live (with the task names it can run, when given; otherwise it keeps
+ * the names stored before) and extends the leases it still holds; reports the lost ones.
+ */
 export function heartbeatLeases(db: SqliteDb, params: HeartbeatParams): LostLease[] {
   const expiresAt = plusMs(params.now, params.leaseMs);
+  const names = taskNameList("heartbeat()", params.taskNames);
+  const seen = { lastSeenAt: params.now, expiresAt, ...(names ? { taskNames: [...names] } : {}) };
   db.insert(w)
-    .values({ backend: params.backend, workerId: params.workerId, lastSeenAt: params.now, expiresAt })
-    .onConflictDoUpdate({ target: [w.backend, w.workerId], set: { lastSeenAt: params.now, expiresAt } })
+    .values({ backend: params.backend, workerId: params.workerId, ...seen })
+    .onConflictDoUpdate({ target: [w.backend, w.workerId], set: seen })
     .run();
   const lostIds: string[] = [];
   for (const lease of params.leases) {
@@ -250,7 +255,7 @@ export function getTask(db: SqliteDb, backend: string, id: string): TaskRecord |
 /** How many RUNNING tasks `health()` lists at most. */
 const HEALTH_RUNNING_LIMIT = 1000;
 
-/** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers. */
+/** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers, unrunnable READY tasks. */
 export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
   const mine = eq(t.backend, params.backend);
   const counts = db
@@ -258,6 +263,12 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
     .from(t)
     .where(mine)
     .groupBy(t.queueName, t.status)
+    .all();
+  const readyByName = db
+    .select({ taskName: t.taskName, queueName: t.queueName, count: sql<number>`count(*)` })
+    .from(t)
+    .where(and(mine, READY))
+    .groupBy(t.taskName, t.queueName)
     .all();
   const [oldest] = db
     .select({ oldest: sql<number | null>`min(${t.runnableAt})` })
@@ -284,6 +295,7 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
   const oldestValue = oldest?.oldest ?? null;
   return buildHealthReport({
     counts,
+    readyByName,
     oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
     running,
     failures,

@@ -69,6 +69,8 @@ export const tasksWorkers = sqliteTable(
     workerId: text("worker_id").notNull(),
     lastSeenAt: time("last_seen_at").notNull(),
     expiresAt: time("expires_at").notNull(),
+    /** The task names the worker can run (a JSON array); null if it never said, so it counts as running any. */
+    taskNames: text("task_names", { mode: "json" }).$type<string[]>(),
   },
   (table) => [primaryKey({ columns: [table.backend, table.workerId] })],
 );

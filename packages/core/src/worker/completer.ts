@@ -2,6 +2,8 @@ import type { Completion } from "../backend.js";
 import type { Clock } from "../clock.js";
 import type { ResolvedBackend } from "../config.js";
 import type { Logger } from "../logger.js";
+import { storageErrorCause } from "./cause.js";
+import type { OutageReporter } from "./outage.js";
 
 /** What became of one submitted completion. */
 export interface CompletionReceipt {
@@ -30,14 +32,17 @@ export class Completer {
   readonly #resolved: ResolvedBackend;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #outage: OutageReporter;
   #queue: Pending[] = [];
   #flushing: Promise<void> | null = null;
   #givenUp = false;
 
-  constructor(resolved: ResolvedBackend, clock: Clock, logger: Logger) {
+  /** Failed writes are reported to `outage`, which the worker's other storage loops share. */
+  constructor(resolved: ResolvedBackend, clock: Clock, logger: Logger, outage: OutageReporter) {
     this.#resolved = resolved;
     this.#clock = clock;
     this.#logger = logger;
+    this.#outage = outage;
   }
 
   /** Completions waiting to be written. */
@@ -78,6 +83,7 @@ export class Completer {
         });
         this.#queue = this.#queue.slice(batch.length);
         failures = 0;
+        this.#outage.succeeded("complete");
         const appliedIds = new Set(applied);
         for (const entry of batch) entry.resolve({ applied: appliedIds.has(entry.completion.id), now });
       } catch (error) {
@@ -85,15 +91,14 @@ export class Completer {
         if (this.#givenUp) {
           this.#logger.error("Could not write task results; giving up (their leases will expire and they will run again).", {
             count: this.#queue.length,
-            error: String(error),
+            cause: storageErrorCause(error).text,
           });
           for (const entry of this.#queue) entry.resolve({ applied: false, now });
           this.#queue = [];
           break;
         }
-        const delay = Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** failures);
-        this.#logger.warn(`Writing task results failed; retrying in ${delay} ms.`, { error: String(error), count: batch.length });
-        await this.#clock.sleep(delay);
+        this.#outage.failed("complete", error);
+        await this.#clock.sleep(Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** failures));
       }
     }
     this.#flushing = null;

@@ -7,11 +7,14 @@ import { AttemptAbort } from "../execution/attempt-abort.js";
 import { applyAttemptOutcome, toErrorRecord } from "../execution/outcome.js";
 import type { Logger } from "../logger.js";
 import { queueSelected } from "../claim-order.js";
+import { registeredTaskNameSnapshot } from "../registry.js";
 import type { TaskErrorRecord, TaskRecord } from "../records.js";
 import { TaskResult } from "../result.js";
 import { ResultStatus } from "../status.js";
+import { storageErrorCause } from "./cause.js";
 import { Completer } from "./completer.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
+import { OutageReporter } from "./outage.js";
 import { Wake } from "./wake.js";
 
 /** Why a worker's run ended. */
@@ -53,6 +56,8 @@ export class Worker {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #completer: Completer;
+  /** Shared by every loop that calls storage, so an outage is logged once, not per call. */
+  readonly #outage: OutageReporter;
   readonly #running = new Map<string, RunningTask>();
   /** One per claim lane; the first also serves the wait for running tasks at the end of a run. */
   readonly #wakes = [new Wake(), new Wake()];
@@ -80,7 +85,8 @@ export class Worker {
     }
     this.#clock = options.clock ?? getClock();
     this.#logger = options.logger ?? getLogger();
-    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger);
+    this.#outage = new OutageReporter(this.#clock, this.#logger, { workerId: this.#options.workerId, backend: this.#resolved.alias });
+    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage);
     this.#externalSignals = { ...(options.signal ? { signal: options.signal } : {}), ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}) };
   }
 
@@ -113,7 +119,11 @@ export class Worker {
         if (!this.#finished.signal.aborted) this.#beginStop("duration");
       });
     }
-    this.#logger.info("Worker started.", { workerId: this.id, backend: this.#resolved.alias, queues: this.#options.queues, concurrency: this.#options.concurrency });
+    const taskNames = registeredTaskNameSnapshot();
+    this.#logger.info("Worker started.", { workerId: this.id, backend: this.#resolved.alias, queues: this.#options.queues, concurrency: this.#options.concurrency, tasks: taskNames.length });
+    if (taskNames.length === 0) {
+      this.#logger.warn("No tasks are registered in this process, so this worker will claim nothing. Import the modules that define your tasks before starting it.", { workerId: this.id });
+    }
     // Rescue before the first claim, so a batch run also picks up tasks a crashed worker left behind.
     await this.#rescuePass();
     const maintenance = Promise.all([this.#heartbeatLoop(), this.#rescueLoop()]);
@@ -123,6 +133,7 @@ export class Worker {
       await this.#completer.drain();
     } finally {
       this.#finished.abort();
+      this.#outage.close();
       unsubscribe?.();
       signal?.removeEventListener("abort", onSignal);
       forceSignal?.removeEventListener("abort", onForce);
@@ -206,7 +217,10 @@ export class Worker {
           queues: this.#options.queues,
           limit,
           leaseMs: this.#resolved.leaseMs,
+          // Only names this process can run: a task type added by newer code stays READY for a worker that knows it.
+          taskNames: registeredTaskNameSnapshot(),
         });
+        this.#outage.succeeded("claim");
       } catch (thrown) {
         failed = true;
         error = thrown;
@@ -216,9 +230,8 @@ export class Worker {
       for (const record of claimed) this.#start(record);
       if (failed) {
         failures++;
-        const delay = Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1));
-        this.#logger.error(`Claiming tasks failed; retrying in ${delay} ms.`, { error: String(error), workerId: this.id });
-        await wake.sleep(this.#clock, delay);
+        this.#outage.failed("claim", error);
+        await wake.sleep(this.#clock, Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1)));
         continue;
       }
       failures = 0;
@@ -274,7 +287,7 @@ export class Worker {
     try {
       await this.#report(entry.record, report);
     } catch (error) {
-      this.#logger.error("Recording a task's outcome failed.", { id: entry.record.id, error: String(error) });
+      this.#logger.error("Recording a task's outcome failed.", { id: entry.record.id, cause: storageErrorCause(error).text });
     } finally {
       this.#running.delete(entry.record.id);
       this.#wakeAll();
@@ -333,7 +346,9 @@ export class Worker {
           workerId: this.id,
           leases,
           leaseMs: this.#resolved.leaseMs,
+          taskNames: registeredTaskNameSnapshot(),
         });
+        this.#outage.succeeded("heartbeat");
         for (const { id, status } of lost) {
           const entry = this.#running.get(id);
           if (!entry || entry.abort.aborted) continue;
@@ -344,7 +359,7 @@ export class Worker {
           );
         }
       } catch (error) {
-        this.#logger.warn("Heartbeat failed; will retry.", { error: String(error), workerId: this.id });
+        this.#outage.failed("heartbeat", error);
       }
       await this.#clock.sleep(interval, this.#finished.signal);
     }
@@ -384,10 +399,11 @@ export class Worker {
           this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });
           taskEvents.emit("taskRescued", { result: new TaskResult(record) });
         }
-        if (rescued.length < RESCUE_BATCH) return;
+        if (rescued.length < RESCUE_BATCH) break;
       }
+      this.#outage.succeeded("rescueExpired");
     } catch (error) {
-      this.#logger.warn("Rescuing expired leases failed; will retry.", { error: String(error) });
+      this.#outage.failed("rescueExpired", error);
     }
   }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "tasks_workers" ADD COLUMN "task_names" jsonb;

@@ -1,0 +1,1 @@
+ALTER TABLE `tasks_workers` ADD `task_names` text;

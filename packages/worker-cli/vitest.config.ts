@@ -1,6 +1,5 @@
 import { mergeConfig } from "vitest/config";
 import { sharedTestConfig } from "../../vitest.shared.js";
 
-export default mergeConfig(sharedTestConfig(import.meta.dirname, { testTimeout: 60_000 }), {
-  test: { globalSetup: ["test/global-setup.ts"] },
-});
+// The binaries run from src/ in this repository (bin/launch.mjs), so the tests need no build.
+export default mergeConfig(sharedTestConfig(import.meta.dirname, { testTimeout: 60_000 }), {});

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Alias of `tasks worker`: same code path, messages name "db-worker".
 import { launch } from "./launch.mjs";
 
-await launch("db-worker", "runDbWorker");
+await launch("db-worker", "worker");

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseDbWorkerArgs } from "../src/args/db-worker-args.js";
+import { parseWorkerArgs } from "../src/args/worker-args.js";
 import { parsePruneArgs } from "../src/args/prune-args.js";
 import { UsageError } from "../src/run/exit-codes.js";
 
-describe("db-worker flags", () => {
+describe("worker flags", () => {
   it("applies defaults", () => {
-    const args = parseDbWorkerArgs([]);
+    const args = parseWorkerArgs([]);
     expect(args.queues).toEqual(["default"]);
     expect(args.excludeQueues).toEqual([]);
     expect(args.startupDelay).toBe(true);
@@ -14,7 +14,7 @@ describe("db-worker flags", () => {
   });
 
   it("reads every flag", () => {
-    const args = parseDbWorkerArgs([
+    const args = parseWorkerArgs([
       "--queue", "*", "--exclude-queue", "slow,bulk", "--concurrency", "4", "--interval", "0.5", "--batch", "--max-tasks", "9",
       "--duration", "2m", "--worker-id", "w-1", "--backend", "other", "--no-startup-delay", "--shutdown-timeout", "0",
       "--log-level", "debug", "--log-format", "json", "--log-file", "/tmp/x.log", "--config", "./c.ts",
@@ -27,12 +27,12 @@ describe("db-worker flags", () => {
   });
 
   it("merges repeated and comma-separated --queue values", () => {
-    expect(parseDbWorkerArgs(["--queue", "a,b", "--queue", "c,a"]).queues).toEqual(["a", "b", "c"]);
+    expect(parseWorkerArgs(["--queue", "a,b", "--queue", "c,a"]).queues).toEqual(["a", "b", "c"]);
   });
 
   it("throws a UsageError naming the flag", () => {
-    expect(() => parseDbWorkerArgs(["--concurrency", "0"])).toThrow(UsageError);
-    expect(() => parseDbWorkerArgs(["--concurrency", "0"])).toThrow(/--concurrency/);
+    expect(() => parseWorkerArgs(["--concurrency", "0"])).toThrow(UsageError);
+    expect(() => parseWorkerArgs(["--concurrency", "0"])).toThrow(/--concurrency/);
   });
 });
 

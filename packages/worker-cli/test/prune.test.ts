@@ -65,7 +65,7 @@ async function existing(ids: readonly string[]): Promise<string[]> {
   return found;
 }
 
-describe.each(DIALECTS)("prune binary on $name", (dialect) => {
+describe.each(DIALECTS)("tasks prune (and its alias prune) on $name", (dialect) => {
   let database: TestDatabase;
   let env: Record<string, string>;
   let rows: Seeded;
@@ -106,7 +106,7 @@ describe.each(DIALECTS)("prune binary on $name", (dialect) => {
   });
 
   it("honours --keep-failed separately from --keep", async () => {
-    const keepFailed = await run("prune", ["--keep", "7d", "--keep-failed", "30d"], { env });
+    const keepFailed = await run("tasks", ["prune", "--keep", "7d", "--keep-failed", "30d"], { env });
     expect(keepFailed.code, keepFailed.stderr).toBe(0);
     expect(keepFailed.stdout).toContain("Deleted 4 finished task rows");
     expect(await existing([...rows.old.ok, ...rows.old.otherQueueOk, ...rows.middle.ok])).toEqual([]);
@@ -127,7 +127,7 @@ describe.each(DIALECTS)("prune binary on $name", (dialect) => {
   });
 
   it("--dry-run counts and deletes nothing", async () => {
-    const exit = await run("prune", ["--keep", "7d", "--dry-run"], { env });
+    const exit = await run("tasks", ["prune", "--keep", "7d", "--dry-run"], { env });
     expect(exit.code, exit.stderr).toBe(0);
     expect(exit.stdout).toContain("Would delete 7 finished task rows");
     expect(exit.stdout).toContain("nothing was deleted");

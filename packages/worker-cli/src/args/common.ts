@@ -1,5 +1,15 @@
 import { UsageError } from "../run/exit-codes.js";
 
+/** Help line of `--backend`, the same for every command. */
+export const BACKEND_FLAG_HELP = `  --backend ALIAS           Backend alias from the config; a database backend
+                            (default: default)`;
+
+/** Help lines of the flags every command takes. */
+export const COMMON_FLAGS_HELP = `  --config PATH             Tasks config file (default: the first of tasks.config.ts,
+                            .mts, .cts, .js, .mjs, .cjs in the current directory)
+  -h, --help                Show this help
+  -v, --version             Print the version of @tasks/worker-cli`;
+
 /** Longest queue name core accepts (mirrors core's limit so bad names fail before any connection). */
 const MAX_QUEUE_NAME_LENGTH = 255;
 

@@ -77,3 +77,23 @@ export function formatMs(ms: number): string {
   const seconds = Math.round((ms % 60_000) / 1_000);
   return `${minutes}m${String(seconds).padStart(2, "0")}s`;
 }
+
+const TEXT_UNITS: ReadonlyArray<readonly [string, number]> = [
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1_000],
+  ["ms", 1],
+];
+
+/** Writes milliseconds as a duration {@link parseDuration} reads back: `14d`, `1d12h`, `90s`, `0s`. */
+export function durationText(ms: number): string {
+  let rest = Math.round(ms);
+  const parts: string[] = [];
+  for (const [unit, size] of TEXT_UNITS) {
+    const count = Math.floor(rest / size);
+    if (count > 0) parts.push(`${count}${unit}`);
+    rest -= count * size;
+  }
+  return parts.length === 0 ? "0s" : parts.join("");
+}

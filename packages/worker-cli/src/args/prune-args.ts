@@ -1,15 +1,15 @@
 import { parseArgs } from "node:util";
-import { backendFlag, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
-import { durationFlag } from "./durations.js";
+import { DEFAULT_PRUNE_KEEP_MS } from "@tasks/core";
+import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
+import { durationFlag, durationText } from "./durations.js";
 
-/** Default `--keep`: two weeks. */
-export const DEFAULT_KEEP = "14d";
+/** Default `--keep`: core's default prune threshold (two weeks), as a duration such as `14d`. */
+export const DEFAULT_KEEP = durationText(DEFAULT_PRUNE_KEEP_MS);
 /** Default `--batch-size`. */
 export const DEFAULT_PRUNE_BATCH_SIZE = 1_000;
 
 /** The `prune` flags, checked and with defaults applied. */
 export interface PruneArgs {
-  readonly help: boolean;
   readonly keepMs: number;
   readonly keepText: string;
   readonly keepFailedMs: number;
@@ -22,30 +22,32 @@ export interface PruneArgs {
   readonly config: string | undefined;
 }
 
-/** `prune --help`. */
-export const PRUNE_HELP = `Usage: prune [flags]
+/** `tasks prune --help` (`program` is how it was invoked: `tasks prune` or `prune`). */
+export function pruneHelp(program: string): string {
+  return `Usage: ${program} [flags]
 
-Deletes finished task rows older than a threshold, in chunks. SUCCESSFUL and CANCELLED
-rows follow --keep, FAILED rows follow --keep-failed. READY and RUNNING rows are never
-touched.
+Deletes finished task rows older than a threshold, in chunks ("tasks prune" and "prune" are
+the same command; in a pnpm project run "pnpm tasks prune" or "pnpm exec prune", since
+"pnpm prune" is pnpm's own command). SUCCESSFUL and CANCELLED rows follow --keep, FAILED rows follow --keep-failed.
+READY and RUNNING rows are never touched.
 
 Flags:
   --keep DURATION           Keep finished rows younger than this (default: ${DEFAULT_KEEP})
   --keep-failed DURATION    Keep FAILED rows younger than this (default: same as --keep)
   --queue a,b               Only these queues (default: every queue)
-  --backend ALIAS           Backend alias from the config (default: default)
+${BACKEND_FLAG_HELP}
   --dry-run                 Count the rows that would be deleted; delete nothing
   --batch-size N            Rows deleted per statement (default: ${DEFAULT_PRUNE_BATCH_SIZE})
-  --config PATH             Tasks config file (default: tasks.config.{ts,mts,js,mjs} in
-                            the current directory)
-  -h, --help                Show this help
+${COMMON_FLAGS_HELP}
 
 DURATION needs a unit: 30s, 90m, 12h, 7d, 1w, or a sum such as 1d12h. A bare number is
 refused so that "7" cannot be read as 7 seconds by mistake.
-Exit codes: 0 done, 1 unexpected error, 2 bad flags or config.
+Exit codes: 0 done, 1 the database cannot be used or an unexpected error, 2 bad flags or
+config, 130/143 stopped by SIGINT/SIGTERM between chunks.
 `;
+}
 
-/** Parses and checks `prune`'s flags; throws a UsageError naming the first bad flag. */
+/** Parses and checks `tasks prune`'s flags; throws a UsageError naming the first bad flag. */
 export function parsePruneArgs(argv: readonly string[]): PruneArgs {
   const { values } = withFlagErrors(() =>
     parseArgs({
@@ -60,7 +62,6 @@ export function parsePruneArgs(argv: readonly string[]): PruneArgs {
         "dry-run": { type: "boolean" },
         "batch-size": { type: "string" },
         config: { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
     }),
   );
@@ -71,7 +72,6 @@ export function parsePruneArgs(argv: readonly string[]): PruneArgs {
   const queues = values.queue ? queueListFlag("queue", values.queue, true) : "*";
   const batchSize = last(values["batch-size"]);
   return {
-    help: values.help === true,
     keepMs,
     keepText,
     keepFailedMs,

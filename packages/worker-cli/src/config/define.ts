@@ -8,19 +8,24 @@ export interface WorkerCliConfig {
   /** Backends by alias; `default` is required. Same shape as `configureTasks({ backends })`. */
   readonly backends: TasksConfig["backends"];
   /**
-   * Modules that define tasks, relative to the config file (or absolute). `db-worker`
-   * imports each of them so their `task(...)` definitions are registered; it runs only
-   * tasks registered this way, never code named by a database row.
+   * Modules that define tasks, relative to the config file (or absolute). `tasks worker`
+   * imports each of them so their `task(...)` definitions are registered; it runs only tasks
+   * registered this way, never code named by a database row. Required (and non-empty) for
+   * `tasks worker`; the other commands do not import them.
    */
   readonly tasks?: readonly string[];
-  /** Default `--log-level` of `db-worker`. Default `"info"`. */
+  /** Default `--log-level` of `tasks worker`. Default `"info"`. */
   readonly logLevel?: LogLevel;
 }
 
 /**
- * Identity function that type-checks a tasks config:
+ * Type-checks a tasks config and returns it unchanged:
  * `export default defineConfig({ backends: { default: sqliteBackend({ path }) }, tasks: ["./src/tasks.ts"] })`.
+ *
+ * The parameter is the plain {@link WorkerCliConfig} type (not a generic), so TypeScript
+ * checks the object literal for excess properties: a misspelt key such as `task:` is a
+ * compile-time error ("did you mean 'tasks'?"), and the CLI refuses it at run time too.
  */
-export function defineConfig<const T extends WorkerCliConfig>(config: T): T {
+export function defineConfig(config: WorkerCliConfig): WorkerCliConfig {
   return config;
 }

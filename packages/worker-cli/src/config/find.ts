@@ -3,7 +3,14 @@ import { join, resolve } from "node:path";
 import { UsageError } from "../run/exit-codes.js";
 
 /** File names looked for in the current directory, in this order. */
-export const CONFIG_FILE_NAMES = ["tasks.config.ts", "tasks.config.mts", "tasks.config.js", "tasks.config.mjs"] as const;
+export const CONFIG_FILE_NAMES = [
+  "tasks.config.ts",
+  "tasks.config.mts",
+  "tasks.config.cts",
+  "tasks.config.js",
+  "tasks.config.mjs",
+  "tasks.config.cjs",
+] as const;
 
 /** The absolute path of the config to load: `--config` when given, else the first {@link CONFIG_FILE_NAMES} found in `cwd`. */
 export function findConfigFile(cwd: string, explicit: string | undefined): string {

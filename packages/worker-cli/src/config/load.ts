@@ -1,10 +1,16 @@
+import { createRequire } from "node:module";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { configureTasks, LOG_LEVELS, registeredTaskNames, type Logger } from "@tasks/core";
+import { configureTasks, registeredTaskNames, type Logger } from "@tasks/core";
 import { UsageError } from "../run/exit-codes.js";
+import { checkConfig } from "./check.js";
 import type { WorkerCliConfig } from "./define.js";
+import { describeError } from "./describe-error.js";
 import { findConfigFile } from "./find.js";
+import { isCommonJsFile, isTypeScriptFile } from "./module-format.js";
 import { ensureTypeScriptLoader } from "./typescript.js";
+
+const requireFromHere = createRequire(import.meta.url);
 
 /** A config file that was found, imported and checked. */
 export interface LoadedConfig {
@@ -15,12 +21,12 @@ export interface LoadedConfig {
 /** Finds (see `findConfigFile`), imports and checks the tasks config; throws a {@link UsageError} saying which file and what is wrong. */
 export async function loadConfig(cwd: string, explicit: string | undefined): Promise<LoadedConfig> {
   const path = findConfigFile(cwd, explicit);
-  ensureTypeScriptLoader();
+  await prepareLoader(path, "The tasks config");
   let module: unknown;
   try {
-    module = await import(pathToFileURL(path).href);
+    module = await importFile(path);
   } catch (error) {
-    throw new UsageError(`Could not load the tasks config ${path}: ${describeError(error)}`, { showHelpHint: false, cause: error });
+    throw new UsageError(`Could not load the tasks config ${path}: ${describeLoadError(error)}`, { showHelpHint: false, cause: error });
   }
   return { path, config: checkConfig(path, defaultExport(module)) };
 }
@@ -34,29 +40,69 @@ export function configureFromConfig(loaded: LoadedConfig, logger: Logger): void 
   }
 }
 
-/** Imports every task module the config lists, so their tasks are registered before a worker claims. */
-export async function importTaskModules(loaded: LoadedConfig, logger: Logger): Promise<void> {
+/**
+ * The task modules the config lists, as absolute paths; a {@link UsageError} when it lists
+ * none, since a worker without tasks could only sit idle (or, before it claimed by name,
+ * fail every task it took).
+ */
+export function taskModulePaths(loaded: LoadedConfig): string[] {
   const modules = loaded.config.tasks ?? [];
+  if (modules.length === 0) {
+    throw new UsageError(
+      `The tasks config ${loaded.path} lists no task modules, so a worker would know no tasks. Add the modules that define your tasks: ` +
+        'tasks: ["./src/tasks.ts"] (paths relative to the config file).',
+      { showHelpHint: false },
+    );
+  }
   const base = dirname(loaded.path);
-  for (const specifier of modules) {
-    const path = isAbsolute(specifier) ? specifier : resolve(base, specifier);
+  return modules.map((specifier) => (isAbsolute(specifier) ? specifier : resolve(base, specifier)));
+}
+
+/**
+ * Imports every task module the config lists, so their tasks are registered before a worker
+ * claims; a {@link UsageError} when one fails to load or when together they register no task.
+ */
+export async function importTaskModules(loaded: LoadedConfig): Promise<void> {
+  const paths = taskModulePaths(loaded);
+  const specifiers = loaded.config.tasks ?? [];
+  for (const [index, path] of paths.entries()) {
+    const specifier = specifiers[index] ?? path;
+    await prepareLoader(path, `Task module "${specifier}" (listed in ${loaded.path})`);
     try {
-      await import(pathToFileURL(path).href);
+      await importFile(path);
     } catch (error) {
-      throw new UsageError(`Could not load task module "${specifier}" (${path}), listed in ${loaded.path}: ${describeError(error)}`, {
+      throw new UsageError(`Could not load task module "${specifier}" (${path}), listed in ${loaded.path}: ${describeLoadError(error)}`, {
         showHelpHint: false,
         cause: error,
       });
     }
   }
-  if (modules.length === 0) {
-    logger.warn(`The tasks config ${loaded.path} lists no task modules ("tasks"), so this worker knows no tasks and will fail every task it claims.`);
-  } else if (registeredTaskNames().length === 0) {
-    logger.warn(
-      `The task modules listed in ${loaded.path} registered no tasks. If they define tasks with task(...), the application and @tasks/worker-cli ` +
-        "probably load two different copies of @tasks/core; install a single version.",
+  if (registeredTaskNames().length === 0) {
+    throw new UsageError(
+      `The task modules listed in ${loaded.path} registered no tasks. Define tasks in them with task({ name: ... }, fn); if they do, the ` +
+        "application and @tasks/worker-cli load two different copies of @tasks/core: install a single version.",
+      { showHelpHint: false },
     );
   }
+}
+
+/** Registers tsx before a TypeScript file is imported; JavaScript files need nothing. */
+async function prepareLoader(path: string, role: string): Promise<void> {
+  if (isTypeScriptFile(path)) await ensureTypeScriptLoader({ path, role, commonJs: isCommonJsFile(path) });
+}
+
+/**
+ * Loads a config or task module: CommonJS files with `require()`, ES modules with `import()`.
+ *
+ * Why not `import()` for everything: Node 20 hands a CommonJS file that a loader hook
+ * compiled (tsx, for `.cts`) to its ES-module translator, whose `require()` of an ES module
+ * fails ("request for './x.js' is not in cache"); plain `require()` goes through tsx's
+ * CommonJS hooks and Node's own `require(esm)` instead. The result has the shape `import()`
+ * gives a CommonJS module: `{ default: module.exports }`.
+ */
+async function importFile(path: string): Promise<unknown> {
+  if (isCommonJsFile(path)) return { default: requireFromHere(path) as unknown };
+  return import(pathToFileURL(path).href);
 }
 
 /** A module's default export, unwrapping the extra `default` layer of a CommonJS-compiled module. */
@@ -68,37 +114,12 @@ function defaultExport(module: unknown): unknown {
   return first;
 }
 
-function checkConfig(path: string, value: unknown): WorkerCliConfig {
-  const fix = 'export default defineConfig({ backends: { default: ... }, tasks: ["./src/tasks.ts"] })';
-  if (value === undefined) {
-    throw new UsageError(`The tasks config ${path} has no default export. Write ${fix}.`, { showHelpHint: false });
+/** {@link describeError}, plus what to do when a JavaScript module imports TypeScript without tsx. */
+function describeLoadError(error: unknown): string {
+  const text = describeError(error);
+  const code = (error as { code?: unknown }).code;
+  if (code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.[cm]?tsx?"/.test(text)) {
+    return `${text}. A TypeScript file needs tsx to load: install it in your project (npm install -D tsx, or pnpm add -D tsx), or compile it to JavaScript.`;
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`The default export of the tasks config ${path} must be an object (got ${typeof value}). Write ${fix}.`, { showHelpHint: false });
-  }
-  const config = value as Record<string, unknown>;
-  const backends = config.backends;
-  if (!backends || typeof backends !== "object" || Array.isArray(backends)) {
-    throw new UsageError(`The tasks config ${path} needs "backends": an object of backends by alias, with at least "default". Write ${fix}.`, { showHelpHint: false });
-  }
-  const tasks = config.tasks;
-  if (tasks !== undefined && (!Array.isArray(tasks) || tasks.some((entry) => typeof entry !== "string" || entry.trim() === ""))) {
-    throw new UsageError(`"tasks" in the tasks config ${path} must be an array of module paths relative to the config file, such as ["./src/tasks.ts"].`, { showHelpHint: false });
-  }
-  for (const entry of (tasks ?? []) as string[]) {
-    if (!entry.startsWith("./") && !entry.startsWith("../") && !isAbsolute(entry)) {
-      throw new UsageError(`Task module "${entry}" in ${path} must be a path starting with ./ or ../ (relative to the config file) or an absolute path.`, { showHelpHint: false });
-    }
-  }
-  const logLevel = config.logLevel;
-  if (logLevel !== undefined && !(LOG_LEVELS as readonly unknown[]).includes(logLevel)) {
-    throw new UsageError(`"logLevel" in the tasks config ${path} must be one of ${LOG_LEVELS.join(", ")} (got ${JSON.stringify(logLevel)}).`, { showHelpHint: false });
-  }
-  return config as unknown as WorkerCliConfig;
-}
-
-/** "Name: message" of an error, for one-line reports. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  return text;
 }

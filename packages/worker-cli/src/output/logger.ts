@@ -1,5 +1,5 @@
 import { LOG_LEVELS, type Logger, type LogLevel } from "@tasks/core";
-import type { LogFormat } from "../args/db-worker-args.js";
+import type { LogFormat } from "../args/worker-args.js";
 import type { LineSink } from "./sink.js";
 
 /** Options of {@link createCliLogger}. */

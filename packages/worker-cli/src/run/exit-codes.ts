@@ -1,6 +1,6 @@
-/** Exit codes shared by both binaries (documented in the package README). */
+/** Exit codes shared by every command (documented in the package README). */
 export const EXIT_OK = 0;
-/** An unexpected error: the database went away, a bug, a task module threw while loading. */
+/** A failure: the database cannot be used, migrations are pending (`migrate --check`), a bug. */
 export const EXIT_ERROR = 1;
 /** Bad usage: an invalid flag value, or a missing or broken config file. */
 export const EXIT_USAGE = 2;
@@ -22,5 +22,17 @@ export class UsageError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "UsageError";
     this.showHelpHint = options.showHelpHint ?? true;
+  }
+}
+
+/**
+ * A failure the command explains in one sentence (the database cannot be reached, the task
+ * tables are missing): the binary prints the message alone, without a stack, and exits with
+ * {@link EXIT_ERROR}.
+ */
+export class CommandFailure extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CommandFailure";
   }
 }

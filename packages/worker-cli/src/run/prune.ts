@@ -1,33 +1,33 @@
-import { closeTasks, pruneTasks } from "@tasks/core";
-import { PRUNE_HELP, parsePruneArgs, type PruneArgs } from "../args/prune-args.js";
-import { selectBackend } from "../config/backend.js";
-import { configureFromConfig, loadConfig } from "../config/load.js";
-import { createCliLogger } from "../output/logger.js";
-import { streamSink } from "../output/sink.js";
+import { pruneTasks } from "@tasks/core";
+import { parsePruneArgs, pruneHelp, type PruneArgs } from "../args/prune-args.js";
+import type { Command, RunOptions } from "./command.js";
 import { EXIT_OK, signalExitCode } from "./exit-codes.js";
-import { processIo, reportFailure, wantsHelp, type CliIo } from "./io.js";
+import { reportFailure, type CliIo } from "./io.js";
+import { closeBackends, openBackend } from "./session.js";
 import { ShutdownSignals } from "./signals.js";
+import { verifyStorage } from "./verify.js";
+
+/** `tasks prune` (alias `prune`). */
+export const pruneCommand: Command = {
+  help: pruneHelp,
+  run: runPruneCommand,
+};
 
 /**
- * `prune`: deletes finished rows older than `--keep` (FAILED rows: `--keep-failed`) in
- * chunks, or counts them with `--dry-run`. A signal stops it between chunks. Resolves with
- * the exit code (see README).
+ * Deletes finished rows older than `--keep` (FAILED rows: `--keep-failed`) in chunks, or
+ * counts them with `--dry-run`. A signal stops it between chunks. Resolves with the exit code.
  */
-export async function runPrune(argv: readonly string[], io: CliIo = processIo(), signals = new ShutdownSignals()): Promise<number> {
-  if (wantsHelp(argv)) {
-    io.stdout.write(PRUNE_HELP);
-    return EXIT_OK;
-  }
+async function runPruneCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
+  const { program } = options;
+  const signals = options.signals ?? new ShutdownSignals();
   let configured = false;
   let deleted = 0;
   const progress = io.stderr.isTTY === true;
   try {
     const args = parsePruneArgs(argv);
     signals.install();
-    const loaded = await loadConfig(io.cwd, args.config);
-    configured = true;
-    configureFromConfig(loaded, createCliLogger({ level: "warn", format: "pretty", sink: streamSink(io.stderr) }));
-    const resolved = selectBackend(args.backend, loaded.path, { requireDatabase: false });
+    const { resolved } = await openBackend(program, io, args, () => (configured = true));
+    await verifyStorage(resolved);
     const count = await pruneTasks({
       backend: resolved.alias,
       keepMs: args.keepMs,
@@ -48,13 +48,13 @@ export async function runPrune(argv: readonly string[], io: CliIo = processIo(),
     if (progress) io.stderr.write("\r\x1b[2K");
     const signal = signals.lastSignal;
     if (signal && signals.graceful.signal.aborted && configured) {
-      io.stderr.write(`prune: stopped by ${signal} after deleting ${deleted} row(s).\n`);
+      io.stderr.write(`${program}: stopped by ${signal} after deleting ${deleted} row(s).\n`);
       return signalExitCode(signal);
     }
-    return reportFailure("prune", io, error);
+    return reportFailure(program, io, error);
   } finally {
     signals.uninstall();
-    if (configured) await closeTasks().catch((error: unknown) => io.stderr.write(`prune: closing the backends failed: ${String(error)}\n`));
+    if (configured) await closeBackends(program, io);
   }
 }
 

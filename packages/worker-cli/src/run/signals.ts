@@ -24,14 +24,17 @@ export class ShutdownSignals {
   #received: NodeJS.Signals[] = [];
   readonly #host: SignalHost;
   readonly #listener = (signal: NodeJS.Signals) => this.#handle(signal);
-  #onSignal: (signal: NodeJS.Signals, count: number) => void = () => {};
+  #onSignal: (signal: NodeJS.Signals, count: number, cause: string | undefined) => void = () => {};
 
   constructor(host: SignalHost = process as unknown as SignalHost) {
     this.#host = host;
   }
 
-  /** Starts listening; `onSignal` is told about each signal (to log it). */
-  install(onSignal?: (signal: NodeJS.Signals, count: number) => void): void {
+  /**
+   * Starts listening; `onSignal` is told about each signal (to log it), with the `cause` given
+   * to {@link trigger} when the signal did not come from outside.
+   */
+  install(onSignal?: (signal: NodeJS.Signals, count: number, cause: string | undefined) => void): void {
     if (onSignal) this.#onSignal = onSignal;
     for (const signal of SIGNALS) this.#host.on(signal, this.#listener);
   }
@@ -41,15 +44,23 @@ export class ShutdownSignals {
     for (const signal of SIGNALS) this.#host.off(signal, this.#listener);
   }
 
+  /**
+   * Acts as if `signal` had arrived: for stops that come from somewhere other than a signal
+   * (the parent process went away), so they follow the same two-step shutdown.
+   */
+  trigger(signal: NodeJS.Signals, cause: string): void {
+    this.#handle(signal, cause);
+  }
+
   /** The most recent signal received, if any. */
   get lastSignal(): NodeJS.Signals | undefined {
     return this.#received[this.#received.length - 1];
   }
 
-  #handle(signal: NodeJS.Signals): void {
+  #handle(signal: NodeJS.Signals, cause?: string): void {
     this.#received.push(signal);
     const count = this.#received.length;
-    this.#onSignal(signal, count);
+    this.#onSignal(signal, count, cause);
     if (count === 1) this.graceful.abort(signal);
     else if (count === 2) this.force.abort(signal);
     else this.#host.exit(signalExitCode(signal));

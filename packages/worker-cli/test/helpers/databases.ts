@@ -21,14 +21,26 @@ export interface TestDatabase {
   dispose(keep?: boolean): Promise<void>;
 }
 
-const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** The Postgres server tests create their databases on. */
+export const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-/** A fresh SQLite file in a temp folder, migrated. */
-export async function createSqliteDatabase(): Promise<TestDatabase> {
+/** Environment for the fixture config pointing at a Postgres URL that is not a test database (closed port, missing database). */
+export function postgresEnv(url: string): Record<string, string> {
+  return { TASKS_CLI_TEST_DIALECT: "pg", TASKS_CLI_TEST_PG_URL: url };
+}
+
+/** Whether a new test database gets the task tables. */
+export interface CreateOptions {
+  /** Default true; false leaves the database empty (for `tasks migrate` and start-up checks). */
+  readonly migrated?: boolean;
+}
+
+/** A fresh SQLite file in a temp folder, migrated unless `migrated` is false. */
+export async function createSqliteDatabase(options: CreateOptions = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "tasks-cli-"));
   const path = join(dir, "tasks.db");
   const client = new Database(path);
-  await migrateSqlite(drizzleSqlite(client));
+  if (options.migrated !== false) await migrateSqlite(drizzleSqlite(client));
   client.close();
   return {
     dialect: "sqlite",
@@ -53,16 +65,18 @@ export async function postgresReachable(): Promise<boolean> {
   }
 }
 
-/** A fresh Postgres database `cli_<random>`, migrated; dropped by `dispose` unless kept. */
-export async function createPostgresDatabase(): Promise<TestDatabase> {
+/** A fresh Postgres database `cli_<random>`, migrated unless `migrated` is false; dropped by `dispose` unless kept. */
+export async function createPostgresDatabase(options: CreateOptions = {}): Promise<TestDatabase> {
   const name = `cli_${randomBytes(6).toString("hex")}`;
   const admin = postgres(ADMIN_URL, { onnotice: () => {}, max: 1 });
   await admin`CREATE DATABASE ${admin(name)}`;
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const client = postgres(url.href, { onnotice: () => {}, max: 1 });
-  await migratePg(drizzlePg(client));
-  await client.end();
+  if (options.migrated !== false) {
+    const client = postgres(url.href, { onnotice: () => {}, max: 1 });
+    await migratePg(drizzlePg(client));
+    await client.end();
+  }
   return {
     dialect: "pg",
     env: { TASKS_CLI_TEST_DIALECT: "pg", TASKS_CLI_TEST_PG_URL: url.href },

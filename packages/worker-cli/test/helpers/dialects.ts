@@ -1,11 +1,11 @@
-import { createPostgresDatabase, createSqliteDatabase, postgresReachable, type TestDatabase } from "./databases.js";
+import { createPostgresDatabase, createSqliteDatabase, postgresReachable, type CreateOptions, type TestDatabase } from "./databases.js";
 
 /** A database kind the binary tests run against. */
 export interface Dialect {
   readonly name: "sqlite" | "pg";
   /** Skip reason, or null to run. */
   readonly skip: string | null;
-  create(): Promise<TestDatabase>;
+  create(options?: CreateOptions): Promise<TestDatabase>;
 }
 
 const pgUp = await postgresReachable();
@@ -15,6 +15,9 @@ if (!pgUp && process.env.CI) {
 if (!pgUp) {
   console.warn("\n*** worker-cli: Postgres is NOT reachable; SKIPPING the Postgres binary tests (this would fail in CI). ***\n");
 }
+
+/** Whether the test Postgres server answered (tests that need it skip otherwise, except in CI). */
+export const POSTGRES_UP = pgUp;
 
 /** SQLite always; Postgres when reachable (required in CI). */
 export const DIALECTS: readonly Dialect[] = [

@@ -3,9 +3,13 @@ import { fileURLToPath } from "node:url";
 
 /** The committed launchers `package.json` `bin` points at. */
 export const BINARIES = {
+  tasks: fileURLToPath(new URL("../../bin/tasks.mjs", import.meta.url)),
   "db-worker": fileURLToPath(new URL("../../bin/db-worker.mjs", import.meta.url)),
   prune: fileURLToPath(new URL("../../bin/prune.mjs", import.meta.url)),
 } as const;
+
+/** One of {@link BINARIES}. */
+export type Binary = keyof typeof BINARIES;
 
 /** The folder holding the fixture `tasks.config.ts` (the binaries' cwd in tests). */
 export const FIXTURES_DIR = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -77,7 +81,7 @@ export class Running {
 }
 
 /** Spawns a built binary with node, in the fixtures folder unless `cwd` is given. */
-export function start(binary: keyof typeof BINARIES, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Running {
+export function start(binary: Binary, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Running {
   const child = spawn(process.execPath, [BINARIES[binary], ...args], {
     cwd: options.cwd ?? FIXTURES_DIR,
     env: { ...process.env, ...options.env },
@@ -87,6 +91,6 @@ export function start(binary: keyof typeof BINARIES, args: readonly string[], op
 }
 
 /** Spawns a binary and waits for it to exit. */
-export function run(binary: keyof typeof BINARIES, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Exit> {
+export function run(binary: Binary, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Exit> {
   return start(binary, args, options).exited;
 }

@@ -1,39 +1,58 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeTasks, Worker, type Logger, type WorkerSummary } from "@tasks/core";
-import { DB_WORKER_HELP, parseDbWorkerArgs, type DbWorkerArgs } from "../args/db-worker-args.js";
+import { Worker, type Logger, type WorkerSummary } from "@tasks/core";
 import { formatMs } from "../args/durations.js";
-import { selectBackend } from "../config/backend.js";
-import { configureFromConfig, importTaskModules, loadConfig } from "../config/load.js";
+import { parseWorkerArgs, workerHelp, type WorkerArgs } from "../args/worker-args.js";
+import { checkQueuesAllowed, selectDatabaseBackend } from "../config/backend.js";
+import { configureFromConfig, importTaskModules, loadConfig, taskModulePaths } from "../config/load.js";
 import { createCliLogger } from "../output/logger.js";
 import { fileSink, streamSink, type LineSink } from "../output/sink.js";
 import { StatusLine } from "../output/status-line.js";
 import { logTaskEvents, type TaskTotals } from "../output/task-log.js";
+import type { Command, RunOptions } from "./command.js";
 import { EXIT_ERROR, EXIT_OK, signalExitCode } from "./exit-codes.js";
-import { processIo, reportFailure, wantsHelp, type CliIo } from "./io.js";
+import { reportFailure, type CliIo } from "./io.js";
+import { watchParent } from "./parent-watch.js";
+import { closeBackends } from "./session.js";
 import { ShutdownSignals } from "./signals.js";
+import { verifyStorage } from "./verify.js";
 
 /** Longest random wait before the first claim (so workers started together do not poll in step). */
 const MAX_STARTUP_DELAY_MS = 1_000;
+/** `--shutdown-timeout` when not given (core's default), for messages. */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** `tasks worker` (alias `db-worker`). */
+export const workerCommand: Command = {
+  help: workerHelp,
+  run: runWorkerCommand,
+};
 
 /**
- * `db-worker`: parses flags, loads the tasks config, installs SIGINT/SIGTERM handlers and
- * runs core's `Worker` until it stops. Resolves with the exit code (see README).
+ * Parses flags, loads the tasks config, checks the database (`verify()`), imports the task
+ * modules, installs SIGINT/SIGTERM handlers and a watch on the parent process, and runs
+ * core's `Worker` until it stops. Resolves with the exit code (see README).
  */
-export async function runDbWorker(argv: readonly string[], io: CliIo = processIo(), signals = new ShutdownSignals()): Promise<number> {
-  if (wantsHelp(argv)) {
-    io.stdout.write(DB_WORKER_HELP);
-    return EXIT_OK;
-  }
+async function runWorkerCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
+  const { program } = options;
+  const signals = options.signals ?? new ShutdownSignals();
   let sink: LineSink | undefined;
   let status: StatusLine | undefined;
   let unsubscribe: (() => void) | undefined;
+  let stopWatchingParent: (() => void) | undefined;
   let configured = false;
   let worker: Worker | undefined;
   let logger: Logger | undefined;
   const totals: TaskTotals = { done: 0, failed: 0 };
   try {
-    const args = parseDbWorkerArgs(argv);
-    signals.install((signal, count) => onSignal(signal, count, logger, worker, args));
+    const args = parseWorkerArgs(argv);
+    signals.install((signal, count, cause) => onSignal(signal, count, cause, logger, worker, args));
+    stopWatchingParent = watchParent((pid) => {
+      // Already stopping: a second stop would abort running tasks, which only a person should ask for.
+      if (signals.graceful.signal.aborted) return;
+      const cause = `The process that started this worker (pid ${pid}) has exited, so no signal can reach the worker any more; stopping as on SIGTERM`;
+      if (!logger) io.stderr.write(`${program}: ${cause}.\n`);
+      signals.trigger("SIGTERM", cause);
+    });
     const loaded = await loadConfig(io.cwd, args.config);
     const useStatus = args.logFormat === "pretty" && io.stderr.isTTY === true;
     status = useStatus ? new StatusLine(io.stderr, () => ({ running: worker?.runningCount ?? 0, done: totals.done, failed: totals.failed })) : undefined;
@@ -42,8 +61,11 @@ export async function runDbWorker(argv: readonly string[], io: CliIo = processIo
     logger = cliLogger;
     configured = true;
     configureFromConfig(loaded, cliLogger);
-    const resolved = selectBackend(args.backend, loaded.path, { requireDatabase: true });
-    await importTaskModules(loaded, cliLogger);
+    const resolved = selectDatabaseBackend(args.backend, loaded.path, program);
+    checkQueuesAllowed(args.queues, resolved, loaded.path);
+    taskModulePaths(loaded);
+    await verifyStorage(resolved);
+    await importTaskModules(loaded);
     if (args.startupDelay && !signals.graceful.signal.aborted) {
       await sleep(Math.floor(Math.random() * MAX_STARTUP_DELAY_MS), undefined, { signal: signals.graceful.signal }).catch(() => {});
     }
@@ -74,12 +96,13 @@ export async function runDbWorker(argv: readonly string[], io: CliIo = processIo
     return exitCodeOf(summary, signals);
   } catch (error) {
     status?.stop();
-    return reportFailure("db-worker", io, error);
+    return reportFailure(program, io, error);
   } finally {
     status?.stop();
     unsubscribe?.();
+    stopWatchingParent?.();
     signals.uninstall();
-    if (configured) await closeTasks().catch((error: unknown) => io.stderr.write(`db-worker: closing the backends failed: ${String(error)}\n`));
+    if (configured) await closeBackends(program, io);
     sink?.close();
   }
 }
@@ -91,15 +114,16 @@ function exitCodeOf(summary: WorkerSummary, signals: ShutdownSignals): number {
   return signal ? signalExitCode(signal) : EXIT_ERROR;
 }
 
-function onSignal(signal: NodeJS.Signals, count: number, logger: Logger | undefined, worker: Worker | undefined, args: DbWorkerArgs): void {
+function onSignal(signal: NodeJS.Signals, count: number, cause: string | undefined, logger: Logger | undefined, worker: Worker | undefined, args: WorkerArgs): void {
   if (!logger) return;
   const running = worker?.runningCount ?? 0;
   if (count === 1) {
-    const timeout = formatMs(args.shutdownTimeoutMs ?? 30_000);
+    const timeout = formatMs(args.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    const what = cause ?? `Received ${signal}`;
     logger.warn(
       running > 0
-        ? `Received ${signal}: claiming no more tasks and waiting up to ${timeout} for ${running} running task(s). Send SIGINT or SIGTERM again to abort them now.`
-        : `Received ${signal}: stopping.`,
+        ? `${what}: claiming no more tasks and waiting up to ${timeout} for ${running} running task(s).${cause ? "" : " Send SIGINT or SIGTERM again to abort them now."}`
+        : `${what}: stopping.`,
     );
   } else if (count === 2) {
     logger.warn(`Received ${signal} again: aborting ${running} running task(s) and handing them back (READY if attempts remain). A third signal exits at once.`);

@@ -7,7 +7,7 @@ import { hangOnce, hangRetry, sleepTask } from "./fixtures/tasks.js";
 
 const FAST = ["--no-startup-delay", "--interval", "0.1", "--log-format", "json"];
 
-describe.each(DIALECTS)("db-worker binary on $name", (dialect) => {
+describe.each(DIALECTS)("tasks worker (and its alias db-worker) on $name", (dialect) => {
   let database: TestDatabase;
   let marks: ReturnType<typeof marksFile>;
   let env: Record<string, string>;
@@ -56,7 +56,7 @@ describe.each(DIALECTS)("db-worker binary on $name", (dialect) => {
 
   it("lets a running task finish after the first SIGINT, then exits 0", async () => {
     const result = await sleepTask.enqueue("long", 2_000);
-    const worker = start("db-worker", FAST, { env });
+    const worker = start("tasks", ["worker", ...FAST], { env });
     await worker.waitForLog((line) => line.msg === "Task started." && line.id === result.id);
     worker.child.kill("SIGINT");
     const exit = await worker.exited;
@@ -101,7 +101,7 @@ describe.each(DIALECTS)("db-worker binary on $name", (dialect) => {
 
   it("--duration 1 exits 0 after about a second", async () => {
     const startedAt = performance.now();
-    const worker = start("db-worker", [...FAST, "--duration", "1", "--log-level", "info"], { env });
+    const worker = start("tasks", ["worker", ...FAST, "--duration", "1", "--log-level", "info"], { env });
     await worker.waitForLog((line) => line.msg === "Worker started.");
     const runningAt = performance.now();
     const exit = await worker.exited;
@@ -115,7 +115,7 @@ describe.each(DIALECTS)("db-worker binary on $name", (dialect) => {
   it("--queue takes only the named queues", async () => {
     const special = await sleepTask.using({ queueName: "special" }).enqueue("s1", 0);
     const other = await sleepTask.enqueue("d1", 0);
-    const exit = await start("db-worker", ["--batch", ...FAST, "--queue", "special"], { env }).exited;
+    const exit = await start("tasks", ["worker", "--batch", ...FAST, "--queue", "special"], { env }).exited;
     expect(exit.code, exit.stderr).toBe(0);
     expect((await row(special.id))?.status).toBe("SUCCESSFUL");
     expect((await row(other.id))?.status).toBe("READY");

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { LOG_LEVELS, MAX_WORKER_ID_LENGTH, type LogLevel } from "@tasks/core";
 import { UsageError } from "../run/exit-codes.js";
-import { backendFlag, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
+import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
 import { secondsFlag } from "./durations.js";
 
 /** Output formats of the worker's log. */
@@ -10,9 +10,8 @@ export const LOG_FORMATS = ["pretty", "json"] as const;
 /** One of {@link LOG_FORMATS}. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** The `db-worker` flags, checked and with defaults applied (`undefined` = use the config's or core's default). */
-export interface DbWorkerArgs {
-  readonly help: boolean;
+/** The `tasks worker` flags, checked and with defaults applied (`undefined` = use the config's or core's default). */
+export interface WorkerArgs {
   readonly queues: readonly string[] | "*";
   readonly excludeQueues: readonly string[];
   readonly concurrency: number | undefined;
@@ -30,15 +29,20 @@ export interface DbWorkerArgs {
   readonly config: string | undefined;
 }
 
-/** `db-worker --help`. */
-export const DB_WORKER_HELP = `Usage: db-worker [flags]
+/** `tasks worker --help` (`program` is how it was invoked: `tasks worker` or `db-worker`). */
+export function workerHelp(program: string): string {
+  return `Usage: ${program} [flags]
 
-Claims tasks from a database backend and runs them until stopped.
-The first SIGINT/SIGTERM stops claiming and lets running tasks finish; a second one
-aborts them and hands them back (READY if attempts remain).
+Claims tasks from a database backend and runs them until stopped ("tasks worker" and
+"db-worker" are the same command). Before the first claim it checks that the database can be reached and its task
+tables are migrated, and exits 1 with one line saying what is wrong if not.
+The first SIGINT/SIGTERM, or the end of the process that started it (such as an npx shim),
+stops claiming and lets running tasks finish; a second signal aborts them and hands them
+back (READY if attempts remain).
 
 Flags:
-  --queue a,b               Queues to take tasks from; "*" for all (default: default)
+  --queue a,b               Queues to take tasks from; "*" for all (default: default).
+                            Each must be allowed by the backend's "queues" in the config
   --exclude-queue a,b       Queues to skip; only together with --queue "*"
   --concurrency N           Tasks run at once (default: 50)
   --interval SECONDS        Idle wait between polls (default: 1)
@@ -46,7 +50,7 @@ Flags:
   --max-tasks N             Exit after running N tasks
   --duration SECONDS        Stop claiming after this long, finish, and exit 0
   --worker-id ID            This worker's id, 1-${MAX_WORKER_ID_LENGTH} characters (default: random)
-  --backend ALIAS           Backend alias from the config; a database backend (default: default)
+${BACKEND_FLAG_HELP}
   --no-startup-delay        Start claiming at once (default: wait a random time under 1 s,
                             so workers started together do not poll in step)
   --shutdown-timeout SECONDS
@@ -55,17 +59,17 @@ Flags:
   --log-level LEVEL         ${LOG_LEVELS.join(", ")} (default: the config's logLevel, else info)
   --log-format FORMAT       pretty or json (default: pretty)
   --log-file PATH           Append the log to PATH instead of standard output
-  --config PATH             Tasks config file (default: tasks.config.{ts,mts,js,mjs} in
-                            the current directory)
-  -h, --help                Show this help
+${COMMON_FLAGS_HELP}
 
 SECONDS accepts a plain number (0.5, 30) or a duration with a unit (500ms, 5m).
-Exit codes: 0 stopped normally, 1 unexpected error, 2 bad flags or config,
-130/143 running tasks were aborted by a second SIGINT/SIGTERM (or the shutdown timeout).
+Exit codes: 0 stopped normally, 1 the database cannot be used or an unexpected error,
+2 bad flags or config, 130/143 running tasks were aborted by a second SIGINT/SIGTERM
+(or the shutdown timeout).
 `;
+}
 
-/** Parses and checks `db-worker`'s flags; throws a {@link UsageError} naming the first bad flag. */
-export function parseDbWorkerArgs(argv: readonly string[]): DbWorkerArgs {
+/** Parses and checks `tasks worker`'s flags; throws a {@link UsageError} naming the first bad flag. */
+export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
   const { values } = withFlagErrors(() =>
     parseArgs({
       args: [...argv],
@@ -87,7 +91,6 @@ export function parseDbWorkerArgs(argv: readonly string[]): DbWorkerArgs {
         "log-format": { type: "string" },
         "log-file": { type: "string" },
         config: { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
     }),
   );
@@ -97,7 +100,6 @@ export function parseDbWorkerArgs(argv: readonly string[]): DbWorkerArgs {
     throw new UsageError('--exclude-queue only works together with --queue "*"; otherwise list just the queues you want with --queue.');
   }
   return {
-    help: values.help === true,
     queues,
     excludeQueues: excludeQueues === "*" ? [] : excludeQueues,
     concurrency: optional(values.concurrency, (text) => integerFlag("concurrency", text)),

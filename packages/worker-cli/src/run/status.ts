@@ -1,0 +1,33 @@
+import { taskHealth } from "@tasks/core";
+import { parseStatusArgs, statusHelp } from "../args/status-args.js";
+import { formatHealthReport } from "../output/health-report.js";
+import type { Command, RunOptions } from "./command.js";
+import { EXIT_OK } from "./exit-codes.js";
+import { reportFailure, type CliIo } from "./io.js";
+import { closeBackends, openBackend } from "./session.js";
+import { verifyStorage } from "./verify.js";
+
+/** `tasks status`. */
+export const statusCommand: Command = {
+  help: statusHelp,
+  run: runStatusCommand,
+};
+
+/** Prints core's `taskHealth()` report for one backend, as tables or (`--json`) as JSON. */
+async function runStatusCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
+  const { program } = options;
+  let configured = false;
+  try {
+    const args = parseStatusArgs(argv);
+    const { resolved } = await openBackend(program, io, args, () => (configured = true));
+    await verifyStorage(resolved);
+    const report = await taskHealth({ backend: resolved.alias, recentFailures: args.failures });
+    if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout.write(formatHealthReport(report, `Backend "${resolved.alias}" (${resolved.backend.kind}) at ${new Date().toISOString()}`, Date.now()));
+    return EXIT_OK;
+  } catch (error) {
+    return reportFailure(program, io, error);
+  } finally {
+    if (configured) await closeBackends(program, io);
+  }
+}

@@ -1,11 +1,13 @@
 /**
  * Worker behaviour on a real backend: retries at backoff times, rescue of expired leases,
  * guarded late completions, timeouts, cancel, graceful and forced stop, batch mode and
- * limits, claims only of registered task names, and how a storage outage is logged. Time is a TestClock; storage calls run for real, so every wait is
+ * limits, claims only of registered task names, how a storage outage is logged, and storage calls that
+ * never settle. Time is a TestClock; storage calls run for real, so every wait is
  * "advance the clock, then wait (briefly, in real time) until the backend shows the state".
  */
 import { describe } from "vitest";
 import { useWorkerContext, type WorkerSuiteFactory } from "./worker-context.js";
+import { hungCallTests } from "./worker-tests-hung-calls.js";
 import { outageTests } from "./worker-tests-outage.js";
 import { retryLeaseAndSlotTests } from "./worker-tests-retries.js";
 import { stopLimitAndEventTests } from "./worker-tests-stopping.js";
@@ -22,5 +24,6 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
     stopLimitAndEventTests(context);
     taskNameWorkerTests(context);
     outageTests(context);
+    hungCallTests(context);
   });
 }

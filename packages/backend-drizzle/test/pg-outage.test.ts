@@ -3,51 +3,13 @@
  * proxy that the test stops (connections refused) and starts again. The worker's time is a
  * TestClock, so the 30 s between repeat lines pass without waiting.
  */
-import { createServer, connect, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { configureTasks, resetTasksConfiguration, ResultStatus, task, TestClock, unregisterTasks, Worker, type Logger } from "@tasks/core";
 import { PostgresBackend } from "../src/pg/index.js";
 import { postgresAvailable, useTestDatabase } from "./helpers/pg.js";
+import { TcpProxy } from "./helpers/tcp-proxy.js";
 
 const available = await postgresAvailable();
-
-/** A TCP proxy to `target` that can refuse connections for a while. */
-class Proxy {
-  readonly #target: URL;
-  readonly #sockets = new Set<Socket>();
-  #server: Server | null = null;
-  port = 0;
-
-  constructor(target: URL) {
-    this.#target = target;
-  }
-
-  async start(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.#target.port || 5432), this.#target.hostname);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on("close", () => this.#sockets.delete(socket));
-        socket.on("error", () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  /** Stops listening and cuts every open connection: new connections are refused. */
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = null;
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  }
-}
 
 describe.skipIf(!available)("Postgres outage, as the worker logs it", () => {
   const database = useTestDatabase();
@@ -60,7 +22,7 @@ describe.skipIf(!available)("Postgres outage, as the worker logs it", () => {
 
   it("logs one ERROR naming the refused connection, a WARN every 30 s, one INFO when the database is back, and no SQL above debug", async () => {
     const target = new URL(database().url);
-    const proxy = new Proxy(target);
+    const proxy = new TcpProxy(target);
     await proxy.start();
     cleanups.push(() => proxy.stop());
     // postgres.js waits before reconnecting, up to 20 s of real time after many failures; the

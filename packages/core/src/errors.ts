@@ -39,5 +39,14 @@ export class TaskCancelledError extends TasksError {}
 /** A running task was handed back because its worker was shutting down. */
 export class WorkerShutdownError extends TasksError {}
 
+/**
+ * A worker's storage call (claim, heartbeat, result write, rescue) did not finish within the
+ * worker's `storageTimeoutMs`. Treated like any transient storage failure: the worker retries.
+ */
+export class StorageTimeoutError extends TasksError {
+  /** A stable code, so log lines that name an error's code name this one too. */
+  readonly code = "STORAGE_TIMEOUT";
+}
+
 /** Configuration passed to `configureTasks` is not valid. */
 export class InvalidConfigurationError extends TasksError {}

@@ -49,6 +49,7 @@ export {
   WorkerLostError,
   TaskCancelledError,
   WorkerShutdownError,
+  StorageTimeoutError,
 } from "./errors.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerSummary, WorkerStopReason } from "./worker/worker.js";

@@ -56,7 +56,7 @@ export class PostgresBackend implements TaskBackend {
 
   constructor(options: PostgresBackendOptions) {
     this.#resolved = resolvePostgresOptions(options);
-    this.#wakeups = new Wakeups(this.#resolved.db, this.#resolved.listen ? this.#resolved.client : null);
+    this.#wakeups = new Wakeups(this.#resolved.db, this.#resolved.listenSource, this.#resolved.listenCheckMs);
   }
 
   /** The Drizzle database the backend runs on (yours, or the one it opened). */

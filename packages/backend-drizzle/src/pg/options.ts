@@ -4,8 +4,9 @@ import { PgDatabase } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { InvalidConfigurationError, InvalidTaskError } from "@tasks/core";
-import { describe, optionalBoolean, rejectUnknownOptions, requireExactlyOne, requireNonEmptyString, requireObject, requireOptionsObject } from "../shared/options.js";
+import { describe, optionalBoolean, optionalMilliseconds, rejectUnknownOptions, requireExactlyOne, requireNonEmptyString, requireObject, requireOptionsObject } from "../shared/options.js";
 import type { PgDb } from "./queries.js";
+import type { ListenSource } from "./wakeup.js";
 
 /** Where the backend stores tasks: exactly one of `db`, `url` or `connection`. */
 export type PostgresBackendOptions = (
@@ -24,6 +25,12 @@ export type PostgresBackendOptions = (
 ) & {
   /** LISTEN for enqueue notifications so idle workers wake at once. Default true. */
   readonly listen?: boolean;
+  /**
+   * How often a quiet LISTEN connection is checked (by notifying it and waiting for the echo):
+   * one that no longer hears notifications is subscribed again. From 100 ms to 1 hour.
+   * Default 10,000 ms.
+   */
+  readonly listenCheckMs?: number;
 };
 
 /** The resolved database and whether the backend owns its pool. */
@@ -32,7 +39,9 @@ export interface ResolvedPostgres {
   /** The postgres.js client, used for LISTEN; null when `db` has none. */
   readonly client: postgres.Sql | null;
   readonly owned: boolean;
-  readonly listen: boolean;
+  readonly listenCheckMs: number;
+  /** Where LISTEN runs; null when `listen` is off or `db` has no postgres.js client. */
+  readonly listenSource: ListenSource | null;
 }
 
 const FACTORY = "postgresBackend";
@@ -42,8 +51,9 @@ const EXAMPLE = 'postgresBackend({ url: "postgres://user@host/db" }) or postgres
 export function resolvePostgresOptions(options: PostgresBackendOptions): ResolvedPostgres {
   const raw: unknown = options;
   requireOptionsObject(raw, FACTORY, EXAMPLE);
-  rejectUnknownOptions(raw, ["db", "url", "connection", "listen"], FACTORY);
+  rejectUnknownOptions(raw, ["db", "url", "connection", "listen", "listenCheckMs"], FACTORY);
   const listen = optionalBoolean(raw.listen, "listen", true, FACTORY);
+  const listenCheckMs = optionalMilliseconds(raw.listenCheckMs, "listenCheckMs", { fallback: 10_000, min: 100, max: 3_600_000 }, FACTORY);
   const source = requireExactlyOne(raw, ["db", "url", "connection"], FACTORY, EXAMPLE);
   if (source === "db") {
     const db = raw.db as PostgresJsDatabase<any>;
@@ -52,20 +62,34 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
         `${FACTORY}() option "db" must be a Drizzle Postgres database from drizzle-orm/postgres-js; got ${describe(db)}.`,
       );
     }
-    const client = (db as { $client?: unknown }).$client;
-    return { db, client: typeof (client as postgres.Sql | undefined)?.listen === "function" ? (client as postgres.Sql) : null, owned: false, listen };
+    const candidate = (db as { $client?: unknown }).$client;
+    const client = typeof (candidate as postgres.Sql | undefined)?.listen === "function" ? (candidate as postgres.Sql) : null;
+    return { db, client, owned: false, listenCheckMs, listenSource: listen && client ? { shared: client } : null };
   }
   // fetch_types off: the backend sends and reads no Postgres arrays (array parameters go as
   // text literals), and postgres.js runs that type query on every new connection from an event
   // handler that nobody awaits, so a connection terminated during it (pg_terminate_backend, a
   // restart) raises an unhandled rejection that no caller can catch. Pass fetch_types: true in
   // `connection` to get it back.
-  const settings = { onnotice: () => {}, fetch_types: false };
-  const client =
-    source === "url"
-      ? postgres(requireNonEmptyString(raw.url, "url", FACTORY), settings)
-      : postgres({ ...settings, ...requireObject(raw.connection, "connection", FACTORY) });
-  return { db: drizzle({ client }), client, owned: true, listen };
+  const settings = { onnotice: () => {}, fetch_types: false, backoff: reconnectDelaySeconds };
+  const url = source === "url" ? requireNonEmptyString(raw.url, "url", FACTORY) : null;
+  const connection = source === "connection" ? requireObject(raw.connection, "connection", FACTORY) : {};
+  const open = (extra: postgres.Options<Record<string, postgres.PostgresType>> = {}) =>
+    url !== null ? postgres(url, { ...settings, ...extra }) : postgres({ ...settings, ...connection, ...extra });
+  const client = open();
+  // LISTEN gets clients of its own, so a failed LISTEN check can replace its connection.
+  const listenSource: ListenSource | null = listen ? { open: () => open({ max: 1 }) } : null;
+  return { db: drizzle({ client }), client, owned: true, listenCheckMs, listenSource };
+}
+
+/**
+ * Seconds before the next reconnect attempt of a pool (and its LISTEN connection) that the
+ * backend opened: 50 ms doubling up to 2 s, with jitter. postgres.js's default grows to 20 s,
+ * so after a few terminated connections a worker could wait that long for wake-ups and
+ * claims to come back; a task queue promises recovery in seconds.
+ */
+export function reconnectDelaySeconds(attempt: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** attempt, 2);
 }
 
 /**

@@ -41,6 +41,20 @@ export function optionalBoolean(value: unknown, name: string, fallback: boolean,
   return value;
 }
 
+/** Returns `value` (or `fallback` when absent) when it is a number of milliseconds within the bounds; throws otherwise. */
+export function optionalMilliseconds(
+  value: unknown,
+  name: string,
+  bounds: { readonly fallback: number; readonly min: number; readonly max: number },
+  factory: string,
+): number {
+  if (value === undefined) return bounds.fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < bounds.min || value > bounds.max) {
+    throw new InvalidConfigurationError(`${factory}() option "${name}" must be a number of milliseconds from ${bounds.min} to ${bounds.max}; got ${describe(value)}.`);
+  }
+  return value;
+}
+
 /** Returns `value` when it is a non-empty string; throws otherwise. */
 export function requireNonEmptyString(value: unknown, name: string, factory: string): string {
   if (typeof value !== "string" || value.trim() === "") {

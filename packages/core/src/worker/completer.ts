@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import type { ResolvedBackend } from "../config.js";
 import type { Logger } from "../logger.js";
 import { storageErrorCause } from "./cause.js";
+import type { StorageDeadline } from "./deadline.js";
 import type { OutageReporter } from "./outage.js";
 
 /** What became of one submitted completion. */
@@ -33,16 +34,22 @@ export class Completer {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #outage: OutageReporter;
+  readonly #deadline: StorageDeadline;
   #queue: Pending[] = [];
   #flushing: Promise<void> | null = null;
   #givenUp = false;
 
-  /** Failed writes are reported to `outage`, which the worker's other storage loops share. */
-  constructor(resolved: ResolvedBackend, clock: Clock, logger: Logger, outage: OutageReporter) {
+  /**
+   * Failed writes are reported to `outage`, which the worker's other storage loops share; a
+   * write that outlasts `deadline` counts as failed and is retried (the guard makes a second
+   * write of an applied completion a no-op).
+   */
+  constructor(resolved: ResolvedBackend, clock: Clock, logger: Logger, outage: OutageReporter, deadline: StorageDeadline) {
     this.#resolved = resolved;
     this.#clock = clock;
     this.#logger = logger;
     this.#outage = outage;
+    this.#deadline = deadline;
   }
 
   /** Completions waiting to be written. */
@@ -76,11 +83,14 @@ export class Completer {
       const batch = this.#queue.slice(0, MAX_BATCH);
       const now = this.#clock.now();
       try {
-        const { applied } = await this.#resolved.backend.complete({
-          backend: this.#resolved.alias,
-          now,
-          completions: batch.map((entry) => entry.completion),
-        });
+        const { applied } = await this.#deadline.bound(
+          "complete",
+          this.#resolved.backend.complete({
+            backend: this.#resolved.alias,
+            now,
+            completions: batch.map((entry) => entry.completion),
+          }),
+        );
         this.#queue = this.#queue.slice(batch.length);
         failures = 0;
         this.#outage.succeeded("complete");

@@ -37,6 +37,13 @@ export interface WorkerOptions {
   readonly forceSignal?: AbortSignal;
   /** Longest a graceful stop waits for running tasks before forcing. Default 30,000 ms. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Longest the worker waits for one of its own storage calls (claim, heartbeat, result write,
+   * rescue) before counting it as failed and trying again: a half-open connection or a driver
+   * that drops a call then costs a retry, not a stuck worker. From 100 ms to 1 hour. Default:
+   * the backend's lease, but at least 5,000 ms.
+   */
+  readonly storageTimeoutMs?: number;
   /** How often leases are renewed and the worker reported alive. Default: lease / 3. */
   readonly heartbeatIntervalMs?: number;
   /** How often expired leases (of any worker) are rescued. Default: lease / 3. */
@@ -58,6 +65,16 @@ export interface ResolvedWorkerOptions {
   readonly durationMs: number | null;
   readonly workerId: string;
   readonly shutdownTimeoutMs: number;
+  /** `null`: derive from the lease (see {@link storageTimeoutFor}). */
+  readonly storageTimeoutMs: number | null;
+}
+
+/** The shortest and longest `storageTimeoutMs`, and the least the default derives from a lease. */
+export const STORAGE_TIMEOUT_BOUNDS = { min: 100, max: 3_600_000, defaultMin: 5_000 } as const;
+
+/** The storage call limit a worker uses: the option when given, else the lease (at least 5 s, at most 1 h). */
+export function storageTimeoutFor(options: ResolvedWorkerOptions, leaseMs: number): number {
+  return options.storageTimeoutMs ?? Math.min(STORAGE_TIMEOUT_BOUNDS.max, Math.max(STORAGE_TIMEOUT_BOUNDS.defaultMin, leaseMs));
 }
 
 /** The longest allowed worker id. */
@@ -88,6 +105,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     durationMs: options.durationMs === undefined ? null : positiveNumber("durationMs", options.durationMs),
     workerId,
     shutdownTimeoutMs: nonNegativeNumber("shutdownTimeoutMs", options.shutdownTimeoutMs ?? 30_000),
+    storageTimeoutMs: options.storageTimeoutMs === undefined ? null : boundedMs("storageTimeoutMs", options.storageTimeoutMs, STORAGE_TIMEOUT_BOUNDS),
   };
 }
 
@@ -101,6 +119,15 @@ function positiveInteger(name: string, value: unknown): number {
 function positiveNumber(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new InvalidConfigurationError(`Worker option "${name}" must be a positive number of milliseconds (got ${describe(value)}).`);
+  }
+  return value;
+}
+
+function boundedMs(name: string, value: unknown, bounds: { readonly min: number; readonly max: number }): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < bounds.min || value > bounds.max) {
+    throw new InvalidConfigurationError(
+      `Worker option "${name}" must be a number of milliseconds from ${bounds.min} to ${bounds.max} (got ${describe(value)}).`,
+    );
   }
   return value;
 }

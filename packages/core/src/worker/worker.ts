@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import { systemClock, type Clock } from "../clock.js";
 import { getBackend, getClock, getLogger, type ResolvedBackend } from "../config.js";
 import { InvalidTaskBackendError, TaskCancelledError, WorkerLostError, WorkerShutdownError } from "../errors.js";
 import { taskEvents } from "../events.js";
@@ -13,7 +13,8 @@ import { TaskResult } from "../result.js";
 import { ResultStatus } from "../status.js";
 import { storageErrorCause } from "./cause.js";
 import { Completer } from "./completer.js";
-import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
+import { StorageDeadline } from "./deadline.js";
+import { resolveWorkerOptions, storageTimeoutFor, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { OutageReporter } from "./outage.js";
 import { Wake } from "./wake.js";
 
@@ -58,6 +59,8 @@ export class Worker {
   readonly #completer: Completer;
   /** Shared by every loop that calls storage, so an outage is logged once, not per call. */
   readonly #outage: OutageReporter;
+  /** Time limit on this worker's own storage calls. */
+  readonly #deadline: StorageDeadline;
   readonly #running = new Map<string, RunningTask>();
   /** One per claim lane; the first also serves the wait for running tasks at the end of a run. */
   readonly #wakes = [new Wake(), new Wake()];
@@ -86,7 +89,10 @@ export class Worker {
     this.#clock = options.clock ?? getClock();
     this.#logger = options.logger ?? getLogger();
     this.#outage = new OutageReporter(this.#clock, this.#logger, { workerId: this.#options.workerId, backend: this.#resolved.alias });
-    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage);
+    // Real time even under a TestClock: the limit guards against real I/O that never ends, and a
+    // test clock advanced in big steps would otherwise time out calls that are merely slow.
+    this.#deadline = new StorageDeadline(systemClock, storageTimeoutFor(this.#options, this.#resolved.leaseMs));
+    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage, this.#deadline);
     this.#externalSignals = { ...(options.signal ? { signal: options.signal } : {}), ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}) };
   }
 
@@ -210,7 +216,7 @@ export class Worker {
       let error: unknown;
       let failed = false;
       try {
-        claimed = await this.#resolved.backend.claim({
+        const call = this.#resolved.backend.claim({
           backend: this.#resolved.alias,
           now: this.#clock.now(),
           workerId: this.id,
@@ -220,6 +226,7 @@ export class Worker {
           // Only names this process can run: a task type added by newer code stays READY for a worker that knows it.
           taskNames: registeredTaskNameSnapshot(),
         });
+        claimed = await this.#deadline.bound("claim", call, (late) => this.#startLate(late));
         this.#outage.succeeded("claim");
       } catch (thrown) {
         failed = true;
@@ -265,6 +272,23 @@ export class Worker {
     for (const wake of this.#wakes) wake.wake();
   }
 
+  /**
+   * Tasks from a claim that returned after its time limit: they are RUNNING under this
+   * worker's lease, so run them now (briefly above `concurrency`) rather than leave them to be
+   * rescued with an attempt used up. After the run has ended they can only wait for rescue.
+   */
+  #startLate(records: TaskRecord[]): void {
+    if (records.length === 0) return;
+    if (this.#finished.signal.aborted) {
+      this.#logger.warn(`A claim that timed out returned ${records.length} task(s) after the worker stopped; they will be rescued when their leases run out.`, {
+        ids: records.map((record) => record.id),
+      });
+      return;
+    }
+    this.#logger.warn(`A claim that timed out returned ${records.length} task(s) late; running them.`, { ids: records.map((record) => record.id) });
+    for (const record of records) this.#start(record);
+  }
+
   #start(record: TaskRecord): void {
     const entry: RunningTask = { record, abort: new AttemptAbort() };
     // Claimed while a forced stop was under way (the claim was in flight): hand it back unrun.
@@ -298,7 +322,7 @@ export class Worker {
     if (report.kind === "abandoned") {
       if (report.reason instanceof TaskCancelledError) {
         this.#counts.cancelled++;
-        const latest = await this.#resolved.backend.get({ backend: this.#resolved.alias, id: record.id });
+        const latest = await this.#deadline.bound("get", this.#resolved.backend.get({ backend: this.#resolved.alias, id: record.id }));
         if (latest?.status === ResultStatus.CANCELLED) taskEvents.emit("taskFinished", { result: new TaskResult(latest) });
       } else {
         this.#counts.lost++;
@@ -340,14 +364,17 @@ export class Worker {
     while (!this.#finished.signal.aborted) {
       const leases = [...this.#running.values()].map((entry) => ({ id: entry.record.id, attempt: entry.record.attempts }));
       try {
-        const { lost } = await this.#resolved.backend.heartbeat({
-          backend: this.#resolved.alias,
-          now: this.#clock.now(),
-          workerId: this.id,
-          leases,
-          leaseMs: this.#resolved.leaseMs,
-          taskNames: registeredTaskNameSnapshot(),
-        });
+        const { lost } = await this.#deadline.bound(
+          "heartbeat",
+          this.#resolved.backend.heartbeat({
+            backend: this.#resolved.alias,
+            now: this.#clock.now(),
+            workerId: this.id,
+            leases,
+            leaseMs: this.#resolved.leaseMs,
+            taskNames: registeredTaskNameSnapshot(),
+          }),
+        );
         this.#outage.succeeded("heartbeat");
         for (const { id, status } of lost) {
           const entry = this.#running.get(id);
@@ -389,12 +416,15 @@ export class Worker {
   async #rescuePass(): Promise<void> {
     try {
       for (;;) {
-        const rescued = await this.#resolved.backend.rescueExpired({
-          backend: this.#resolved.alias,
-          now: this.#clock.now(),
-          limit: RESCUE_BATCH,
-          error: this.#rescueError,
-        });
+        const rescued = await this.#deadline.bound(
+          "rescueExpired",
+          this.#resolved.backend.rescueExpired({
+            backend: this.#resolved.alias,
+            now: this.#clock.now(),
+            limit: RESCUE_BATCH,
+            error: this.#rescueError,
+          }),
+        );
         for (const record of rescued) {
           this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });
           taskEvents.emit("taskRescued", { result: new TaskResult(record) });

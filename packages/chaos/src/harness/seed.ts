@@ -30,12 +30,18 @@ export function shortWork(seq: number): number {
  */
 export async function seedTasks(backend: MigratableBackend, plan: SeedPlan): Promise<void> {
   await backend.migrate();
+  await enqueueTasks(backend, plan, 0);
+}
+
+/** Enqueues tasks `firstSeq … firstSeq + plan.count - 1` (one in five atomic), then closes the backend. */
+export async function enqueueTasks(backend: TaskBackend, plan: SeedPlan, firstSeq: number): Promise<void> {
   configureTasks({ backends: { default: { backend, maxAttempts: MAX_ATTEMPTS } } });
+  const end = firstSeq + plan.count;
   try {
-    for (let start = 0; start < plan.count; start += CHUNK) {
+    for (let start = firstSeq; start < end; start += CHUNK) {
       const plain: [number, number][] = [];
       const atomic: [number, number][] = [];
-      for (let seq = start; seq < Math.min(plan.count, start + CHUNK); seq += 1) {
+      for (let seq = start; seq < Math.min(end, start + CHUNK); seq += 1) {
         if (seq % ATOMIC_EVERY === 0) atomic.push([seq, 0]);
         else plain.push([seq, plan.workMs(seq)]);
       }

@@ -8,6 +8,10 @@ import type { Scenario } from "./types.js";
 const KILLS = 15;
 /** Seconds the storm may last in all (it waits for a replacement to register before a kill). */
 const STORM_LIMIT_MS = 45_000;
+/** While kills remain, the queue is topped up by this many tasks whenever fewer are left unfinished. */
+const TOP_UP = 1_000;
+/** Top-ups at most. */
+const MAX_TOP_UPS = 20;
 
 /** Sizes of a kill storm. */
 export interface KillStormOptions {
@@ -16,8 +20,8 @@ export interface KillStormOptions {
 }
 
 /**
- * SIGKILL one worker a second and start a replacement at once, 15 times or until the queue is
- * drained. The victim is chosen at random among workers that have registered (heartbeated),
+ * SIGKILL one worker a second and start a replacement at once, 15 times. The queue is topped
+ * up while kills remain, so the storm does not end early on a fast machine. The victim is chosen at random among workers that have registered (heartbeated),
  * so every kill hits a worker that can hold tasks rather than one still loading its code.
  * Lease 1 s, as in issue 11.
  */
@@ -26,7 +30,7 @@ export function killStorm(dialect: "postgres" | "sqlite", options: KillStormOpti
   return {
     name,
     dialect,
-    description: `SIGKILL one of ${options.workers} workers every second (${KILLS} kills) and start a replacement, while ${options.tasks} tasks drain (1 s lease).`,
+    description: `SIGKILL one of ${options.workers} workers every second (${KILLS} kills) and start a replacement, while ${options.tasks} tasks (topped up by ${TOP_UP} whenever fewer are left) drain (1 s lease).`,
     async run(context) {
       const plan = { count: options.tasks, workMs: shortWork };
       const database = dialect === "postgres" ? await postgresDatabase(context, context.uniqueName(name), plan) : await sqliteDatabase(context.uniqueName(name), plan);
@@ -43,8 +47,17 @@ export function killStorm(dialect: "postgres" | "sqlite", options: KillStormOpti
             recovery: "kills",
             async inject(env) {
               let kills = 0;
+              let topUps = 0;
+              let nextSeq = options.tasks;
               const until = Date.now() + STORM_LIMIT_MS;
               while (kills < KILLS && Date.now() < until && !(await env.drained())) {
+                // Keep work queued so the storm lasts its 15 kills however fast this machine drains.
+                const now = await env.progress();
+                if (now && now.total - now.finished < TOP_UP && topUps < MAX_TOP_UPS) {
+                  await env.database.enqueueMore(TOP_UP, nextSeq);
+                  nextSeq += TOP_UP;
+                  topUps += 1;
+                }
                 await sleep(1_000);
                 const registered = await env.database.store.registeredWorkers();
                 const ready = env.pool.alive.filter((worker) => registered.has(worker.id));
@@ -55,7 +68,7 @@ export function killStorm(dialect: "postgres" | "sqlite", options: KillStormOpti
                 env.pool.spawnOne();
                 kills += 1;
               }
-              env.extras.push(`kills ${kills}`);
+              env.extras.push(`kills ${kills}`, `top-ups ${topUps} × ${TOP_UP}`);
             },
           },
           database,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 import { sqliteBackend } from "@tasks/backend-drizzle/sqlite";
-import { seedTasks, type SeedPlan } from "../harness/seed.js";
+import { enqueueTasks, seedTasks, type SeedPlan } from "../harness/seed.js";
 import type { PrivateCluster } from "../postgres/cluster.js";
 import { createScenarioDatabase, dropScenarioDatabase } from "../postgres/database.js";
 import { postgresStore } from "../postgres/store.js";
@@ -20,6 +20,11 @@ export interface ScenarioDatabase {
   /** The SQLite file, or null on Postgres. */
   readonly path: string | null;
   readonly cluster: PrivateCluster | null;
+  /**
+   * Enqueues `count` more tasks (numbered from `firstSeq`) through the product's API. Only
+   * while the database itself is not being faulted: the harness's own driver would meet it.
+   */
+  enqueueMore(count: number, firstSeq: number): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -29,7 +34,14 @@ export async function postgresDatabase(context: SuiteContext, name: string, plan
   const url = await createScenarioDatabase(cluster, name);
   const backend = postgresBackend({ url, listen: false });
   await seedTasks(backend, plan);
-  return { store: postgresStore(url), url, path: null, cluster, drop: () => dropScenarioDatabase(cluster, name).catch(() => {}) };
+  return {
+    store: postgresStore(url),
+    url,
+    path: null,
+    cluster,
+    enqueueMore: (count, firstSeq) => enqueueTasks(postgresBackend({ url, listen: false }), { count, workMs: plan.workMs }, firstSeq),
+    drop: () => dropScenarioDatabase(cluster, name).catch(() => {}),
+  };
 }
 
 /** Creates a SQLite file in a temporary folder and enqueues `plan`. */
@@ -43,6 +55,7 @@ export async function sqliteDatabase(name: string, plan: SeedPlan): Promise<Scen
     url: null,
     path,
     cluster: null,
+    enqueueMore: (count, firstSeq) => enqueueTasks(sqliteBackend({ path }), { count, workMs: plan.workMs }, firstSeq),
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "../src/sqlite/index.js";
+import { afterEach, beforeEach } from "vitest";
+import { migrate, sqliteBackend, type SqliteBackend } from "../src/sqlite/index.js";
 
 /** A temporary directory for database files; `remove()` deletes it and everything in it. */
 export interface TempDir {
@@ -44,4 +45,31 @@ export async function migratedFile(dir: TempDir, name?: string): Promise<string>
     client.close();
   }
   return file;
+}
+
+/**
+ * For a test file: a fresh temporary directory per test (`dir()`), and `open(path)` for
+ * `sqliteBackend({ path })` instances that are closed after each test.
+ */
+export function useSqliteFiles(): { dir: () => TempDir; open: (path: string) => SqliteBackend } {
+  let current: TempDir | null = null;
+  const backends: SqliteBackend[] = [];
+  beforeEach(() => {
+    current = tempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map((backend) => backend.close()));
+    current?.remove();
+  });
+  return {
+    dir: () => {
+      if (!current) throw new Error("useSqliteFiles(): dir() is only available inside a test.");
+      return current;
+    },
+    open: (path) => {
+      const backend = sqliteBackend({ path });
+      backends.push(backend);
+      return backend;
+    },
+  };
 }

@@ -5,26 +5,13 @@
  */
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { identityHash, newTaskId } from "@tasks/core/backend";
-import { SqliteOpenError, sqliteBackend, type SqliteBackend } from "../src/sqlite/index.js";
-import { tempDir, type TempDir } from "./sqlite-helpers.js";
+import { SqliteOpenError, type SqliteBackend } from "../src/sqlite/index.js";
+import { useSqliteFiles } from "./sqlite-helpers.js";
 
-let dir: TempDir;
-const backends: SqliteBackend[] = [];
-beforeEach(() => {
-  dir = tempDir();
-});
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.close()));
-  dir.remove();
-});
-
-function open(path: string): SqliteBackend {
-  const backend = sqliteBackend({ path });
-  backends.push(backend);
-  return backend;
-}
+const files = useSqliteFiles();
+const open = files.open;
 
 async function enqueueAndRead(backend: SqliteBackend): Promise<string | undefined> {
   const now = new Date();
@@ -35,7 +22,7 @@ async function enqueueAndRead(backend: SqliteBackend): Promise<string | undefine
 
 describe("sqliteBackend({ path })", () => {
   it("creates the missing folders of the database file", async () => {
-    const file = join(dir.path, "data", "nested", "tasks.db");
+    const file = join(files.dir().path, "data", "nested", "tasks.db");
     const backend = open(file);
     expect(existsSync(file)).toBe(true);
     await backend.migrate();
@@ -43,7 +30,7 @@ describe("sqliteBackend({ path })", () => {
   });
 
   it("resolves a relative path against the current directory", async () => {
-    const file = join(dir.path, "data", "tasks.db");
+    const file = join(files.dir().path, "data", "tasks.db");
     const backend = open(relative(process.cwd(), file));
     expect(backend.db.$client.name).toBe(file);
     expect(existsSync(file)).toBe(true);
@@ -57,7 +44,7 @@ describe("sqliteBackend({ path })", () => {
   });
 
   it("names the resolved path and the cause when the file cannot be opened, and opens it once the cause is gone", async () => {
-    const blocker = join(dir.path, "data");
+    const blocker = join(files.dir().path, "data");
     writeFileSync(blocker, "a file where the folder should be");
     const given = relative(process.cwd(), join(blocker, "tasks.db"));
     const backend = open(given);

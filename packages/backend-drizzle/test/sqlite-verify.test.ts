@@ -6,33 +6,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrate as drizzleMigrate } from "drizzle-orm/better-sqlite3/migrator";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate, SqliteBackend, sqliteBackend, sqliteMigrationsFolder } from "../src/sqlite/index.js";
+import { describe, expect, it } from "vitest";
+import { migrate, SqliteBackend, sqliteMigrationsFolder } from "../src/sqlite/index.js";
 import { firstMigrations, migrationNames } from "./helpers/partial-migrations.js";
-import { openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
+import { openDb, useSqliteFiles } from "./sqlite-helpers.js";
 
 const ALL = migrationNames(sqliteMigrationsFolder);
 const RUN_MIGRATE = "run `tasks migrate` (or call migrate() from your code).";
 
-let dir: TempDir;
-const backends: SqliteBackend[] = [];
-beforeEach(() => {
-  dir = tempDir();
-});
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.close()));
-  dir.remove();
-});
-
-function open(path: string): SqliteBackend {
-  const backend = sqliteBackend({ path });
-  backends.push(backend);
-  return backend;
-}
+const files = useSqliteFiles();
+const open = files.open;
 
 describe("SqliteBackend schema checks", () => {
   it("reports missing tables, lists every migration as pending, and migrate() creates them once", async () => {
-    const file = dir.file("fresh.db");
+    const file = files.dir().file("fresh.db");
     const backend = open(file);
     expect(await backend.verify()).toEqual({
       ok: false,
@@ -47,7 +34,7 @@ describe("SqliteBackend schema checks", () => {
   });
 
   it("names the migrations not yet applied, and migrate() applies exactly those", async () => {
-    const file = dir.file("old.db");
+    const file = files.dir().file("old.db");
     const { client, db } = openDb(file);
     drizzleMigrate(db, { migrationsFolder: firstMigrations(sqliteMigrationsFolder, 1), migrationsTable: "tasks_migrations" });
     client.close();
@@ -64,7 +51,7 @@ describe("SqliteBackend schema checks", () => {
   });
 
   it("checks the columns of tables that the application's own migrations manage, and migrate() refuses to run over them", async () => {
-    const file = dir.file("app.db");
+    const file = files.dir().file("app.db");
     const { client, db } = openDb(file);
     await migrate(db, { migrationsTable: "app_migrations" });
     client.close();
@@ -86,28 +73,28 @@ describe("SqliteBackend schema checks", () => {
     const Database = (await import("better-sqlite3")).default;
     const client = new Database(":memory:");
     const backend = new SqliteBackend({ db: drizzle({ client }) });
-    backends.push(backend);
     expect(await backend.verify()).toMatchObject({ ok: false, problem: "schema-missing", message: `The task tables do not exist in the in-memory SQLite database. Create them: ${RUN_MIGRATE}` });
     expect(await backend.migrate()).toEqual(ALL);
     expect(await backend.verify()).toEqual({ ok: true });
+    await backend.close();
     client.close();
   });
 });
 
 describe("SqliteBackend.verify() on a file that cannot be opened", () => {
   it("reports a path below a file as no-database, naming the path and the cause", async () => {
-    writeFileSync(join(dir.path, "not-a-folder"), "x");
-    const file = join(dir.path, "not-a-folder", "sub", "tasks.db");
+    writeFileSync(join(files.dir().path, "not-a-folder"), "x");
+    const file = join(files.dir().path, "not-a-folder", "sub", "tasks.db");
     const backend = open(file);
     expect(await backend.verify()).toEqual({
       ok: false,
       problem: "no-database",
-      message: `Cannot open the SQLite database file "${file}": part of its folder path "${join(dir.path, "not-a-folder", "sub")}" is a file, not a folder (ENOTDIR). Fix the path given to sqliteBackend({ path }).`,
+      message: `Cannot open the SQLite database file "${file}": part of its folder path "${join(files.dir().path, "not-a-folder", "sub")}" is a file, not a folder (ENOTDIR). Fix the path given to sqliteBackend({ path }).`,
     });
   });
 
   it("reports a folder given as the file", async () => {
-    const folder = join(dir.path, "a-folder");
+    const folder = join(files.dir().path, "a-folder");
     mkdirSync(folder);
     const check = await open(folder).verify();
     expect(check).toMatchObject({ ok: false, problem: "no-database" });
@@ -115,7 +102,7 @@ describe("SqliteBackend.verify() on a file that cannot be opened", () => {
   });
 
   it("reports a file that is not a SQLite database", async () => {
-    const file = join(dir.path, "notes.txt");
+    const file = join(files.dir().path, "notes.txt");
     writeFileSync(file, "These are notes, not a database. ".repeat(40));
     expect(await open(file).verify()).toEqual({
       ok: false,

@@ -1,3 +1,7 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** The flag definitions a command passes to {@link parseFlags}. */
+export type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 import { UsageError } from "../run/exit-codes.js";
 
 /** Help line of `--backend`, the same for every command. */
@@ -28,6 +32,17 @@ export function withFlagErrors<T>(parse: () => T): T {
     throw error;
   }
 }
+
+/**
+ * Parses a command's flags strictly (no positionals, unknown flags refused) and turns
+ * parseArgs's errors into a {@link UsageError}.
+ */
+export function parseFlags<const O extends FlagOptions>(argv: readonly string[], options: O): ParsedFlags<O> {
+  return withFlagErrors(() => parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }));
+}
+
+/** What {@link parseFlags} returns for `options`. */
+export type ParsedFlags<O extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: O }>>;
 
 /** The last value of a flag that may be repeated, or `undefined`. */
 export function last(values: string | string[] | undefined): string | undefined {

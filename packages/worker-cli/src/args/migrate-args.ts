@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, withFlagErrors } from "./common.js";
+import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, parseFlags } from "./common.js";
 
 /** The `tasks migrate` flags, checked. */
 export interface MigrateArgs {
@@ -31,17 +30,10 @@ reached or an unexpected error, 2 bad flags or config, or a backend without migr
 
 /** Parses and checks `tasks migrate`'s flags; throws a UsageError naming the first bad flag. */
 export function parseMigrateArgs(argv: readonly string[]): MigrateArgs {
-  const { values } = withFlagErrors(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        check: { type: "boolean" },
-        backend: { type: "string" },
-        config: { type: "string" },
-      },
-    }),
-  );
+  const { values } = parseFlags(argv, {
+    check: { type: "boolean" },
+    backend: { type: "string" },
+    config: { type: "string" },
+  });
   return { check: values.check === true, backend: backendFlag(values.backend), config: configFlag(values.config) };
 }

@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import { DEFAULT_PRUNE_KEEP_MS } from "@tasks/core";
-import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
+import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, parseFlags } from "./common.js";
 import { durationFlag, durationText } from "./durations.js";
 
 /** Default `--keep`: core's default prune threshold (two weeks), as a duration such as `14d`. */
@@ -49,22 +48,15 @@ config, 130/143 stopped by SIGINT/SIGTERM between chunks.
 
 /** Parses and checks `tasks prune`'s flags; throws a UsageError naming the first bad flag. */
 export function parsePruneArgs(argv: readonly string[]): PruneArgs {
-  const { values } = withFlagErrors(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        keep: { type: "string" },
-        "keep-failed": { type: "string" },
-        queue: { type: "string", multiple: true },
-        backend: { type: "string" },
-        "dry-run": { type: "boolean" },
-        "batch-size": { type: "string" },
-        config: { type: "string" },
-      },
-    }),
-  );
+  const { values } = parseFlags(argv, {
+    keep: { type: "string" },
+    "keep-failed": { type: "string" },
+    queue: { type: "string", multiple: true },
+    backend: { type: "string" },
+    "dry-run": { type: "boolean" },
+    "batch-size": { type: "string" },
+    config: { type: "string" },
+  });
   const keepText = values.keep ?? DEFAULT_KEEP;
   const keepMs = durationFlag("keep", keepText);
   const keepFailedText = values["keep-failed"] ?? keepText;

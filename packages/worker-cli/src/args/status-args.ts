@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, withFlagErrors } from "./common.js";
+import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, parseFlags } from "./common.js";
 
 /** Default `--failures`. */
 export const DEFAULT_STATUS_FAILURES = 10;
@@ -35,19 +34,12 @@ config.
 
 /** Parses and checks `tasks status`'s flags; throws a UsageError naming the first bad flag. */
 export function parseStatusArgs(argv: readonly string[]): StatusArgs {
-  const { values } = withFlagErrors(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: "boolean" },
-        failures: { type: "string" },
-        backend: { type: "string" },
-        config: { type: "string" },
-      },
-    }),
-  );
+  const { values } = parseFlags(argv, {
+    json: { type: "boolean" },
+    failures: { type: "string" },
+    backend: { type: "string" },
+    config: { type: "string" },
+  });
   const failures = last(values.failures);
   return {
     json: values.json === true,

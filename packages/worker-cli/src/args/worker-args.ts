@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util";
 import { LOG_LEVELS, MAX_WORKER_ID_LENGTH, type LogLevel } from "@tasks/core";
 import { UsageError } from "../run/exit-codes.js";
-import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, withFlagErrors } from "./common.js";
+import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, parseFlags } from "./common.js";
 import { secondsFlag } from "./durations.js";
 
 /** Output formats of the worker's log. */
@@ -70,30 +69,23 @@ Exit codes: 0 stopped normally, 1 the database cannot be used or an unexpected e
 
 /** Parses and checks `tasks worker`'s flags; throws a {@link UsageError} naming the first bad flag. */
 export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
-  const { values } = withFlagErrors(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        queue: { type: "string", multiple: true },
-        "exclude-queue": { type: "string", multiple: true },
-        concurrency: { type: "string" },
-        interval: { type: "string" },
-        batch: { type: "boolean" },
-        "max-tasks": { type: "string" },
-        duration: { type: "string" },
-        "worker-id": { type: "string" },
-        backend: { type: "string" },
-        "no-startup-delay": { type: "boolean" },
-        "shutdown-timeout": { type: "string" },
-        "log-level": { type: "string" },
-        "log-format": { type: "string" },
-        "log-file": { type: "string" },
-        config: { type: "string" },
-      },
-    }),
-  );
+  const { values } = parseFlags(argv, {
+    queue: { type: "string", multiple: true },
+    "exclude-queue": { type: "string", multiple: true },
+    concurrency: { type: "string" },
+    interval: { type: "string" },
+    batch: { type: "boolean" },
+    "max-tasks": { type: "string" },
+    duration: { type: "string" },
+    "worker-id": { type: "string" },
+    backend: { type: "string" },
+    "no-startup-delay": { type: "boolean" },
+    "shutdown-timeout": { type: "string" },
+    "log-level": { type: "string" },
+    "log-format": { type: "string" },
+    "log-file": { type: "string" },
+    config: { type: "string" },
+  });
   const queues = values.queue ? queueListFlag("queue", values.queue, true) : ["default"];
   const excludeQueues = values["exclude-queue"] ? queueListFlag("exclude-queue", values["exclude-queue"], false) : [];
   if (excludeQueues.length > 0 && queues !== "*") {

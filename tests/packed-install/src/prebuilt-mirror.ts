@@ -7,7 +7,8 @@
  * `npm_config_better_sqlite3_binary_host` (prebuild-install's documented mirror setting).
  * GitHub is out of reach here, so without this every fresh install compiles SQLite for
  * about 70 s. With it, each app's `npm install` runs the package's real install script,
- * which downloads the binary from this mirror in well under a second.
+ * which downloads the binary from this mirror (or takes prebuild-install's cached copy of
+ * that download) in well under a second.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, rmSync } from "node:fs";

@@ -22,7 +22,7 @@ function cjsFiles(): Record<string, string> {
 }
 
 describe("a CommonJS application", () => {
-  const { app } = describeFreshApp("cjs", cjsFiles);
+  const { app } = describeFreshApp("cjs", cjsFiles, { pnpm: false });
 
   it("require()s every published entry point on this Node, sharing one @tasks/core", async () => {
     const result = expectOk(await app().run(process.execPath, ["require-check.js"]));

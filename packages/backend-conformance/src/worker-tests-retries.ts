@@ -42,7 +42,9 @@ export function retryLeaseAndSlotTests(context: WorkerTestContext): void {
     await advanceUntil(clock, "the second attempt failed", async () => (await result.refresh()).errors.length === 2);
     expect(result.lastAttemptedAt!.getTime()).toBeGreaterThanOrEqual(failedAt[0]! + 6_000);
     expect(result.runAfter!.getTime()).toBe(failedAt[1]! + 21_000);
-    await clock.advance(20_000);
+    // To 1 s before the retry, counted from the failure: advanceUntil may have stepped the
+    // clock past the failure before the write became visible (a loaded machine, real storage).
+    await clock.advance(Math.max(0, failedAt[1]! + 20_000 - clock.now().getTime()));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).toBe(2);
     await advanceUntil(clock, "the task succeeded", async () => (await statusOf(result)) === ResultStatus.SUCCESSFUL, 1_000);

@@ -11,4 +11,6 @@ export type { JsonValue } from "./json.js";
 export { identityHash } from "./identity.js";
 export { newTaskId } from "./ids.js";
 export { ResultStatus, ALL_STATUSES, FINISHED_STATUSES, isFinishedStatus } from "./status.js";
-export { InvalidTaskBackendError, TasksError } from "./errors.js";
+export { InvalidTaskBackendError, TasksError, StorageFaultError, EnqueueOutcomeUnknownError } from "./errors.js";
+export { classifyStorageFault } from "./storage-faults.js";
+export type { StorageFaultKind } from "./storage-faults.js";

@@ -50,3 +50,23 @@ export class StorageTimeoutError extends TasksError {
 
 /** Configuration passed to `configureTasks` is not valid. */
 export class InvalidConfigurationError extends TasksError {}
+
+/**
+ * The connection to storage failed while a backend ran an operation that commits as a whole
+ * (an atomic task's transaction), so nothing of it was stored. Not the task's fault: the worker
+ * runs the task again without counting the attempt against `maxAttempts`.
+ */
+export class StorageFaultError extends TasksError {
+  /** A stable code, so log lines that name an error's code name this one too. */
+  readonly code = "STORAGE_FAULT";
+}
+
+/**
+ * An enqueue's connection failed (or the call outlasted its time limit) after the write may
+ * have reached storage: the task may or may not be stored. Retry with the same unique key
+ * (`unique: true` or a `uniqueKey`) so a retry cannot store it twice.
+ */
+export class EnqueueOutcomeUnknownError extends TasksError {
+  /** A stable code, so log lines that name an error's code name this one too. */
+  readonly code = "ENQUEUE_OUTCOME_UNKNOWN";
+}

@@ -50,7 +50,11 @@ export {
   TaskCancelledError,
   WorkerShutdownError,
   StorageTimeoutError,
+  StorageFaultError,
+  EnqueueOutcomeUnknownError,
 } from "./errors.js";
+export { classifyStorageFault } from "./storage-faults.js";
+export type { StorageFaultKind } from "./storage-faults.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerSummary, WorkerStopReason } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/options.js";

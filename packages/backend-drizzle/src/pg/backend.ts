@@ -25,6 +25,7 @@ import { TasksError } from "@tasks/core/backend";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { DATABASE_CAPABILITIES } from "../shared/capabilities.js";
 import { ClaimLostRollback } from "../shared/errors.js";
+import type { PgDb } from "./queries.js";
 import { asPgTransaction, resolvePostgresOptions, type PostgresBackendOptions, type ResolvedPostgres } from "./options.js";
 import {
   cancelTask,
@@ -41,6 +42,7 @@ import { claimTasks, completeTasks } from "./statements.js";
 import { migrate as applyMigrations, migrationsTableOf, pendingMigrations as listPendingMigrations } from "./migrate.js";
 import { VERIFY_TIMEOUT_MS, verifyPostgres } from "./verify.js";
 import { Wakeups } from "./wakeup.js";
+import { AtomicLane } from "./atomic-lane.js";
 
 /**
  * Stores tasks in Postgres (`tasks_results`, `tasks_workers`; create them with `migrate`).
@@ -52,11 +54,15 @@ export class PostgresBackend implements TaskBackend {
   readonly capabilities = DATABASE_CAPABILITIES;
   readonly #resolved: ResolvedPostgres;
   readonly #wakeups: Wakeups;
+  /** Connections for atomic tasks' transactions; null when `db` has no postgres.js client. */
+  readonly #atomic: AtomicLane | null;
   #closed = false;
 
   constructor(options: PostgresBackendOptions) {
     this.#resolved = resolvePostgresOptions(options);
     this.#wakeups = new Wakeups(this.#resolved.db, this.#resolved.listenSource, this.#resolved.listenCheckMs);
+    const { client, db, atomicConnections } = this.#resolved;
+    this.#atomic = client ? new AtomicLane(client, db, atomicConnections ?? client.options.max) : null;
   }
 
   /** The Drizzle database the backend runs on (yours, or the one it opened). */
@@ -92,13 +98,16 @@ export class PostgresBackend implements TaskBackend {
 
   async completeAtomically(params: CompleteAtomicallyParams): Promise<CompleteAtomicallyOutcome> {
     let returnValue: JsonValue = null;
+    const work = async (tx: PgDb) => {
+      returnValue = await params.run(tx);
+      if (!(await completeOne(tx, params.backend, params.id, params.attempt, params.now(), returnValue))) {
+        throw new ClaimLostRollback(params.id);
+      }
+    };
     try {
-      await this.#resolved.db.transaction(async (tx) => {
-        returnValue = await params.run(tx);
-        if (!(await completeOne(tx, params.backend, params.id, params.attempt, params.now(), returnValue))) {
-          throw new ClaimLostRollback(params.id);
-        }
-      });
+      // A connection of its own (see AtomicLane): the task's transaction can neither starve the
+      // pool that renews its lease nor crash the process when its connection is cut.
+      await (this.#atomic ? this.#atomic.transaction(work) : this.#resolved.db.transaction(work));
       return { applied: true, returnValue };
     } catch (error) {
       if (error instanceof ClaimLostRollback) return { applied: false, returnValue };
@@ -163,6 +172,7 @@ export class PostgresBackend implements TaskBackend {
     if (this.#closed) return;
     this.#closed = true;
     await this.#wakeups.close();
+    await this.#atomic?.close();
     if (this.#resolved.owned) await this.#resolved.client?.end({ timeout: 5 });
   }
 }

@@ -31,6 +31,14 @@ export type PostgresBackendOptions = (
    * Default 10,000 ms.
    */
   readonly listenCheckMs?: number;
+  /**
+   * Connections kept apart for atomic tasks' transactions, one per transaction: at most this
+   * many atomic tasks run their transactions at once in a process (the others wait for a free
+   * connection before they start), and none of them holds a connection of the pool that claims,
+   * renews leases and writes results. From 1 to 1,000. Default: the pool's `max` (postgres.js
+   * default 10).
+   */
+  readonly atomicConnections?: number;
 };
 
 /** The resolved database and whether the backend owns its pool. */
@@ -42,6 +50,8 @@ export interface ResolvedPostgres {
   readonly listenCheckMs: number;
   /** Where LISTEN runs; null when `listen` is off or `db` has no postgres.js client. */
   readonly listenSource: ListenSource | null;
+  /** `atomicConnections` as given; null means the pool's `max`. */
+  readonly atomicConnections: number | null;
 }
 
 const FACTORY = "postgresBackend";
@@ -51,7 +61,8 @@ const EXAMPLE = 'postgresBackend({ url: "postgres://user@host/db" }) or postgres
 export function resolvePostgresOptions(options: PostgresBackendOptions): ResolvedPostgres {
   const raw: unknown = options;
   requireOptionsObject(raw, FACTORY, EXAMPLE);
-  rejectUnknownOptions(raw, ["db", "url", "connection", "listen", "listenCheckMs"], FACTORY);
+  rejectUnknownOptions(raw, ["db", "url", "connection", "listen", "listenCheckMs", "atomicConnections"], FACTORY);
+  const atomicConnections = optionalCount(raw.atomicConnections, "atomicConnections", 1, 1_000);
   const listen = optionalBoolean(raw.listen, "listen", true, FACTORY);
   const listenCheckMs = optionalMilliseconds(raw.listenCheckMs, "listenCheckMs", { fallback: 10_000, min: 100, max: 3_600_000 }, FACTORY);
   const source = requireExactlyOne(raw, ["db", "url", "connection"], FACTORY, EXAMPLE);
@@ -64,7 +75,7 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
     }
     const candidate = (db as { $client?: unknown }).$client;
     const client = typeof (candidate as postgres.Sql | undefined)?.listen === "function" ? (candidate as postgres.Sql) : null;
-    return { db, client, owned: false, listenCheckMs, listenSource: listen && client ? { shared: client } : null };
+    return { db, client, owned: false, listenCheckMs, listenSource: listen && client ? { shared: client } : null, atomicConnections };
   }
   // fetch_types off: the backend sends and reads no Postgres arrays (array parameters go as
   // text literals), and postgres.js runs that type query on every new connection from an event
@@ -79,7 +90,15 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
   const client = open();
   // LISTEN gets clients of its own, so a failed LISTEN check can replace its connection.
   const listenSource: ListenSource | null = listen ? { open: () => open({ max: 1 }) } : null;
-  return { db: drizzle({ client }), client, owned: true, listenCheckMs, listenSource };
+  return { db: drizzle({ client }), client, owned: true, listenCheckMs, listenSource, atomicConnections };
+}
+
+function optionalCount(value: unknown, name: string, min: number, max: number): number | null {
+  if (value === undefined) return null;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidConfigurationError(`${FACTORY}() option "${name}" must be a whole number from ${min} to ${max}; got ${describe(value)}.`);
+  }
+  return value;
 }
 
 /**

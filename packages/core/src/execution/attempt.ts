@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import type { ResolvedBackend } from "../config.js";
 import {
   InvalidTaskError,
+  StorageFaultError,
   TaskCancelledError,
   TaskTimeoutError,
   UnknownTaskError,
@@ -96,6 +97,7 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
     const error = abort.aborted ? abort.reason : thrown;
     if (error instanceof TaskCancelledError || error instanceof WorkerLostError) return { kind: "abandoned", reason: error };
     if (error instanceof NonJsonReturnError) return finalFailure(record, new InvalidTaskError(error.message));
+    if (error instanceof StorageFaultError) return storageFault(record, error, env);
     return failure(record, error, definition, env);
   } finally {
     timeoutDone?.abort();
@@ -168,6 +170,19 @@ function failure(record: TaskRecord, error: unknown, definition: TaskDefinition,
   const delayMs = error instanceof WorkerShutdownError ? 0 : retryDelay(definition, env.resolved, record.attempts, error);
   const runAfter = new Date(env.clock.now().getTime() + delayMs);
   return complete(record, { status: "READY", error: toErrorRecord(error), runAfter }, error);
+}
+
+/** Runs of one task that a storage fault may add beyond its `maxAttempts`. */
+export const MAX_STORAGE_FAULT_RERUNS = 10;
+
+/**
+ * The storage connection failed inside an atomic task's transaction, so nothing of the attempt
+ * committed: hand the task back to run again, whether or not attempts remain (the fault was not
+ * the task's). Capped, so a task whose own transaction keeps breaking its connection still ends.
+ */
+function storageFault(record: TaskRecord, error: StorageFaultError, env: AttemptEnvironment): AttemptReport {
+  if (record.attempts >= record.maxAttempts + MAX_STORAGE_FAULT_RERUNS) return finalFailure(record, error);
+  return complete(record, { status: "READY", error: toErrorRecord(error), runAfter: env.clock.now() }, error);
 }
 
 function retryDelay(definition: TaskDefinition, resolved: ResolvedBackend, attempts: number, error: unknown): number {

@@ -1,0 +1,237 @@
+/**
+ * Connections of their own for atomic tasks' transactions: a handful of single-connection
+ * postgres.js clients, one per transaction at a time, apart from the pool that claims,
+ * renews leases and writes results.
+ *
+ * Why not `db.transaction()`: postgres.js runs a transaction on a reserved connection and,
+ * when the transaction's callback fails, sends ROLLBACK on that connection even after it has
+ * closed. The write is queued with `setImmediate` and throws a TypeError (reading `write` of
+ * null) where no caller can catch it, so one terminated connection killed the whole worker
+ * (porsager/postgres #1066, #1154, #1208). Here every statement goes through the ordinary
+ * query path of a client whose connection is watched: once it closes, or a statement fails
+ * because the connection failed, nothing more is sent on it and the transaction ends in a
+ * {@link StorageFaultError} (nothing of it committed), which the worker answers by running
+ * the task again.
+ *
+ * Separate connections also mean heartbeats, claims and completions never queue behind long
+ * task transactions, and at most `size` atomic tasks run at once: the others wait for a free
+ * connection before their transaction (and their code) starts.
+ */
+import { classifyStorageFault, StorageFaultError } from "@tasks/core/backend";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { PostgresJsSession as Session, PostgresJsTransaction } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+
+/** The Drizzle transaction an atomic task receives on the Postgres backend. */
+export type AtomicTransaction = PostgresJsTransaction<any, any>;
+
+/** Runs transactions on dedicated connections; see the module comment. */
+export class AtomicLane {
+  readonly #base: postgres.Sql;
+  readonly #db: PostgresJsDatabase<any>;
+  readonly #size: number;
+  readonly #idle: LaneClient[] = [];
+  readonly #waiting: Array<(client: LaneClient) => void> = [];
+  #open = 0;
+  #closed = false;
+
+  /** `base` lends its connection settings; `db` its Drizzle dialect, schema and logger. */
+  constructor(base: postgres.Sql, db: PostgresJsDatabase<any>, size: number) {
+    this.#base = base;
+    this.#db = db;
+    this.#size = size;
+  }
+
+  /** Most transactions at once (one connection each). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection of its own and commits when it resolves.
+   * Rejects with what `work` threw (after ROLLBACK), or with a {@link StorageFaultError} when
+   * the connection failed before the commit was acknowledged.
+   */
+  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>): Promise<T> {
+    const client = await this.#acquire();
+    try {
+      return await client.transaction(work, this.#db);
+    } finally {
+      this.#release(client);
+    }
+  }
+
+  /** Ends every connection; transactions still running fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const clients = this.#idle.splice(0);
+    await Promise.all(clients.map((client) => client.end()));
+  }
+
+  async #acquire(): Promise<LaneClient> {
+    if (this.#closed) throw new StorageFaultError("The Postgres backend was closed; no atomic task can start.");
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#open < this.#size) {
+      this.#open++;
+      return new LaneClient(this.#base);
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(client: LaneClient): void {
+    if (client.broken || this.#closed) {
+      this.#open--;
+      void client.end();
+      // A waiter gets a fresh client in place of the broken one.
+      const next = this.#waiting.shift();
+      if (next && !this.#closed) {
+        this.#open++;
+        next(new LaneClient(this.#base));
+      }
+      return;
+    }
+    const next = this.#waiting.shift();
+    if (next) next(client);
+    else this.#idle.push(client);
+  }
+}
+
+/** One connection, its statements sent one after another, and whether it failed. */
+class LaneClient {
+  readonly #sql: postgres.Sql;
+  /** Set when the connection closed or failed during a transaction: send nothing more. */
+  #failed: unknown = null;
+  #inTransaction = false;
+  /** The last statement sent; the next waits for it, so a failure is seen before the next write. */
+  #tail: Promise<unknown> = Promise.resolve();
+  #savepoints = 0;
+
+  constructor(base: postgres.Sql) {
+    const inherited = base.options as unknown as postgres.Options<Record<string, postgres.PostgresType>> & { onclose?: (id: number) => void };
+    const userOnClose = inherited.onclose;
+    // The parsed options of `base` (a spread copy keeps its `shared` state, so postgres.js
+    // takes them as already parsed): same server, credentials, parsers and serializers. One
+    // connection; no idle or lifetime limit, which would close it inside a transaction; no
+    // connect-time type query (its rejection escapes every caller when the connection is cut).
+    this.#sql = postgres({
+      ...inherited,
+      max: 1,
+      idle_timeout: null,
+      max_lifetime: null,
+      fetch_types: false,
+      onclose: (id: number) => {
+        if (this.#inTransaction && this.#failed === null) this.#failed = new Error("the connection closed");
+        userOnClose?.(id);
+      },
+    } as unknown as postgres.Options<Record<string, postgres.PostgresType>>);
+  }
+
+  /** True once a connection failure made this client unusable for its transaction. */
+  get broken(): boolean {
+    return this.#failed !== null;
+  }
+
+  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>, db: PostgresJsDatabase<any>): Promise<T> {
+    this.#inTransaction = true;
+    this.#savepoints = 0;
+    try {
+      await this.#run("begin", [], false);
+      let result: T;
+      try {
+        result = await work(this.#transactionOf(db));
+      } catch (error) {
+        await this.#rollback();
+        throw error;
+      }
+      await this.#run("commit", [], false);
+      return result;
+    } catch (error) {
+      if (this.#failed === null || error instanceof StorageFaultError) throw error;
+      throw this.#fault(error);
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  end(): Promise<void> {
+    return this.#sql.end({ timeout: 0 }).catch(() => {});
+  }
+
+  /** Rolls back unless the connection is gone; a failed ROLLBACK leaves the connection in doubt, so it is dropped. */
+  async #rollback(): Promise<void> {
+    if (this.#failed !== null) return;
+    try {
+      await this.#run("rollback", [], false);
+    } catch (error) {
+      this.#failed ??= error;
+    }
+  }
+
+  #fault(cause: unknown): StorageFaultError {
+    return new StorageFaultError(
+      "The connection of an atomic task's transaction failed before it committed; nothing of the transaction was stored, and the task will run again.",
+      { cause },
+    );
+  }
+
+  /**
+   * What Drizzle's session calls: a query that runs when awaited (or when `.values()` is
+   * called), after the one before it, and never once the connection has failed.
+   */
+  unsafe(query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions): LaneQuery {
+    let started: Promise<unknown> | null = null;
+    const start = (values: boolean) => (started ??= this.#run(query, params ?? [], values, options));
+    return {
+      values: () => start(true),
+      then: (onFulfilled, onRejected) => start(false).then(onFulfilled, onRejected),
+    };
+  }
+
+  /** Nested transactions (`tx.transaction(...)`) as savepoints on the same connection. */
+  async savepoint<T>(work: (client: LaneClient) => Promise<T>): Promise<T> {
+    const name = `tasks_sp_${++this.#savepoints}`;
+    await this.#run(`savepoint ${name}`, [], false);
+    try {
+      const result = await work(this);
+      await this.#run(`release savepoint ${name}`, [], false);
+      return result;
+    } catch (error) {
+      if (this.#failed === null) await this.#run(`rollback to savepoint ${name}`, [], false);
+      throw error;
+    }
+  }
+
+  #run(query: string, params: unknown[], values: boolean, options?: postgres.UnsafeQueryOptions): Promise<unknown> {
+    const next = this.#tail.then(() => {
+      if (this.#failed !== null) throw this.#fault(this.#failed);
+      const pending = this.#sql.unsafe(query, params as postgres.ParameterOrJSON<never>[], options);
+      return (values ? pending.values() : pending).then(
+        (rows) => rows,
+        (error: unknown) => {
+          // The connection failed (closed, terminated, timed out): the transaction is gone.
+          if (this.#inTransaction && this.#failed === null && classifyStorageFault(error) === "transient") this.#failed = error;
+          throw error;
+        },
+      );
+    });
+    this.#tail = next.catch(() => {});
+    return next;
+  }
+
+  #transactionOf(db: PostgresJsDatabase<any>): AtomicTransaction {
+    const { dialect } = db as unknown as { dialect: ConstructorParameters<typeof Session>[1] };
+    const parent = (db as unknown as { _: { session: unknown } })._.session as {
+      schema: ConstructorParameters<typeof Session>[2];
+      options: ConstructorParameters<typeof Session>[3];
+    };
+    // Drizzle's transaction session over this client: it calls only unsafe() and savepoint().
+    const session = new Session(this as unknown as postgres.Sql, dialect, parent.schema, parent.options);
+    return new PostgresJsTransaction(dialect, session as unknown as ConstructorParameters<typeof PostgresJsTransaction>[1], parent.schema);
+  }
+}
+
+/** The part of a postgres.js pending query that Drizzle uses. */
+interface LaneQuery extends PromiseLike<unknown> {
+  values(): Promise<unknown>;
+}

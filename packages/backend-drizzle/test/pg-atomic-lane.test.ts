@@ -92,7 +92,8 @@ describe.skipIf(!available)("Postgres atomic tasks on connections of their own",
     expect(result.returnValue).toBe(2);
     expect(result.attempts).toBe(2);
     expect(result.errors[0]?.className).toBe("StorageFaultError");
-    expect(seen[0]).toBeInstanceOf(StorageFaultError);
+    // Drizzle wraps driver errors ("Failed query: …"); ours is the cause.
+    expect((seen[0] as Error).cause).toBeInstanceOf(StorageFaultError);
     expect(await runsOf("idle")).toBe(1);
     expect(summary.retried).toBe(1);
     expect(uncaught).toEqual([]);

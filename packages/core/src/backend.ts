@@ -141,6 +141,11 @@ export interface CompleteAtomicallyParams {
   readonly now: () => Date;
   /** The task's work: receives the transaction, returns the (JSON-checked) return value. */
   readonly run: (transaction: unknown) => Promise<JsonValue>;
+  /**
+   * Aborted when the attempt is abandoned (lease lost, cancelled, forced stop). A backend still
+   * waiting for a connection to begin the transaction stops waiting and rejects with its reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Result of {@link TaskBackend.completeAtomically}. */

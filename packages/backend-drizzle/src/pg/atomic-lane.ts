@@ -31,7 +31,7 @@ export class AtomicLane {
   readonly #db: PostgresJsDatabase<any>;
   readonly #size: number;
   readonly #idle: LaneClient[] = [];
-  readonly #waiting: Array<(client: LaneClient) => void> = [];
+  readonly #waiting: Waiter[] = [];
   #open = 0;
   #closed = false;
 
@@ -49,34 +49,56 @@ export class AtomicLane {
 
   /**
    * Runs `work` in a transaction on a connection of its own and commits when it resolves.
-   * Rejects with what `work` threw (after ROLLBACK), or with a {@link StorageFaultError} when
-   * the connection failed before the commit was acknowledged.
+   * Until a connection has begun the transaction, nothing of `work` runs: a connection that
+   * cannot be had (server restarting, pooler out of server connections) is waited for, with
+   * growing pauses, until `signal` aborts (the attempt was abandoned). Rejects with what `work`
+   * threw (after ROLLBACK), or with a {@link StorageFaultError} when the connection failed
+   * before the commit was acknowledged.
    */
-  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>): Promise<T> {
-    const client = await this.#acquire();
-    try {
-      return await client.transaction(work, this.#db);
-    } finally {
-      this.#release(client);
+  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let failures = 0; ; failures++) {
+      const client = await this.#acquire(signal);
+      try {
+        if (await client.begin()) return await client.commitAfter(work, this.#db);
+      } finally {
+        this.#release(client);
+      }
+      await pause(Math.min(MAX_BEGIN_PAUSE_MS, 50 * 2 ** failures), signal);
     }
   }
 
   /** Ends every connection; transactions still running fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(closedError());
     const clients = this.#idle.splice(0);
     await Promise.all(clients.map((client) => client.end()));
   }
 
-  async #acquire(): Promise<LaneClient> {
-    if (this.#closed) throw new StorageFaultError("The Postgres backend was closed; no atomic task can start.");
+  async #acquire(signal?: AbortSignal): Promise<LaneClient> {
+    if (this.#closed) throw closedError();
+    signal?.throwIfAborted();
     const idle = this.#idle.pop();
     if (idle) return idle;
     if (this.#open < this.#size) {
       this.#open++;
       return new LaneClient(this.#base);
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (client) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(client);
+        },
+        reject,
+      };
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiting.push(waiter);
+    });
   }
 
   #release(client: LaneClient): void {
@@ -87,14 +109,41 @@ export class AtomicLane {
       const next = this.#waiting.shift();
       if (next && !this.#closed) {
         this.#open++;
-        next(new LaneClient(this.#base));
+        next.resolve(new LaneClient(this.#base));
       }
       return;
     }
     const next = this.#waiting.shift();
-    if (next) next(client);
+    if (next) next.resolve(client);
     else this.#idle.push(client);
   }
+}
+
+/** Longest pause between attempts to begin a transaction. */
+const MAX_BEGIN_PAUSE_MS = 2_000;
+
+interface Waiter {
+  resolve(client: LaneClient): void;
+  reject(reason: unknown): void;
+}
+
+function closedError(): StorageFaultError {
+  return new StorageFaultError("The Postgres backend was closed; no atomic task can start.");
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** One connection, its statements sent one after another, and whether it failed. */
@@ -132,11 +181,27 @@ class LaneClient {
     return this.#failed !== null;
   }
 
-  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>, db: PostgresJsDatabase<any>): Promise<T> {
+  /**
+   * Sends BEGIN. False when the connection failed (nothing has run: the caller may try another
+   * connection); rejects on any other error.
+   */
+  async begin(): Promise<boolean> {
     this.#inTransaction = true;
     this.#savepoints = 0;
+    this.#failed = null;
     try {
       await this.#run("begin", [], false);
+      return true;
+    } catch (error) {
+      this.#inTransaction = false;
+      if (this.#failed !== null) return false;
+      throw error;
+    }
+  }
+
+  /** Runs `work` in the transaction {@link begin} opened, then commits (or rolls back and rethrows). */
+  async commitAfter<T>(work: (tx: AtomicTransaction) => Promise<T>, db: PostgresJsDatabase<any>): Promise<T> {
+    try {
       let result: T;
       try {
         result = await work(this.#transactionOf(db));

@@ -107,7 +107,7 @@ export class PostgresBackend implements TaskBackend {
     try {
       // A connection of its own (see AtomicLane): the task's transaction can neither starve the
       // pool that renews its lease nor crash the process when its connection is cut.
-      await (this.#atomic ? this.#atomic.transaction(work) : this.#resolved.db.transaction(work));
+      await (this.#atomic ? this.#atomic.transaction(work, params.signal) : this.#resolved.db.transaction(work));
       return { applied: true, returnValue };
     } catch (error) {
       if (error instanceof ClaimLostRollback) return { applied: false, returnValue };

@@ -32,6 +32,12 @@ export type PostgresBackendOptions = (
    */
   readonly listenCheckMs?: number;
   /**
+   * A URL for the LISTEN connection only, when the others go through a connection pooler in
+   * transaction mode (where LISTEN cannot work): a direct connection to Postgres. The backend
+   * opens it (with the pool's settings, one connection) and ends it on `close()`.
+   */
+  readonly listenUrl?: string;
+  /**
    * Connections kept apart for atomic tasks' transactions, one per transaction: at most this
    * many atomic tasks run their transactions at once in a process (the others wait for a free
    * connection before they start), and none of them holds a connection of the pool that claims,
@@ -55,13 +61,27 @@ export interface ResolvedPostgres {
 }
 
 const FACTORY = "postgresBackend";
+
+// fetch_types off: the backend sends and reads no Postgres arrays (array parameters go as
+// text literals), and postgres.js runs that type query on every new connection from an event
+// handler that nobody awaits, so a connection terminated during it (pg_terminate_backend, a
+// restart) raises an unhandled rejection that no caller can catch. Pass fetch_types: true in
+// `connection` to get it back.
+const SETTINGS = { onnotice: () => {}, fetch_types: false, backoff: reconnectDelaySeconds } as const;
+
+/** The options of `connection` that are not about where to connect (kept for a LISTEN URL). */
+function connectionSettings(connection: Record<string, unknown>): Record<string, unknown> {
+  const { host: _host, port: _port, path: _path, database: _database, db: _db, user: _user, username: _username, pass: _pass, password: _password, hostname: _hostname, ...rest } = connection;
+  return rest;
+}
 const EXAMPLE = 'postgresBackend({ url: "postgres://user@host/db" }) or postgresBackend({ db })';
 
 /** Checks `options` and opens a pool when the backend is to own one. */
 export function resolvePostgresOptions(options: PostgresBackendOptions): ResolvedPostgres {
   const raw: unknown = options;
   requireOptionsObject(raw, FACTORY, EXAMPLE);
-  rejectUnknownOptions(raw, ["db", "url", "connection", "listen", "listenCheckMs", "atomicConnections"], FACTORY);
+  rejectUnknownOptions(raw, ["db", "url", "connection", "listen", "listenCheckMs", "listenUrl", "atomicConnections"], FACTORY);
+  const listenUrl = raw.listenUrl === undefined ? null : requireNonEmptyString(raw.listenUrl, "listenUrl", FACTORY);
   const atomicConnections = optionalCount(raw.atomicConnections, "atomicConnections", 1, 1_000);
   const listen = optionalBoolean(raw.listen, "listen", true, FACTORY);
   const listenCheckMs = optionalMilliseconds(raw.listenCheckMs, "listenCheckMs", { fallback: 10_000, min: 100, max: 3_600_000 }, FACTORY);
@@ -75,21 +95,18 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
     }
     const candidate = (db as { $client?: unknown }).$client;
     const client = typeof (candidate as postgres.Sql | undefined)?.listen === "function" ? (candidate as postgres.Sql) : null;
-    return { db, client, owned: false, listenCheckMs, listenSource: listen && client ? { shared: client } : null, atomicConnections };
+    const direct = listenUrl === null ? null : { open: () => postgres(listenUrl, { ...SETTINGS, max: 1 }) };
+    return { db, client, owned: false, listenCheckMs, listenSource: listen && client ? (direct ?? { shared: client }) : null, atomicConnections };
   }
-  // fetch_types off: the backend sends and reads no Postgres arrays (array parameters go as
-  // text literals), and postgres.js runs that type query on every new connection from an event
-  // handler that nobody awaits, so a connection terminated during it (pg_terminate_backend, a
-  // restart) raises an unhandled rejection that no caller can catch. Pass fetch_types: true in
-  // `connection` to get it back.
-  const settings = { onnotice: () => {}, fetch_types: false, backoff: reconnectDelaySeconds };
   const url = source === "url" ? requireNonEmptyString(raw.url, "url", FACTORY) : null;
   const connection = source === "connection" ? requireObject(raw.connection, "connection", FACTORY) : {};
   const open = (extra: postgres.Options<Record<string, postgres.PostgresType>> = {}) =>
-    url !== null ? postgres(url, { ...settings, ...extra }) : postgres({ ...settings, ...connection, ...extra });
+    url !== null ? postgres(url, { ...SETTINGS, ...extra }) : postgres({ ...SETTINGS, ...connection, ...extra });
   const client = open();
   // LISTEN gets clients of its own, so a failed LISTEN check can replace its connection.
-  const listenSource: ListenSource | null = listen ? { open: () => open({ max: 1 }) } : null;
+  const listenSource: ListenSource | null = !listen
+    ? null
+    : { open: () => (listenUrl === null ? open({ max: 1 }) : postgres(listenUrl, { ...SETTINGS, ...connectionSettings(connection), max: 1 })) };
   return { db: drizzle({ client }), client, owned: true, listenCheckMs, listenSource, atomicConnections };
 }
 

@@ -154,7 +154,7 @@ export class Wakeups {
       if (this.#failedChecks++ % 30 === 0) {
         getLogger().warn(
           `The LISTEN connection of the Postgres backend heard nothing within ${CHECK_WAIT_MS} ms of a check; subscribing again. ` +
-            "Until it works, idle workers find new tasks by polling. Behind a connection pooler in transaction mode LISTEN cannot work: give the backend a direct or session-mode connection.",
+            "Until it works, idle workers find new tasks by polling. Behind a connection pooler in transaction mode (PgBouncer pool_mode = transaction) LISTEN cannot work: pass postgresBackend({ listenUrl }) with a direct URL to Postgres (see \"Connection poolers\" in the @tasks/backend-drizzle README).",
         );
       }
       const stale = this.#subscription;

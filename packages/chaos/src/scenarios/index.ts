@@ -4,6 +4,7 @@ import { killStorm } from "./kill-storm.js";
 import { pgBlackhole } from "./pg-blackhole.js";
 import { pgRestartFast, pgStopImmediate } from "./pg-restart.js";
 import { pgTerminate } from "./pg-terminate.js";
+import { pgbouncerSession, pgbouncerTransaction } from "./pgbouncer.js";
 import { sigterm } from "./sigterm.js";
 import { sqliteLock } from "./sqlite-lock.js";
 import type { Scenario } from "./types.js";
@@ -17,6 +18,8 @@ export const SCENARIOS: readonly Scenario[] = [
   pgStopImmediate(3_000),
   pgTerminate(6_000),
   pgBlackhole(2_000),
+  pgbouncerSession(800),
+  pgbouncerTransaction(3_000),
   sqliteLock(6_000),
   enqueueRestart(),
   sigterm("postgres", 2_000, 3),

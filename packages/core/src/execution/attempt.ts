@@ -81,6 +81,7 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
           id: record.id,
           attempt: record.attempts,
           now: () => env.clock.now(),
+          signal: abort.signal,
           run: async (transaction) => checkReturn(record, await invoke(definition, record, env, args, transaction)),
         }),
         abort,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { Harness, type ConformanceFactory } from "./harness.js";
+import { badInputSuite } from "./suites/bad-input.js";
 import { cancelSuite } from "./suites/cancel.js";
 import { claimSuite } from "./suites/claim.js";
 import { completeSuite } from "./suites/complete.js";
@@ -51,5 +52,6 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     raceSuite(harness);
     coreApiSuite(harness);
     storageCheckSuite(harness);
+    badInputSuite(harness);
   });
 }

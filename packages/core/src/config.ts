@@ -4,7 +4,15 @@ import { systemClock, type Clock } from "./clock.js";
 import { InvalidConfigurationError, InvalidTaskBackendError } from "./errors.js";
 import { instrumentBackend } from "./instrument.js";
 import { consoleLogger, type Logger } from "./logger.js";
-import { validateMaxAttempts, validatePositiveMs, validateQueueName } from "./validation.js";
+import {
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
+  DEFAULT_MAX_ARGS_BYTES,
+  ENQUEUE_TIMEOUT_BOUNDS,
+  LEASE_MS_BOUNDS,
+  MAX_ARGS_BYTES_BOUNDS,
+  validateSettingRange,
+} from "./limits.js";
+import { describe, nameProblem, validateMaxAttempts, validateQueueName } from "./validation.js";
 
 /** The alias a task uses when it names no backend. */
 export const DEFAULT_BACKEND_ALIAS = "default";
@@ -22,8 +30,22 @@ export interface BackendSettings {
   readonly maxAttempts?: number;
   /** Backoff for tasks that do not set one. Default `attempts⁴ + 5` seconds. */
   readonly backoff?: BackoffFunction;
-  /** Lease length for claims on this backend. Default 15 s. */
+  /**
+   * Lease length for claims on this backend, from 1,000 ms to 86,400,000 ms (24 h). Default
+   * 15 s. A RUNNING task whose worker stops renewing its lease is rescued after this.
+   */
   readonly leaseMs?: number;
+  /**
+   * Largest arguments of one task, in bytes of UTF-8 JSON, from 1,024 (1 KiB) to 67,108,864
+   * (64 MiB). Default 1,048,576 (1 MiB). Larger arguments are refused at enqueue.
+   */
+  readonly maxArgsBytes?: number;
+  /**
+   * Longest an enqueue waits for this backend, from 100 ms to 3,600,000 ms (1 h). Default
+   * 10,000 ms. Past it, enqueue rejects with `EnqueueOutcomeUnknownError`. Not applied to an
+   * enqueue inside your own transaction (`using({ transaction })`).
+   */
+  readonly enqueueTimeoutMs?: number;
 }
 
 /** Everything `configureTasks` accepts. */
@@ -47,6 +69,10 @@ export interface ResolvedBackend {
   readonly maxAttempts: number;
   readonly backoff: BackoffFunction;
   readonly leaseMs: number;
+  /** Largest arguments of one task, in bytes of UTF-8 JSON. */
+  readonly maxArgsBytes: number;
+  /** Longest an enqueue outside the caller's transaction waits for the backend. */
+  readonly enqueueTimeoutMs: number;
 }
 
 interface ActiveConfig {
@@ -75,6 +101,8 @@ export function configureTasks(config: TasksConfig): void {
   }
   const backends = new Map<string, ResolvedBackend>();
   for (const [alias, entry] of Object.entries(config.backends)) {
+    const problem = alias.trim() === "" ? 'is empty; name each backend, such as "default" or "reports".' : nameProblem(alias);
+    if (problem) throw new InvalidConfigurationError(`Backend alias ${describe(alias)} ${problem}`);
     backends.set(alias, resolveBackend(alias, entry));
   }
   active = { backends, logger: config.logger ?? fallbackLogger, clock: config.clock ?? systemClock };
@@ -84,18 +112,23 @@ function resolveBackend(alias: string, entry: TaskBackend | BackendSettings): Re
   const settings: BackendSettings = isBackend(entry) ? { backend: entry } : entry;
   if (!settings || !isBackend(settings.backend)) {
     throw new InvalidConfigurationError(
-      `Backend alias "${alias}" must be a backend (such as memoryBackend()) or { backend, queues?, maxAttempts?, backoff?, leaseMs? }.`,
+      `Backend alias "${alias}" must be a backend (such as memoryBackend()) or { backend, queues?, maxAttempts?, backoff?, leaseMs?, maxArgsBytes?, enqueueTimeoutMs? }.`,
     );
   }
   const queues = settings.queues ?? [DEFAULT_QUEUE_NAME];
   if (!Array.isArray(queues)) {
     throw new InvalidConfigurationError(`Backend alias "${alias}": "queues" must be an array of queue names ([] allows any).`);
   }
-  for (const queue of queues) validateQueueName(queue, `backend alias "${alias}"`, InvalidConfigurationError);
+  const where = `backend alias "${alias}"`;
+  for (const queue of queues) validateQueueName(queue, where, InvalidConfigurationError);
   const maxAttempts = settings.maxAttempts ?? 1;
-  validateMaxAttempts(maxAttempts, `backend alias "${alias}"`, InvalidConfigurationError);
+  validateMaxAttempts(maxAttempts, where, InvalidConfigurationError);
   const leaseMs = settings.leaseMs ?? DEFAULT_LEASE_MS;
-  validatePositiveMs(leaseMs, "leaseMs", `backend alias "${alias}"`, InvalidConfigurationError);
+  validateSettingRange(leaseMs, "leaseMs", where, LEASE_MS_BOUNDS, "ms");
+  const maxArgsBytes = settings.maxArgsBytes ?? DEFAULT_MAX_ARGS_BYTES;
+  validateSettingRange(maxArgsBytes, "maxArgsBytes", where, MAX_ARGS_BYTES_BOUNDS, "bytes");
+  const enqueueTimeoutMs = settings.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
+  validateSettingRange(enqueueTimeoutMs, "enqueueTimeoutMs", where, ENQUEUE_TIMEOUT_BOUNDS, "ms");
   if (settings.backoff !== undefined && typeof settings.backoff !== "function") {
     throw new InvalidConfigurationError(`Backend alias "${alias}": "backoff" must be a function (attempts, error) => milliseconds.`);
   }
@@ -107,6 +140,8 @@ function resolveBackend(alias: string, entry: TaskBackend | BackendSettings): Re
     maxAttempts,
     backoff: settings.backoff ?? defaultBackoff,
     leaseMs,
+    maxArgsBytes,
+    enqueueTimeoutMs,
   };
 }
 

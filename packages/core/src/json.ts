@@ -1,70 +1,42 @@
 import { InvalidTaskError } from "./errors.js";
+import { inspectJson, type JsonProblem } from "./json-inspect.js";
+import { MAX_JSON_DEPTH } from "./limits.js";
+import { UNSTORABLE_TEXT_ADVICE } from "./text-checks.js";
 
 /** A value that survives `JSON.stringify` → `JSON.parse` unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * Why `value` is not a plain JSON value, as "PATH is a Date"-style text, or `null` when it is.
+ * Why `value` cannot be stored as JSON, as "PATH is a Date"-style text, or `null` when it can.
  * Plain objects only: class instances, `Map`, `Set`, `Date`, `BigInt`, `undefined`, functions,
- * symbols, `NaN`/`Infinity` and cycles are all refused.
+ * symbols, `NaN`/`Infinity` and cycles are all refused, and so are strings or keys holding a
+ * NUL character or a lone UTF-16 surrogate, and nesting deeper than {@link MAX_JSON_DEPTH}
+ * levels (counting `value` itself). Iterative: any depth gives an answer, not a stack overflow.
  */
 export function describeNonJson(value: unknown, path: string): string | null {
-  return check(value, path, new Set());
+  return inspectJson(value, path, { maxDepth: MAX_JSON_DEPTH })?.text ?? null;
 }
 
-function check(value: unknown, path: string, seen: Set<object>): string | null {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return null;
-    case "number":
-      return Number.isFinite(value) ? null : `${path} is ${String(value)}, which JSON cannot represent`;
-    case "bigint":
-      return `${path} is a BigInt; pass it as a string or number`;
-    case "undefined":
-      return `${path} is undefined; use null or leave the key out`;
-    case "function":
-      return `${path} is a function`;
-    case "symbol":
-      return `${path} is a symbol`;
-  }
-  if (value === null) return null;
-  const object = value as object;
-  if (seen.has(object)) return `${path} refers back to itself (a cycle)`;
-  if (Array.isArray(object)) {
-    seen.add(object);
-    for (let index = 0; index < object.length; index++) {
-      if (!(index in object)) return `${path}[${index}] is an empty array slot`;
-      const problem = check(object[index], `${path}[${index}]`, seen);
-      if (problem) return problem;
-    }
-    seen.delete(object);
-    return null;
-  }
-  const proto = Object.getPrototypeOf(object);
-  if (proto !== Object.prototype && proto !== null) {
-    const name = (object as { constructor?: { name?: string } }).constructor?.name ?? "object";
-    const article = /^[AEIOU]/i.test(name) ? "an" : "a";
-    return `${path} is ${article} ${name}; only plain objects, arrays, strings, finite numbers, booleans and null are allowed`;
-  }
-  seen.add(object);
-  for (const key of Object.keys(object)) {
-    const childPath = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-    const problem = check((object as Record<string, unknown>)[key], childPath, seen);
-    if (problem) return problem;
-  }
-  if (Object.getOwnPropertySymbols(object).length > 0) return `${path} has symbol keys`;
-  seen.delete(object);
-  return null;
+/**
+ * Throws {@link InvalidTaskError} naming the offending path when `args` are not storable JSON
+ * values (see {@link describeNonJson}; each argument may nest {@link MAX_JSON_DEPTH} levels).
+ * `action` completes "Task X cannot be …" in the message. Enqueue also limits the size: see
+ * `checkArgsForEnqueue`.
+ */
+export function assertJsonArgs(args: readonly unknown[], taskName: string, action = "enqueued"): asserts args is JsonValue[] {
+  const problem = inspectJson(args, "args", { maxDepth: MAX_JSON_DEPTH, listOfValues: true });
+  if (problem) throw new InvalidTaskError(`Task "${taskName}" cannot be ${action}: ${problem.text}. ${adviceFor(problem)}`);
 }
 
-/** Throws {@link InvalidTaskError} naming the offending path when `args` are not JSON values. */
-export function assertJsonArgs(args: readonly unknown[], taskName: string): asserts args is JsonValue[] {
-  const problem = describeNonJson(args, "args");
-  if (problem) {
-    throw new InvalidTaskError(
-      `Task "${taskName}" cannot be enqueued: ${problem}. Task arguments must be JSON values; convert them before enqueueing (a Date to an ISO string, for example).`,
-    );
+/** What to do about a {@link JsonProblem} in task arguments (all but "size", which depends on the backend). */
+export function adviceFor(problem: JsonProblem): string {
+  switch (problem.kind) {
+    case "text":
+      return `${UNSTORABLE_TEXT_ADVICE}.`;
+    case "depth":
+      return `Arguments may nest at most ${MAX_JSON_DEPTH} levels of arrays and objects: flatten the data, or store it elsewhere and pass its id.`;
+    default:
+      return "Task arguments must be JSON values; convert them before enqueueing (a Date to an ISO string, for example).";
   }
 }
 

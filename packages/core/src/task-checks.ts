@@ -55,8 +55,19 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Runs the task's `argsSchema` on `args`; returns the parsed arguments. */
-export function parseArgs(definition: TaskDefinition, args: readonly unknown[]): unknown[] {
+/**
+ * The arguments to call a task with, from stored `args`: checked to be a list (rows written
+ * by other code may hold anything), then run through the task's `argsSchema` when it has one.
+ * Throws {@link InvalidTaskError}, which fails the attempt for good: retrying cannot fix
+ * stored arguments.
+ */
+export function parseArgs(definition: TaskDefinition, args: unknown): unknown[] {
+  if (!Array.isArray(args)) {
+    throw new InvalidTaskError(
+      `The stored arguments of task "${definition.name}" are not a list: found ${describeStored(args)}. ` +
+        "Arguments are stored as a JSON array, one entry per parameter; the row was probably written by other code. Enqueue the task again with its arguments as an array.",
+    );
+  }
   if (!definition.argsSchema) return [...args];
   let parsed: unknown;
   try {
@@ -73,3 +84,16 @@ export function parseArgs(definition: TaskDefinition, args: readonly unknown[]):
   return parsed;
 }
 
+/** A stored value as error text: its JSON type, and the value itself when short. */
+function describeStored(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing (undefined)";
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return `the ${typeof value} ${String(value)}`;
+  if (typeof value === "object") {
+    const keys = Object.keys(value);
+    const shown = keys.slice(0, 5).map((key) => JSON.stringify(key)).join(", ");
+    return keys.length === 0 ? "an empty object" : `an object with keys ${shown}${keys.length > 5 ? ", …" : ""}`;
+  }
+  return `a ${typeof value}`;
+}

@@ -1,15 +1,17 @@
-import type { BackoffFunction } from "./backoff.js";
+import { checkArgsForEnqueue } from "./args.js";
 import { onCommit } from "./commit-hooks.js";
 import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, getBackend, getClock, type ResolvedBackend } from "./config.js";
+import { callBackendEnqueue } from "./enqueue-call.js";
 import { InvalidTaskBackendError, InvalidTaskError, TaskResultDoesNotExistError, TaskResultMismatchError } from "./errors.js";
 import { taskEvents } from "./events.js";
 import { runImmediately } from "./execution/immediate.js";
 import { newTaskId } from "./ids.js";
-import { identityHash } from "./identity.js";
+import { identityHash, identityHashOfJson } from "./identity.js";
 import { assertJsonArgs, type JsonValue } from "./json.js";
 import type { NewTaskRecord } from "./records.js";
 import { registerTask } from "./registry.js";
 import { backendToValidate, checkAgainstBackend, parseArgs } from "./task-checks.js";
+import type { TaskContext, TaskDefinition, TaskOptions, TaskOverrides, TaskSettings, StoredReturn } from "./task-types.js";
 import { TaskResult } from "./result.js";
 import {
   describe,
@@ -19,90 +21,10 @@ import {
   validateQueueName,
   validateRunAfter,
   validateTaskName,
+  validateUnique,
 } from "./validation.js";
 
-/** What a task that sets `takesContext: true` receives as its first argument. */
-export interface TaskContext {
-  /** The task's stored state at the start of this attempt. */
-  readonly taskResult: TaskResult;
-  /** This attempt's number, from 1. */
-  readonly attempt: number;
-  /** Aborted on timeout, cancel, lost lease or forced shutdown: stop work when it fires. */
-  readonly signal: AbortSignal;
-  /** Id of the worker running the attempt. */
-  readonly workerId: string;
-  /** For `atomic` tasks: the storage transaction (a Drizzle transaction); otherwise undefined. */
-  readonly transaction: unknown;
-}
-
-/** A runtime schema for the arguments array, such as a zod tuple; only `parse` is used. */
-export interface ArgsSchema {
-  parse(value: unknown): unknown;
-}
-
-/** Options of {@link task}. */
-export interface TaskOptions {
-  /** Stable, unique name stored with each task (function names do not survive bundling). */
-  readonly name: string;
-  /** −100…100, higher runs first. Default 0. */
-  readonly priority?: number;
-  /** Default `"default"`. */
-  readonly queueName?: string;
-  /** Backend alias. Default `"default"`. Once `configureTasks` has run, an unknown alias throws `InvalidTaskBackendError` here. */
-  readonly backend?: string;
-  /** Pass a {@link TaskContext} as the function's first argument. */
-  readonly takesContext?: boolean;
-  /** Attempts in all, ≥ 1. Default: the backend's setting (1 unless configured). */
-  readonly maxAttempts?: number;
-  /** Delay before each retry. Default: the backend's setting (`attempts⁴ + 5` s). */
-  readonly backoff?: BackoffFunction;
-  /** Longest an attempt may run before its signal aborts and it fails with a timeout. */
-  readonly timeoutMs?: number;
-  /** Run inside a storage transaction that also marks the task SUCCESSFUL. */
-  readonly atomic?: boolean;
-  /** Checked at enqueue and again when a worker picks the task up. */
-  readonly argsSchema?: ArgsSchema;
-}
-
-/** How a unique enqueue recognises a duplicate: by name + arguments, or by an explicit key. */
-export type UniqueOption = boolean | { readonly key: string };
-
-/** Per-enqueue overrides of {@link Task.using}; chained calls accumulate. */
-export interface TaskOverrides {
-  readonly priority?: number;
-  readonly queueName?: string;
-  /** Not runnable before this time; `null` removes an earlier `runAfter`. */
-  readonly runAfter?: Date | null;
-  readonly backend?: string;
-  /** While an equal task is READY or RUNNING, enqueue returns it instead of a new one. */
-  readonly unique?: UniqueOption;
-  /** The application's transaction to enqueue in (backends with transactional enqueue). */
-  readonly transaction?: unknown;
-}
-
-/** What a task function's return type becomes once stored: `undefined` is stored as `null`. */
-export type StoredReturn<R> = R extends undefined | void ? null : R;
-
-/** The parts of a task shared by every `using()` copy. */
-export interface TaskDefinition {
-  readonly name: string;
-  readonly fn: (...args: unknown[]) => unknown;
-  readonly takesContext: boolean;
-  readonly maxAttempts: number | undefined;
-  readonly backoff: BackoffFunction | undefined;
-  readonly timeoutMs: number | undefined;
-  readonly atomic: boolean;
-  readonly argsSchema: ArgsSchema | undefined;
-}
-
-interface TaskSettings {
-  readonly priority: number;
-  readonly queueName: string;
-  readonly backend: string;
-  readonly runAfter: Date | null;
-  readonly unique: UniqueOption;
-  readonly transaction: unknown;
-}
+export type { TaskContext, ArgsSchema, TaskOptions, UniqueOption, TaskOverrides, StoredReturn, TaskDefinition } from "./task-types.js";
 
 /** Any task, whatever its argument and return types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -225,7 +147,7 @@ export class Task<A extends unknown[], R> {
 
   /** Cancels every READY task of this task with equal arguments; returns how many. */
   async deschedule(...args: A): Promise<number> {
-    assertJsonArgs(args, this.name);
+    assertJsonArgs(args, this.name, "descheduled");
     const resolved = this.#resolveBackend();
     const clock = getClock();
     return resolved.backend.deschedule({
@@ -251,10 +173,7 @@ export class Task<A extends unknown[], R> {
     validatePriority(this.#settings.priority, label);
     validateQueueName(this.#settings.queueName, label);
     validateRunAfter(this.#settings.runAfter, label);
-    const unique = this.#settings.unique;
-    if (typeof unique !== "boolean" && (typeof unique !== "object" || unique === null || typeof unique.key !== "string" || unique.key === "")) {
-      throw new InvalidTaskError(`Invalid unique ${describe(unique)} for ${label}: use true, false or { key: "a non-empty string" }.`);
-    }
+    validateUnique(this.#settings.unique, label);
     if (typeof this.#settings.backend !== "string" || this.#settings.backend === "") {
       throw new InvalidTaskError(`Invalid backend ${describe(this.#settings.backend)} for ${label}: it must be a configured backend alias.`);
     }
@@ -271,12 +190,11 @@ export class Task<A extends unknown[], R> {
     this.#validate("enqueue", resolved);
     const now = getClock().now();
     const records: NewTaskRecord[] = argsList.map((args) => this.#newRecord(args, resolved, now));
-    const outcomes = await resolved.backend.enqueue({
-      backend: resolved.alias,
-      now,
-      tasks: records,
-      ...(this.#settings.transaction !== undefined ? { transaction: this.#settings.transaction } : {}),
-    });
+    // No await before this call: inside a synchronous transaction (better-sqlite3) the write
+    // must happen before enqueue returns its promise.
+    const params = { backend: resolved.alias, now, tasks: records };
+    const inTransaction = this.#settings.transaction !== undefined;
+    const outcomes = await callBackendEnqueue(resolved, inTransaction ? { ...params, transaction: this.#settings.transaction } : params, this.name);
     const results = outcomes.map((outcome) => {
       const result = new TaskResult<StoredReturn<R>>(outcome.record);
       if (outcome.created) taskEvents.emit("taskEnqueued", { result });
@@ -292,16 +210,16 @@ export class Task<A extends unknown[], R> {
 
   #newRecord(args: A, resolved: ResolvedBackend, now: Date): NewTaskRecord {
     if (!Array.isArray(args)) throw new InvalidTaskError(`Task "${this.name}": arguments must be passed as an array.`);
-    assertJsonArgs(args, this.name);
+    const argsJson = checkArgsForEnqueue(args, this.name, resolved);
     if (this.#definition.argsSchema) parseArgs(this.#definition, args);
-    const hash = identityHash(this.name, args);
+    const hash = identityHashOfJson(this.name, argsJson);
     const unique = this.#settings.unique;
     return {
       id: newTaskId(now.getTime()),
       taskName: this.name,
       queueName: this.#settings.queueName,
       priority: this.#settings.priority,
-      args: args as JsonValue[],
+      args: args as unknown[] as JsonValue[],
       runAfter: this.#settings.runAfter,
       maxAttempts: this.#definition.maxAttempts ?? resolved.maxAttempts,
       identityHash: hash,

@@ -64,7 +64,7 @@ export class StorageFaultError extends TasksError {
 /**
  * An enqueue's connection failed (or the call outlasted its time limit) after the write may
  * have reached storage: the task may or may not be stored. Retry with the same unique key
- * (`unique: true` or a `uniqueKey`) so a retry cannot store it twice.
+ * (`using({ unique: true })` or `using({ unique: { key } })`) so a retry cannot store it twice.
  */
 export class EnqueueOutcomeUnknownError extends TasksError {
   /** A stable code, so log lines that name an error's code name this one too. */

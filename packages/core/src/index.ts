@@ -31,7 +31,17 @@ export type { Clock } from "./clock.js";
 export { consoleLogger, silentLogger, LOG_LEVELS } from "./logger.js";
 export type { Logger, LogLevel } from "./logger.js";
 export { registeredTaskNames, unregisterTasks } from "./registry.js";
-export { MIN_PRIORITY, MAX_PRIORITY } from "./validation.js";
+export { MIN_PRIORITY, MAX_PRIORITY, MAX_NAME_LENGTH } from "./validation.js";
+export {
+  MAX_JSON_DEPTH,
+  DEFAULT_MAX_ARGS_BYTES,
+  MAX_ARGS_BYTES_BOUNDS,
+  LEASE_MS_BOUNDS,
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
+  ENQUEUE_TIMEOUT_BOUNDS,
+  MIN_RUN_AFTER_MS,
+  MAX_RUN_AFTER_MS,
+} from "./limits.js";
 export type { JsonValue } from "./json.js";
 export type { BackendCapabilities, TaskBackend, QueueSelector, StorageCheck } from "./backend.js";
 export type { TaskErrorRecord, HealthReport, StatusCounts, RunningTaskSummary, FailedTaskSummary, LiveWorkerSummary, UnrunnableTaskSummary } from "./records.js";

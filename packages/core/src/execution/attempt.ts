@@ -173,6 +173,9 @@ function failure(record: TaskRecord, error: unknown, definition: TaskDefinition,
   return complete(record, { status: "READY", error: toErrorRecord(error), runAfter }, error);
 }
 
+/** Longest retry delay a backoff function can ask for (one day). */
+export const MAX_RETRY_DELAY_MS = 86_400_000;
+
 /** Runs of one task that a storage fault may add beyond its `maxAttempts`. */
 export const MAX_STORAGE_FAULT_RERUNS = 10;
 
@@ -190,7 +193,8 @@ function retryDelay(definition: TaskDefinition, resolved: ResolvedBackend, attem
   const backoff = definition.backoff ?? resolved.backoff;
   try {
     const delay = backoff(attempts, error);
-    return Number.isFinite(delay) && delay > 0 ? delay : 0;
+    // Capped at a day: a runAfter past what storage can hold would fail the write forever.
+    return Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_RETRY_DELAY_MS) : 0;
   } catch {
     return resolved.backoff(attempts, error);
   }

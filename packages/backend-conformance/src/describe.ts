@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { Harness, type ConformanceFactory } from "./harness.js";
+import { atomicSuite } from "./suites/atomic.js";
 import { badInputSuite } from "./suites/bad-input.js";
 import { cancelSuite } from "./suites/cancel.js";
 import { claimSuite } from "./suites/claim.js";
@@ -43,6 +44,7 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     enqueueSuite(harness);
     claimSuite(harness);
     completeSuite(harness);
+    atomicSuite(harness);
     leaseSuite(harness);
     cancelSuite(harness);
     uniqueSuite(harness);

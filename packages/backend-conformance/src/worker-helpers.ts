@@ -34,3 +34,33 @@ export async function advanceUntil(clock: TestClock, what: string, check: () => 
   throw new Error(`The clock advanced ${maxSteps * stepMs} ms but never ${what}.`);
 }
 
+
+/** Shaped like a query builder's error: the statement in the message, the driver's error as the cause. */
+export function refusedQuery(operation: string): Error {
+  const driver = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", errno: -111, syscall: "connect" });
+  return new Error(`Failed query: select "id" from "tasks_results" where "status" = 'READY' -- ${operation}\nparams: t-secret,2030-01-01`, { cause: driver });
+}
+
+/** The backend with every call a worker makes (claim, heartbeat, rescue, result write) failing while `down()` says so. */
+export function failingWhile(backend: TaskBackend, down: () => boolean): TaskBackend {
+  const guard =
+    <P, R>(operation: string, call: (params: P) => Promise<R>) =>
+    async (params: P): Promise<R> => {
+      if (down()) throw refusedQuery(operation);
+      return call(params);
+    };
+  return withOverrides(backend, {
+    claim: guard("claim", (params) => backend.claim(params)),
+    heartbeat: guard("heartbeat", (params) => backend.heartbeat(params)),
+    rescueExpired: guard("rescueExpired", (params) => backend.rescueExpired(params)),
+    complete: guard("complete", (params) => backend.complete(params)),
+  });
+}
+
+/** Advances the clock `totalMs` in steps, letting real storage calls settle between steps. */
+export async function advanceBy(clock: { advance(ms: number): Promise<void> }, totalMs: number, stepMs = 500): Promise<void> {
+  for (let passed = 0; passed < totalMs; passed += stepMs) {
+    await clock.advance(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -1,8 +1,8 @@
 /** Worker tests: what a storage outage looks like in the worker's log. */
-import { configureTasks, ResultStatus, task, type Logger, type TaskBackend } from "@tasks/core";
+import { configureTasks, ResultStatus, task, type Logger } from "@tasks/core";
 import { expect, it } from "vitest";
 import type { WorkerTestContext } from "./worker-context.js";
-import { advanceUntil, eventually, withOverrides } from "./worker-helpers.js";
+import { advanceBy, advanceUntil, eventually, failingWhile } from "./worker-helpers.js";
 
 /** One log line as a test logger saw it. */
 interface LogLine {
@@ -21,36 +21,6 @@ function recordingLogger(): { logger: Logger; lines: LogLine[]; at: (level: LogL
     lines,
     at: (level) => lines.filter((line) => line.level === level).map((line) => line.message),
   };
-}
-
-/** Shaped like a query builder's error: the statement in the message, the driver's error as the cause. */
-function refusedQuery(operation: string): Error {
-  const driver = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", errno: -111, syscall: "connect" });
-  return new Error(`Failed query: select "id" from "tasks_results" where "status" = 'READY' -- ${operation}\nparams: t-secret,2030-01-01`, { cause: driver });
-}
-
-/** The backend with every call a worker makes failing while `down()` says so. */
-function failingWhile(backend: TaskBackend, down: () => boolean): TaskBackend {
-  const guard =
-    <P, R>(operation: string, call: (params: P) => Promise<R>) =>
-    async (params: P): Promise<R> => {
-      if (down()) throw refusedQuery(operation);
-      return call(params);
-    };
-  return withOverrides(backend, {
-    claim: guard("claim", (params) => backend.claim(params)),
-    heartbeat: guard("heartbeat", (params) => backend.heartbeat(params)),
-    rescueExpired: guard("rescueExpired", (params) => backend.rescueExpired(params)),
-    complete: guard("complete", (params) => backend.complete(params)),
-  });
-}
-
-/** Advances the clock `totalMs` in steps, letting real storage calls settle between steps. */
-async function advanceBy(clock: { advance(ms: number): Promise<void> }, totalMs: number, stepMs = 500): Promise<void> {
-  for (let passed = 0; passed < totalMs; passed += stepMs) {
-    await clock.advance(stepMs);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
 }
 
 /** Registers the outage logging tests. */

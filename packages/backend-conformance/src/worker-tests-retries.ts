@@ -71,7 +71,7 @@ export function retryLeaseAndSlotTests(context: WorkerTestContext): void {
     expect(result.runAfter?.getTime()).toBe(start + 60_000);
   });
 
-  it("a task whose worker stops renewing its lease is rescued and run by another worker; the late completion is ignored", async () => {
+  it("a task whose worker loses touch with storage is rescued and run by another worker; the cut-off worker's attempt writes nothing", async () => {
     const { alias, clock, backend } = setUp({ leaseMs: 3_000 });
     let release!: () => void;
     const hung = new Promise<void>((resolve) => (release = resolve));
@@ -82,15 +82,19 @@ export function retryLeaseAndSlotTests(context: WorkerTestContext): void {
       return calls;
     });
     const result = await slow.enqueue();
-    // Worker A loses touch with storage for its heartbeats (as if partitioned), so its lease lapses.
-    // Worker A claims and completes on the real alias's rows.
+    // Worker A claims on the real alias's rows, then loses touch with storage (as if
+    // partitioned): its heartbeats and later claims fail, so its lease lapses.
     const realAlias = alias;
+    let claimsA = 0;
     const partitioned = withOverrides(backend, {
       heartbeat: async () => {
         throw new Error("network partition");
       },
       rescueExpired: async () => [],
-      claim: (params) => backend.claim({ ...params, backend: realAlias }),
+      claim: async (params) => {
+        if (++claimsA > 1) throw new Error("network partition");
+        return backend.claim({ ...params, backend: realAlias });
+      },
       complete: (params) => backend.complete({ ...params, backend: realAlias }),
     });
     configureTasks({
@@ -98,7 +102,8 @@ export function retryLeaseAndSlotTests(context: WorkerTestContext): void {
       clock,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
-    // One slot: the hung task occupies worker A, so only worker B can take the rescued task.
+    // Worker A's later claims fail, so only worker B can take the rescued task. Worker A aborts
+    // its attempt once the lease it could not renew has run out, and writes nothing.
     const workerA = new Worker({ backend: `${alias}-a`, queues: "*", workerId: "worker-a", concurrency: 1 });
     workers.push(workerA);
     const runA = workerA.run();

@@ -1,6 +1,8 @@
 /**
  * DESIGN.md §3 against real SQLite files: transactional enqueue (commit, rollback,
- * savepoints, invisibility before commit) and atomic tasks (commit together, throw, lost claim).
+ * savepoints, invisibility before commit) and what is particular to atomic tasks on SQLite
+ * (their own connection, synchronous writes, savepoints, one at a time, the write lock). What
+ * every backend promises of atomic tasks is in the conformance suite (suites/atomic.ts).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
@@ -150,40 +152,31 @@ describe("SQLite transactions", () => {
     expect(peerCount("tx.bad")).toBe(0);
   });
 
-  describe("atomic tasks", () => {
+  // What completeAtomically promises on every backend (commit with SUCCESSFUL, rollback on a
+  // throw, refused when the claim was lost) is in the conformance suite (suites/atomic.ts).
+  describe("atomic tasks on SQLite", () => {
     const runWorker = (queue: string) => new Worker({ queues: [queue], batch: true, concurrency: 2, pollIntervalMs: 20, logger: silentLogger }).run();
 
-    it("the task gets the transaction; its writes and SUCCESSFUL commit together", async () => {
-      let sawTransaction = false;
-      const write = task({ name: "atomic.ok", queueName: "atomic-ok", atomic: true, takesContext: true }, async (context, note: string) => {
+    it("the task's transaction is a Drizzle better-sqlite3 database on its own connection: synchronous writes through it stay invisible until commit, and roll back when it throws", async () => {
+      const write = task({ name: "atomic.notes", queueName: "atomic-notes", atomic: true, takesContext: true }, async (context, note: string, fail: boolean) => {
         const tx = context.transaction as BetterSQLite3Database;
-        sawTransaction = tx !== undefined;
         tx.run(sql`INSERT INTO app_notes (note) VALUES (${note})`);
         await new Promise((resolve) => setTimeout(resolve, 5));
         // Not visible outside until the task commits.
         expect(notes()).not.toContain(note);
+        if (fail) throw new RangeError("task failed after writing");
         return note.length;
       });
-      const result = await write.enqueue("committed");
-      await runWorker("atomic-ok");
-      await result.refresh();
-      expect(sawTransaction).toBe(true);
-      expect(result.status).toBe("SUCCESSFUL");
-      expect(result.returnValue).toBe(9);
+      const committed = await write.enqueue("committed", false);
+      const thrown = await write.enqueue("thrown", true);
+      await runWorker("atomic-notes");
+      await committed.refresh();
+      expect(committed.status).toBe("SUCCESSFUL");
+      expect(committed.returnValue).toBe(9);
+      await thrown.refresh();
+      expect(thrown.status).toBe("FAILED");
+      expect(thrown.errors.at(-1)?.className).toBe("RangeError");
       expect(notes()).toContain("committed");
-    });
-
-    it("a throw rolls back the task's writes and records the failure", async () => {
-      const write = task({ name: "atomic.throw", queueName: "atomic-throw", atomic: true, takesContext: true }, async (context) => {
-        (context.transaction as BetterSQLite3Database).run(sql`INSERT INTO app_notes (note) VALUES ('thrown')`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        throw new RangeError("task failed after writing");
-      });
-      const result = await write.enqueue();
-      await runWorker("atomic-throw");
-      await result.refresh();
-      expect(result.status).toBe("FAILED");
-      expect(result.errors.at(-1)?.className).toBe("RangeError");
       expect(notes()).not.toContain("thrown");
     });
 
@@ -263,28 +256,6 @@ describe("SQLite transactions", () => {
       // The cancel ran after the commit: it found the task finished and left it so.
       expect(await cancel).toMatchObject({ status: "SUCCESSFUL", returnValue: "done" });
       expect(notes()).toContain("waited");
-    });
-
-    it("a claim lost before commit rolls back the task's writes", async () => {
-      const id = newTaskId();
-      await backend.enqueue({ backend: "default", now: new Date(), tasks: [newTask(id, "atomic.lost", "atomic-lost")] });
-      const [claimed] = await backend.claim({ backend: "default", now: new Date(), workerId: "w", queues: { include: ["atomic-lost"], exclude: [] }, limit: 1, leaseMs: 60_000 });
-      expect(claimed?.id).toBe(id);
-      // Cancelled from another connection after the claim, before the atomic transaction.
-      expect((await other.cancel({ backend: "default", now: new Date(), id }))?.status).toBe("CANCELLED");
-      const outcome = await backend.completeAtomically({
-        backend: "default",
-        id,
-        attempt: claimed!.attempts,
-        now: () => new Date(),
-        run: async (tx) => {
-          (tx as BetterSQLite3Database).run(sql`INSERT INTO app_notes (note) VALUES ('lost')`);
-          return "late";
-        },
-      });
-      expect(outcome).toEqual({ applied: false, returnValue: "late" });
-      expect(notes()).not.toContain("lost");
-      expect((await backend.get({ backend: "default", id }))?.status).toBe("CANCELLED");
     });
   });
 });

@@ -1,19 +1,36 @@
+/**
+ * The worker loop. Run states (one run per `Worker`):
+ * - starting: `run()` subscribes to signals and wake-ups, then one rescue pass before the first claim.
+ * - claiming (`#stopping` null): claim lanes fill free slots; `LeaseKeeper` (maintenance.ts)
+ *   heartbeats and rescues every lease / 3.
+ * - stopping (`#stopping` = the stop reason: signal, duration, maxTasks, batch): no more claims;
+ *   running tasks finish (a signal or `durationMs` forces after `shutdownTimeoutMs`), then the
+ *   completer drains.
+ * - forced (`#forced`, reason "forced"): running tasks are aborted with WorkerShutdownError and
+ *   handed back; the completer tries unwritten results once more, then gives up (not applied:
+ *   their leases run out and they are rescued, at-least-once).
+ * - finished (`#finished` aborted): maintenance loops end; `run()` resolves with the summary.
+ * Counters: claimed (tasks started), succeeded / failed / retried (outcome written: SUCCESSFUL,
+ * FAILED, READY again), cancelled (cancelled while running), lost (nothing written: lease lost,
+ * claim taken over, or given up at a forced stop).
+ */
 import { systemClock, type Clock } from "../clock.js";
 import { getBackend, getClock, getLogger, type ResolvedBackend } from "../config.js";
-import { InvalidTaskBackendError, TaskCancelledError, WorkerLostError, WorkerShutdownError } from "../errors.js";
+import { InvalidTaskBackendError, TaskCancelledError, WorkerShutdownError } from "../errors.js";
 import { taskEvents } from "../events.js";
 import { runAttempt, type AttemptReport } from "../execution/attempt.js";
 import { AttemptAbort } from "../execution/attempt-abort.js";
-import { applyAttemptOutcome, toErrorRecord } from "../execution/outcome.js";
+import { applyAttemptOutcome } from "../execution/outcome.js";
 import type { Logger } from "../logger.js";
 import { queueSelected } from "../claim-order.js";
 import { registeredTaskNameSnapshot } from "../registry.js";
-import type { TaskErrorRecord, TaskRecord } from "../records.js";
+import type { TaskRecord } from "../records.js";
 import { TaskResult } from "../result.js";
 import { ResultStatus } from "../status.js";
 import { storageErrorCause } from "./cause.js";
 import { Completer } from "./completer.js";
 import { StorageDeadline } from "./deadline.js";
+import { LeaseKeeper, type RunningTask } from "./maintenance.js";
 import { resolveWorkerOptions, storageTimeoutFor, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { OutageReporter } from "./outage.js";
 import { Wake } from "./wake.js";
@@ -30,19 +47,12 @@ export interface WorkerSummary {
   readonly failed: number;
   readonly retried: number;
   readonly cancelled: number;
-  /** Attempts whose result was not written: lease lost, or claim taken over. */
+  /** Attempts whose result was not written: lease lost, claim taken over, or given up at a forced stop. */
   readonly lost: number;
-}
-
-interface RunningTask {
-  readonly record: TaskRecord;
-  readonly abort: AttemptAbort;
 }
 
 /** With at least twice this many slots, a worker claims in two lanes. */
 const MIN_LANE_SLOTS = 25;
-/** Most rows one rescue call handles. */
-const RESCUE_BATCH = 100;
 /** Longest wait between retries of a failing claim. */
 const MAX_CLAIM_BACKOFF_MS = 5_000;
 
@@ -61,6 +71,8 @@ export class Worker {
   readonly #outage: OutageReporter;
   /** Time limit on this worker's own storage calls. */
   readonly #deadline: StorageDeadline;
+  /** Heartbeat and rescue loops (`maintenance.ts`). */
+  readonly #leases: LeaseKeeper;
   readonly #running = new Map<string, RunningTask>();
   /** One per claim lane; the first also serves the wait for running tasks at the end of a run. */
   readonly #wakes = [new Wake(), new Wake()];
@@ -93,6 +105,16 @@ export class Worker {
     // test clock advanced in big steps would otherwise time out calls that are merely slow.
     this.#deadline = new StorageDeadline(systemClock, storageTimeoutFor(this.#options, this.#resolved.leaseMs));
     this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage, this.#deadline);
+    this.#leases = new LeaseKeeper({
+      resolved: this.#resolved,
+      clock: this.#clock,
+      logger: this.#logger,
+      outage: this.#outage,
+      deadline: this.#deadline,
+      workerId: this.#options.workerId,
+      running: this.#running,
+      finished: this.#finished.signal,
+    });
     this.#externalSignals = { ...(options.signal ? { signal: options.signal } : {}), ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}) };
   }
 
@@ -131,8 +153,8 @@ export class Worker {
       this.#logger.warn("No tasks are registered in this process, so this worker will claim nothing. Import the modules that define your tasks before starting it.", { workerId: this.id });
     }
     // Rescue before the first claim, so a batch run also picks up tasks a crashed worker left behind.
-    await this.#rescuePass();
-    const maintenance = Promise.all([this.#heartbeatLoop(), this.#rescueLoop()]);
+    await this.#leases.rescuePass();
+    const maintenance = this.#leases.run();
     try {
       await this.#claimLoop();
       while (this.#running.size > 0) await this.#wakes[0]!.sleep(this.#clock, this.#options.pollIntervalMs);
@@ -176,6 +198,8 @@ export class Worker {
     this.#forced = true;
     this.#stopping = "forced";
     for (const entry of this.#running.values()) entry.abort.abort(this.#shutdownError(entry.record));
+    // One more try for the results still unwritten (hand-backs included), then no retries.
+    this.#completer.giveUp();
     this.#wakeAll();
   }
 
@@ -215,10 +239,12 @@ export class Worker {
       let claimed: TaskRecord[] = [];
       let error: unknown;
       let failed = false;
+      const now = this.#clock.now();
+      const leaseExpiresAt = now.getTime() + this.#resolved.leaseMs;
       try {
         const call = this.#resolved.backend.claim({
           backend: this.#resolved.alias,
-          now: this.#clock.now(),
+          now,
           workerId: this.id,
           queues: this.#options.queues,
           limit,
@@ -226,7 +252,7 @@ export class Worker {
           // Only names this process can run: a task type added by newer code stays READY for a worker that knows it.
           taskNames: registeredTaskNameSnapshot(),
         });
-        claimed = await this.#deadline.bound("claim", call, (late) => this.#startLate(late));
+        claimed = await this.#deadline.bound("claim", call, (late) => this.#startLate(late, leaseExpiresAt));
         this.#outage.succeeded("claim");
       } catch (thrown) {
         failed = true;
@@ -234,7 +260,7 @@ export class Worker {
       } finally {
         this.#reserved -= limit;
       }
-      for (const record of claimed) this.#start(record);
+      for (const record of claimed) this.#start(record, leaseExpiresAt);
       if (failed) {
         failures++;
         this.#outage.failed("claim", error);
@@ -277,7 +303,7 @@ export class Worker {
    * worker's lease, so run them now (briefly above `concurrency`) rather than leave them to be
    * rescued with an attempt used up. After the run has ended they can only wait for rescue.
    */
-  #startLate(records: TaskRecord[]): void {
+  #startLate(records: TaskRecord[], leaseExpiresAt: number): void {
     if (records.length === 0) return;
     if (this.#finished.signal.aborted) {
       this.#logger.warn(`A claim that timed out returned ${records.length} task(s) after the worker stopped; they will be rescued when their leases run out.`, {
@@ -286,11 +312,12 @@ export class Worker {
       return;
     }
     this.#logger.warn(`A claim that timed out returned ${records.length} task(s) late; running them.`, { ids: records.map((record) => record.id) });
-    for (const record of records) this.#start(record);
+    for (const record of records) this.#start(record, leaseExpiresAt);
   }
 
-  #start(record: TaskRecord): void {
-    const entry: RunningTask = { record, abort: new AttemptAbort() };
+  /** Runs one claimed task; `leaseExpiresAt` is its claim's time plus the lease (epoch ms). */
+  #start(record: TaskRecord, leaseExpiresAt: number): void {
+    const entry: RunningTask = { record, abort: new AttemptAbort(), leaseExpiresAt };
     // Claimed while a forced stop was under way (the claim was in flight): hand it back unrun.
     if (this.#forced) entry.abort.abort(this.#shutdownError(record));
     this.#running.set(record.id, entry);
@@ -345,7 +372,8 @@ export class Worker {
     const receipt = await this.#completer.submit(completion);
     if (!receipt.applied) {
       this.#counts.lost++;
-      this.#logger.warn("A task's result was not written: its claim was lost (cancelled, rescued or taken over).", { id: record.id, task: record.taskName });
+      // Given up at a forced stop: the completer logged it.
+      if (!receipt.givenUp) this.#logger.warn("A task's result was not written: its claim was lost (cancelled, rescued or taken over).", { id: record.id, task: record.taskName });
       return;
     }
     const retry = completion.outcome.status === "READY";
@@ -357,83 +385,5 @@ export class Worker {
     const result = new TaskResult(applyAttemptOutcome(record, completion.outcome, receipt.now));
     if (retry) taskEvents.emit("taskRetried", { result, error: report.error });
     else taskEvents.emit("taskFinished", { result });
-  }
-
-  async #heartbeatLoop(): Promise<void> {
-    const interval = Math.max(1, Math.floor(this.#resolved.leaseMs / 3));
-    while (!this.#finished.signal.aborted) {
-      const leases = [...this.#running.values()].map((entry) => ({ id: entry.record.id, attempt: entry.record.attempts }));
-      try {
-        const { lost } = await this.#deadline.bound(
-          "heartbeat",
-          this.#resolved.backend.heartbeat({
-            backend: this.#resolved.alias,
-            now: this.#clock.now(),
-            workerId: this.id,
-            leases,
-            leaseMs: this.#resolved.leaseMs,
-            taskNames: registeredTaskNameSnapshot(),
-          }),
-        );
-        this.#outage.succeeded("heartbeat");
-        for (const { id, status } of lost) {
-          const entry = this.#running.get(id);
-          if (!entry || entry.abort.aborted) continue;
-          entry.abort.abort(
-            status === ResultStatus.CANCELLED
-              ? new TaskCancelledError(`Task "${entry.record.taskName}" (${id}) was cancelled while it ran.`)
-              : new WorkerLostError(`Worker ${this.id} lost its lease on task "${entry.record.taskName}" (${id}); another worker may run it.`),
-          );
-        }
-      } catch (error) {
-        this.#outage.failed("heartbeat", error);
-      }
-      await this.#clock.sleep(interval, this.#finished.signal);
-    }
-  }
-
-  async #rescueLoop(): Promise<void> {
-    const interval = Math.max(1, Math.floor(this.#resolved.leaseMs / 3));
-    for (;;) {
-      await this.#clock.sleep(interval, this.#finished.signal);
-      if (this.#finished.signal.aborted) return;
-      await this.#rescuePass();
-    }
-  }
-
-  // Made once: building an error's stack (with source maps under a loader) can take
-  // milliseconds, and a rescue pass runs every lease/3 while tasks are being started.
-  #rescueErrorRecord: TaskErrorRecord | undefined;
-
-  get #rescueError(): TaskErrorRecord {
-    this.#rescueErrorRecord ??= toErrorRecord(
-      new WorkerLostError("The worker running this task stopped renewing its lease (it crashed, hung or lost its connection); the task was rescued."),
-    );
-    return this.#rescueErrorRecord;
-  }
-
-  /** Puts back (or fails) every task whose lease expired; never throws. */
-  async #rescuePass(): Promise<void> {
-    try {
-      for (;;) {
-        const rescued = await this.#deadline.bound(
-          "rescueExpired",
-          this.#resolved.backend.rescueExpired({
-            backend: this.#resolved.alias,
-            now: this.#clock.now(),
-            limit: RESCUE_BATCH,
-            error: this.#rescueError,
-          }),
-        );
-        for (const record of rescued) {
-          this.#logger.warn("Rescued a task whose lease expired.", { id: record.id, task: record.taskName, status: record.status });
-          taskEvents.emit("taskRescued", { result: new TaskResult(record) });
-        }
-        if (rescued.length < RESCUE_BATCH) break;
-      }
-      this.#outage.succeeded("rescueExpired");
-    } catch (error) {
-      this.#outage.failed("rescueExpired", error);
-    }
   }
 }

@@ -14,6 +14,7 @@ export const PASSING_TODAY: readonly string[] = [
   "pgbouncer-session",
   "pgbouncer-transaction",
   "sqlite-lock",
+  "enqueue-restart",
   "sigterm-pg",
   "sigterm-sqlite",
 ];

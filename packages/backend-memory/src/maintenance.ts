@@ -3,23 +3,23 @@ import { copyRecord } from "./rows.js";
 import { assertLimit, type MemoryStore } from "./store.js";
 
 /**
- * RUNNING rows whose lease expired before `now` (earliest expiry first, at most `limit`):
- * READY and runnable now when attempts remain, FAILED otherwise, with `error` appended.
+ * RUNNING rows whose lease expired before `now`, or that have no lease expiry (earliest expiry
+ * first, those without one before them; at most `limit`): READY when attempts remain, keeping
+ * their runnable time and so their place in claim order; FAILED otherwise; `error` appended.
  */
 export function rescueExpired(store: MemoryStore, params: RescueParams): TaskRecord[] {
   assertLimit("rescueExpired()", "limit", params.limit);
   const partition = store.partition(params.backend);
   const now = params.now.getTime();
   const expired = [...partition.rows.values()]
-    .filter((row) => row.status === "RUNNING" && row.leaseExpiresAt !== null && row.leaseExpiresAt.getTime() < now)
-    .sort((a, b) => (a.leaseExpiresAt?.getTime() ?? 0) - (b.leaseExpiresAt?.getTime() ?? 0))
+    .filter((row) => row.status === "RUNNING" && (row.leaseExpiresAt === null || row.leaseExpiresAt.getTime() < now))
+    .sort((a, b) => (a.leaseExpiresAt?.getTime() ?? -Infinity) - (b.leaseExpiresAt?.getTime() ?? -Infinity))
     .slice(0, params.limit);
   return expired.map((row) => {
     row.errors.push({ className: params.error.className, message: params.error.message, stack: params.error.stack });
     row.leaseExpiresAt = null;
     if (row.attempts < row.maxAttempts) {
       row.status = "READY";
-      row.runAfter = new Date(now);
     } else {
       row.status = "FAILED";
       row.finishedAt = new Date(now);

@@ -52,16 +52,45 @@ export function leaseSuite(h: Harness): void {
   });
 
   describe("rescueExpired", () => {
-    h.test("puts an expired task back to READY, runnable now, when attempts remain", WORKERS, async () => {
+    h.test("puts an expired task back to READY, keeping its runnable time, when attempts remain", WORKERS, async () => {
       const alias = h.alias();
       const record = await h.enqueueOne(alias, { maxAttempts: 2 });
       const claimed = await h.claimId(alias, record.id, at(0), "worker-1", 5_000);
       const rescued = await h.backend.rescueExpired({ backend: alias, now: at(9), limit: 10, error: WORKER_LOST });
-      const expected = { ...claimed, status: "READY", runAfter: at(9), leaseExpiresAt: null, errors: [WORKER_LOST] };
+      const expected = { ...claimed, status: "READY", runAfter: null, leaseExpiresAt: null, errors: [WORKER_LOST] };
       expect(rescued).toEqual([expected]);
       expect(await h.mustGet(alias, record.id)).toEqual(expected);
       const [again] = await h.claim(alias, at(9), { workerId: "worker-2" });
       expect(again?.attempts).toBe(2);
+    });
+
+    h.test("a rescued task keeps its place in claim order, ahead of tasks enqueued after it", WORKERS, async () => {
+      const alias = h.alias();
+      const first = await h.enqueueOne(alias, { maxAttempts: 2 }, at(0));
+      await h.claimId(alias, first.id, at(1), "worker-1", 1_000);
+      for (let second = 2; second < 27; second++) await h.enqueueOne(alias, { maxAttempts: 1 }, at(second));
+      expect(ids(await h.backend.rescueExpired({ backend: alias, now: at(30), limit: 10, error: WORKER_LOST }))).toEqual([first.id]);
+      const [next] = await h.claim(alias, at(31), { workerId: "worker-2" });
+      expect(next?.id).toBe(first.id);
+      expect(next?.attempts).toBe(2);
+      expect(next?.runAfter).toBeNull();
+    });
+
+    h.test("a retried task that is rescued keeps the runnable time its retry was given", WORKERS, async () => {
+      const alias = h.alias();
+      const retried = await h.enqueueOne(alias, { maxAttempts: 3 }, at(0));
+      const first = await h.claimId(alias, retried.id, at(0), "worker-1", 5_000);
+      const { applied } = await h.backend.complete({
+        backend: alias,
+        now: at(1),
+        completions: [{ id: first.id, attempt: first.attempts, outcome: { status: "READY", error: errorRecord("boom"), runAfter: at(10) } }],
+      });
+      expect(applied).toEqual([first.id]);
+      await h.claimId(alias, retried.id, at(10), "worker-1", 1_000);
+      const later = await h.enqueueOne(alias, { maxAttempts: 1 }, at(12));
+      expect(ids(await h.backend.rescueExpired({ backend: alias, now: at(20), limit: 10, error: WORKER_LOST }))).toEqual([retried.id]);
+      expect((await h.mustGet(alias, retried.id)).runAfter).toEqual(at(10));
+      expect(ids(await h.claim(alias, at(20), { limit: 2 }))).toEqual([retried.id, later.id]);
     });
 
     h.test("marks an expired task FAILED with the worker-lost error when no attempts remain", WORKERS, async () => {

@@ -3,7 +3,7 @@
  * path, are in statements.ts). Each takes the database (or a transaction) to run on and
  * returns rows mapped to plain records; no row leaves this file.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type {
@@ -17,9 +17,9 @@ import type {
   TaskErrorRecord,
   TaskRecord,
 } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, taskNameList } from "../shared/rows.js";
-import { tasksResults as t, tasksWorkers as w } from "./schema.js";
-import { arrayLiteral, completeTasks, firstColumn, resultRows, runRows } from "./statements.js";
+import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
+import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w } from "./schema.js";
+import { arrayLiteral, completeTasks, firstColumn, resultRows, runRows, setAsideRows } from "./statements.js";
 
 /** A Drizzle Postgres database or transaction (any driver). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,7 +34,6 @@ const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
 const IS_READY = sql`${t.status} = 'READY'`;
 const IS_RUNNING = sql`${t.status} = 'RUNNING'`;
 const IS_FAILED = sql`${t.status} = 'FAILED'`;
-const columns = getTableColumns(t);
 
 /** A timestamptz parameter (drizzle's postgres.js setup passes dates through as strings). */
 function at(date: Date): SQL {
@@ -48,7 +47,7 @@ function plusMs(date: Date, ms: number): Date {
 /** Reads rows by id (used after conflicts and lost leases). */
 async function rowsById(db: PgDb, backend: string, ids: readonly string[]): Promise<TaskRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids])));
+  const rows = await db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids])));
   return rows.map(rowToRecord);
 }
 
@@ -183,11 +182,6 @@ async function insertRows(
   return "all";
 }
 
-/** The record of a task just inserted, built from what was sent (no row is read back). */
-function insertedRecord(task: NewTaskRecord, backend: string, now: Date): TaskRecord {
-  return rowToRecord(newTaskRow(task, backend, now));
-}
-
 /**
  * Inserts new READY tasks in one statement (and notifies `notify` in it). A task whose
  * `uniqueKey` an active row already holds is not inserted; its outcome is that holder
@@ -210,12 +204,12 @@ export async function insertTasks(
     const inserted = await insertRows(db, client, backend, now, pending.map(({ task }) => task), round === 0 ? notify : []);
     const conflicted = pending.filter(({ task, index }) => {
       if (inserted !== "all" && !inserted.has(task.id)) return true;
-      outcomes[index] = { record: insertedRecord(task, backend, now), created: true };
+      outcomes[index] = { record: newTaskRecord(task, backend, now), created: true };
       return false;
     });
     if (conflicted.length === 0) break;
     const keys = conflicted.map(({ task }) => task.uniqueKey as string);
-    const holders = await db.select().from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE));
+    const holders = await db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE));
     const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
     pending = conflicted.filter(({ task, index }) => {
       const record = byKey.get(task.uniqueKey);
@@ -268,18 +262,26 @@ export async function heartbeatLeases(db: PgDb, params: HeartbeatParams): Promis
     RETURNING t.id`);
   const keptIds = new Set(resultRows<{ id: string }>(kept).map((row) => row.id));
   const lostIds = params.leases.map((lease) => lease.id).filter((id) => !keptIds.has(id));
-  const found = new Map((await rowsById(db, params.backend, lostIds)).map((record) => [record.id, record.status]));
+  if (lostIds.length === 0) return [];
+  // Only the status is needed (and a row other code wrote may not read as a whole record).
+  const rows = await db.select({ id: t.id, status: t.status }).from(t).where(and(eq(t.backend, params.backend), inArray(t.id, lostIds)));
+  const found = new Map(rows.map((row) => [row.id, knownStatus(row.status)]));
   return lostIds.map((id) => ({ id, status: found.get(id) ?? null }));
 }
 
-/** RUNNING tasks whose lease expired before `now`: READY (runnable now) or FAILED, `error` appended. */
+/**
+ * RUNNING tasks whose lease expired before `now`, or that have no lease expiry at all (written
+ * by other code or an older version): READY when attempts remain, keeping their runnable time
+ * and so their place in claim order, otherwise FAILED; `error` appended either way. A rescued
+ * row that cannot be read is set aside as FAILED instead and left out of the result.
+ */
 export async function rescueExpiredTasks(db: PgDb, backend: string, now: Date, limit: number, error: TaskErrorRecord): Promise<TaskRecord[]> {
   const expired = db.$with("expired").as(
     db
       .select({ expiredId: t.id })
       .from(t)
-      .where(and(eq(t.backend, backend), IS_RUNNING, sql`${t.leaseExpiresAt} < ${at(now)}`))
-      .orderBy(asc(t.leaseExpiresAt))
+      .where(and(eq(t.backend, backend), IS_RUNNING, sql`(${t.leaseExpiresAt} IS NULL OR ${t.leaseExpiresAt} < ${at(now)})`))
+      .orderBy(sql`${t.leaseExpiresAt} ASC NULLS FIRST`)
       .limit(limit)
       .for("update", { skipLocked: true }),
   );
@@ -289,16 +291,16 @@ export async function rescueExpiredTasks(db: PgDb, backend: string, now: Date, l
     .update(t)
     .set({
       status: sql`CASE WHEN ${retry} THEN 'READY' ELSE 'FAILED' END`,
-      errors: sql`${t.errors} || jsonb_build_array(${JSON.stringify(error)}::jsonb)`,
+      errors: sql`CASE WHEN jsonb_typeof(${t.errors}) = 'array' THEN ${t.errors} ELSE '[]'::jsonb END || jsonb_build_array(${JSON.stringify(error)}::jsonb)`,
       leaseExpiresAt: null,
-      runAfter: sql`CASE WHEN ${retry} THEN ${at(now)} ELSE ${t.runAfter} END`,
-      runnableAt: sql`CASE WHEN ${retry} THEN ${at(now)} ELSE ${t.runnableAt} END`,
       finishedAt: sql`CASE WHEN ${retry} THEN NULL ELSE ${at(now)} END`,
     })
     .from(expired)
     .where(eq(t.id, expired.expiredId))
-    .returning(columns);
-  return rows.map(rowToRecord).sort((a, b) => a.id.localeCompare(b.id));
+    .returning(recordColumns);
+  const { records, unreadable } = readRows(rows);
+  await setAsideRows(db, null, backend, now, unreadable);
+  return records.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** READY or RUNNING → CANCELLED; a finished row comes back unchanged; null for an unknown id. */
@@ -307,7 +309,7 @@ export async function cancelTask(db: PgDb, backend: string, now: Date, id: strin
     .update(t)
     .set({ status: "CANCELLED", finishedAt: now, leaseExpiresAt: null })
     .where(and(eq(t.backend, backend), eq(t.id, id), ACTIVE))
-    .returning();
+    .returning(recordColumns);
   if (cancelled) return rowToRecord(cancelled);
   const [existing] = await rowsById(db, backend, [id]);
   return existing ?? null;
@@ -350,9 +352,9 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
       .select({ oldest: sql<string | null>`min(${t.runnableAt})` })
       .from(t)
       .where(and(mine, IS_READY, sql`${t.runnableAt} <= ${at(params.now)}`)),
-    db.select().from(t).where(and(mine, IS_RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT),
+    db.select(runningColumns).from(t).where(and(mine, IS_RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT),
     params.recentFailures > 0
-      ? db.select().from(t).where(and(mine, IS_FAILED)).orderBy(desc(t.finishedAt), desc(t.id)).limit(params.recentFailures)
+      ? db.select(failureColumns).from(t).where(and(mine, IS_FAILED)).orderBy(desc(t.finishedAt), desc(t.id)).limit(params.recentFailures)
       : Promise.resolve([]),
     db.select().from(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${at(params.now)}`)).orderBy(asc(w.workerId)),
   ]);

@@ -2,7 +2,7 @@
  * The Postgres tables. Export these into your own drizzle-kit schema to manage the tables
  * with your migrations, or call `migrate(db)` to apply the bundled ones.
  */
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { JsonValue, TaskErrorRecord } from "@tasks/core/backend";
 
@@ -76,3 +76,42 @@ export const tasksWorkers = pgTable(
 
 /** A `tasks_results` row as Drizzle returns it. */
 export type TaskRow = typeof tasksResults.$inferSelect;
+
+/**
+ * Every column for a record, JSON columns as their text and times as the driver sends them:
+ * the shared row reader parses them, so a stored JSON string stays a string (the driver's JSON
+ * parsing, then Drizzle's, would turn "[1]" into an array) and a value that cannot be read is
+ * named with what it holds, not thrown.
+ */
+export const recordColumns = {
+  ...getTableColumns(tasksResults),
+  args: sql<string>`${tasksResults.args}::text`,
+  workerIds: sql<string>`${tasksResults.workerIds}::text`,
+  errors: sql<string>`${tasksResults.errors}::text`,
+  returnValue: sql<string | null>`${tasksResults.returnValue}::text`,
+  runAfter: sql<unknown>`${tasksResults.runAfter}`,
+  enqueuedAt: sql<unknown>`${tasksResults.enqueuedAt}`,
+  startedAt: sql<unknown>`${tasksResults.startedAt}`,
+  finishedAt: sql<unknown>`${tasksResults.finishedAt}`,
+  lastAttemptedAt: sql<unknown>`${tasksResults.lastAttemptedAt}`,
+  leaseExpiresAt: sql<unknown>`${tasksResults.leaseExpiresAt}`,
+};
+
+/** What `health()` lists of a RUNNING task. */
+export const runningColumns = {
+  id: tasksResults.id,
+  taskName: tasksResults.taskName,
+  queueName: tasksResults.queueName,
+  workerIds: sql<string>`${tasksResults.workerIds}::text`,
+  startedAt: tasksResults.startedAt,
+  leaseExpiresAt: tasksResults.leaseExpiresAt,
+};
+
+/** What `health()` lists of a FAILED task. */
+export const failureColumns = {
+  id: tasksResults.id,
+  taskName: tasksResults.taskName,
+  queueName: tasksResults.queueName,
+  finishedAt: tasksResults.finishedAt,
+  errors: sql<string>`${tasksResults.errors}::text`,
+};

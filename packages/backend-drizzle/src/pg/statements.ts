@@ -7,7 +7,9 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
-import type { ClaimParams, Completion, QueueSelector, ResultStatus, TaskRecord } from "@tasks/core/backend";
+import type { ClaimParams, Completion, JsonValue, QueueSelector, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
+import { ResultStatus } from "@tasks/core/backend";
+import { RowReader, setAsideErrorRecord, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { PgDb } from "./queries.js";
 
@@ -16,7 +18,8 @@ import type { PgDb } from "./queries.js";
  * attempt) or that the caller passed (backend) are not sent back. History columns are sent
  * only for a row claimed before (`attempts > 1` after the increment): on a first claim they
  * are known (started now by this worker, no errors, no result). That trims the rows Postgres
- * writes and Node parses on every claim.
+ * writes and Node parses on every claim. JSON columns come as their text, whatever the
+ * driver's JSON parsing, so a stored JSON string is read as that string.
  */
 const CLAIM_RETURNED = [
   "id",
@@ -40,44 +43,43 @@ const CLAIM_RETURNED = [
 /** Index of the first history column in {@link CLAIM_RETURNED}. */
 const FIRST_HISTORY_COLUMN = CLAIM_RETURNED.indexOf("started_at");
 
-const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) =>
-  index < FIRST_HISTORY_COLUMN ? `t.${column}` : `CASE WHEN t.attempts > 1 THEN t.${column} END AS ${column}`,
-).join(", ");
+const JSON_COLUMNS: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value"]);
+
+const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
+  const value = JSON_COLUMNS.has(column) ? `t.${column}::text` : `t.${column}`;
+  return index < FIRST_HISTORY_COLUMN ? `${value} AS ${column}` : `CASE WHEN t.attempts > 1 THEN ${value} END AS ${column}`;
+}).join(", ");
+
+/** How many times one claim sets unreadable rows aside and claims again for the places they took. */
+const SET_ASIDE_ROUNDS = 5;
 
 type RawValue = string | number | null | unknown[] | Record<string, unknown>;
 
-/** A timestamptz as Postgres sends it (drizzle's client setup leaves it as text). */
-function date(value: RawValue): Date | null {
-  if (value === null) return null;
-  return value instanceof Date ? value : new Date(value as string);
-}
-
-function json<T>(value: RawValue): T {
-  return (typeof value === "string" ? JSON.parse(value) : value) as T;
-}
-
-/** A claimed row (columns in {@link CLAIM_RETURNED} order) as the record the claim made of it. */
-function claimedRecordOf(row: RawValue[], params: ClaimParams, leaseExpiresAt: Date): TaskRecord {
-  const attempts = Number(row[7]);
+/**
+ * A claimed row (columns in {@link CLAIM_RETURNED} order) as the record the claim made of it;
+ * a value that cannot be read is noted in `read` (text columns are typed by Postgres).
+ */
+function claimedRecordOf(row: RawValue[], params: ClaimParams, leaseExpiresAt: Date, read: RowReader): TaskRecord {
+  const attempts = read.int("attempts", row[7], 1);
   const firstClaim = attempts === 1;
   return {
     id: row[0] as string,
     backend: params.backend,
     taskName: row[1] as string,
     queueName: row[2] as string,
-    priority: Number(row[3]),
-    args: json(row[4] as RawValue),
-    status: "RUNNING" as ResultStatus,
-    runAfter: date(row[5] as RawValue),
-    enqueuedAt: date(row[6] as RawValue) as Date,
-    startedAt: firstClaim ? params.now : date(row[11] as RawValue),
-    finishedAt: firstClaim ? null : date(row[12] as RawValue),
+    priority: read.int("priority", row[3], 0),
+    args: read.json("args", row[4]) as JsonValue[],
+    status: ResultStatus.RUNNING,
+    runAfter: read.time("runAfter", row[5]),
+    enqueuedAt: read.requiredTime("enqueuedAt", row[6]),
+    startedAt: firstClaim ? params.now : read.time("startedAt", row[11]),
+    finishedAt: firstClaim ? null : read.time("finishedAt", row[12]),
     lastAttemptedAt: params.now,
     attempts,
-    maxAttempts: Number(row[8]),
-    workerIds: firstClaim ? [params.workerId] : json(row[13] as RawValue),
-    errors: firstClaim ? [] : json(row[14] as RawValue),
-    returnValue: firstClaim ? null : (json(row[15] as RawValue) ?? null),
+    maxAttempts: read.int("maxAttempts", row[8], 1),
+    workerIds: firstClaim ? [params.workerId] : (read.jsonArray("workerIds", row[13]) as string[]),
+    errors: firstClaim ? [] : (read.jsonArray("errors", row[14]) as TaskErrorRecord[]),
+    returnValue: firstClaim ? null : read.json("returnValue", row[15]),
     leaseExpiresAt,
     identityHash: row[9] as string,
     uniqueKey: row[10] as string | null,
@@ -159,7 +161,7 @@ function claimText(shape: ClaimShape): string {
   text = `WITH ready AS (
       SELECT id FROM tasks_results WHERE ${where.join(" AND ")}
       ORDER BY priority DESC, runnable_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-    UPDATE tasks_results AS t SET status = 'RUNNING', attempts = t.attempts + 1, worker_ids = t.worker_ids || $4::jsonb,
+    UPDATE tasks_results AS t SET status = 'RUNNING', attempts = greatest(t.attempts, 0) + 1, worker_ids = t.worker_ids || $4::jsonb,
       started_at = coalesce(t.started_at, $2::timestamptz), last_attempted_at = $2::timestamptz, lease_expires_at = $5::timestamptz
     FROM ready WHERE t.id = ready.id
     RETURNING ${CLAIM_RETURNING}`;
@@ -211,13 +213,68 @@ export function claimQuery(params: ClaimParams): { text: string; values: RawValu
 
 /**
  * Claims up to `limit` READY tasks in one statement: a CTE picks ids in claim order with
- * `FOR UPDATE SKIP LOCKED`, the UPDATE marks them RUNNING. Returns them in claim order.
+ * `FOR UPDATE SKIP LOCKED`, the UPDATE marks them RUNNING. Returns them in claim order. A
+ * claimed row that cannot be read (written by other code) is set aside as FAILED, and the
+ * claim runs again for the places such rows took (a few rounds at most).
  */
 export async function claimTasks(db: PgDb, client: postgres.Sql | null, params: ClaimParams): Promise<TaskRecord[]> {
   const query = claimQuery(params);
   if (!query) return [];
   const leaseExpiresAt = new Date(params.now.getTime() + params.leaseMs);
-  return sortClaimOrder(await runRows(db, client, query.text, query.values, CLAIM_RETURNED, (row) => claimedRecordOf(row, params, leaseExpiresAt)));
+  const claimed: TaskRecord[] = [];
+  let values = query.values;
+  for (let round = 0; ; round++) {
+    const unreadable: UnreadableRow[] = [];
+    const records = await runRows(db, client, query.text, values, CLAIM_RETURNED, (row) => {
+      const read = new RowReader();
+      const record = claimedRecordOf(row, params, leaseExpiresAt, read);
+      if (read.problems) unreadable.push({ record, problems: read.problems });
+      return record;
+    });
+    if (unreadable.length === 0) {
+      if (round === 0) return sortClaimOrder(records);
+      claimed.push(...records);
+      break;
+    }
+    const setAside = new Set(unreadable.map((row) => row.record));
+    for (const record of records) if (!setAside.has(record)) claimed.push(record);
+    await setAsideRows(db, client, params.backend, params.now, unreadable);
+    const missing = params.limit - claimed.length;
+    if (missing === 0 || round === SET_ASIDE_ROUNDS) break;
+    values = values.map((value, index) => (index === 2 ? missing : value));
+  }
+  return sortClaimOrder(claimed);
+}
+
+/**
+ * Marks rows that cannot be read FAILED, each only while still as it was read (same status
+ * and attempt), appending an error that names each unreadable column and what it held; a time
+ * that could not be read is replaced by its fallback (NULL, or the epoch for `enqueued_at`).
+ */
+const SET_ASIDE_TEXT = `UPDATE tasks_results AS t SET
+    status = 'FAILED', finished_at = $2::timestamptz, lease_expires_at = NULL,
+    errors = CASE WHEN jsonb_typeof(t.errors) = 'array' THEN t.errors ELSE '[]'::jsonb END || jsonb_build_array(v.error),
+    run_after = v.run_after, enqueued_at = v.enqueued_at, started_at = v.started_at
+  FROM jsonb_to_recordset($3::jsonb)
+    AS v(id uuid, status text, attempt integer, error jsonb, run_after timestamptz, enqueued_at timestamptz, started_at timestamptz)
+  WHERE t.id = v.id AND t.backend = $1 AND t.status = v.status AND t.attempts = v.attempt
+  RETURNING t.id`;
+
+/** Sets aside rows a claim or rescue could not read; see {@link SET_ASIDE_TEXT}. Returns the ids set aside. */
+export async function setAsideRows(db: PgDb, client: postgres.Sql | null, backend: string, now: Date, rows: readonly UnreadableRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const json = JSON.stringify(
+    rows.map(({ record, problems }) => ({
+      id: record.id,
+      status: record.status,
+      attempt: record.attempts,
+      error: setAsideErrorRecord(problems),
+      run_after: record.runAfter?.toISOString() ?? null,
+      enqueued_at: record.enqueuedAt.toISOString(),
+      started_at: record.startedAt?.toISOString() ?? null,
+    })),
+  );
+  return runRows(db, client, SET_ASIDE_TEXT, [backend, now.toISOString(), json], ["id"], firstColumn);
 }
 
 const COMPLETE_TEXT = `UPDATE tasks_results AS t SET

@@ -1,6 +1,7 @@
 /**
  * Row ↔ record mapping shared by the Postgres and SQLite backends. Both dialect schemas use
- * the same property names, so a row read through either one fits {@link TaskRowShape}.
+ * the same property names, so a row read through either one fits {@link TaskRowShape}. Rows
+ * may have been written by other code, so values are checked as they are read (decode.ts).
  */
 import type {
   FailedTaskSummary,
@@ -15,30 +16,37 @@ import type {
   UnrunnableTaskSummary,
 } from "@tasks/core/backend";
 import { ALL_STATUSES, ResultStatus, TasksError } from "@tasks/core/backend";
+import { RowReader, UnreadableTaskRowError, unreadableErrorsRecord, type RowProblem, type UnreadableRow } from "./decode.js";
 
-/** A `tasks_results` row as either dialect's Drizzle schema returns it. */
+const STATUSES: ReadonlySet<string> = new Set(ALL_STATUSES);
+
+/**
+ * A `tasks_results` row as either dialect reads it for a record: JSON columns as the stored
+ * text (so a value is never parsed twice, or taken for text when it is a JSON string), the
+ * other columns as the driver returns them. Rows written by other code may hold anything, so
+ * every value is checked when read (see {@link RowReader}).
+ */
 export interface TaskRowShape {
-  id: string;
-  backend: string;
-  taskName: string;
-  queueName: string;
-  priority: number;
+  id: unknown;
+  backend: unknown;
+  taskName: unknown;
+  queueName: unknown;
+  priority: unknown;
   args: unknown;
-  status: string;
-  runAfter: Date | null;
-  runnableAt: Date;
-  enqueuedAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  lastAttemptedAt: Date | null;
-  attempts: number;
-  maxAttempts: number;
+  status: unknown;
+  runAfter: unknown;
+  enqueuedAt: unknown;
+  startedAt: unknown;
+  finishedAt: unknown;
+  lastAttemptedAt: unknown;
+  attempts: unknown;
+  maxAttempts: unknown;
   workerIds: unknown;
   errors: unknown;
   returnValue: unknown;
-  leaseExpiresAt: Date | null;
-  identityHash: string;
-  uniqueKey: string | null;
+  leaseExpiresAt: unknown;
+  identityHash: unknown;
+  uniqueKey: unknown;
 }
 
 /** A `tasks_workers` row as either dialect's Drizzle schema returns it. */
@@ -64,34 +72,114 @@ export function taskNameList(operation: string, value: unknown): readonly string
   return value as readonly string[];
 }
 
-/** The plain {@link TaskRecord} for a stored row. Never hands the row object itself out. */
+/**
+ * Reads a stored row: the record, with a fallback for each value that cannot be read, and
+ * those values' problems (null when the row reads cleanly). Never hands the row object out.
+ */
+export function readRow(row: TaskRowShape): { record: TaskRecord; problems: RowProblem[] | null } {
+  const read = new RowReader();
+  const record: TaskRecord = {
+    id: read.text("id", row.id),
+    backend: read.text("backend", row.backend),
+    taskName: read.text("taskName", row.taskName),
+    queueName: read.text("queueName", row.queueName),
+    priority: read.int("priority", row.priority, 0),
+    args: read.json("args", row.args) as JsonValue[],
+    status: read.status(row.status),
+    runAfter: read.time("runAfter", row.runAfter),
+    enqueuedAt: read.requiredTime("enqueuedAt", row.enqueuedAt),
+    startedAt: read.time("startedAt", row.startedAt),
+    finishedAt: read.time("finishedAt", row.finishedAt),
+    lastAttemptedAt: read.time("lastAttemptedAt", row.lastAttemptedAt),
+    attempts: read.int("attempts", row.attempts, 0),
+    maxAttempts: read.int("maxAttempts", row.maxAttempts, 1),
+    workerIds: read.jsonArray("workerIds", row.workerIds) as string[],
+    errors: read.jsonArray("errors", row.errors) as TaskErrorRecord[],
+    returnValue: read.json("returnValue", row.returnValue),
+    leaseExpiresAt: read.time("leaseExpiresAt", row.leaseExpiresAt),
+    identityHash: read.text("identityHash", row.identityHash),
+    uniqueKey: read.optionalText("uniqueKey", row.uniqueKey),
+  };
+  return { record, problems: read.problems };
+}
+
+/**
+ * The plain {@link TaskRecord} for a stored row; throws an {@link UnreadableTaskRowError}
+ * naming each column that cannot be read.
+ */
 export function rowToRecord(row: TaskRowShape): TaskRecord {
+  const { record, problems } = readRow(row);
+  if (problems) throw new UnreadableTaskRowError(record.id, record.backend, problems);
+  return record;
+}
+
+/** Reads rows a statement changed: the readable records, and the rows to set aside. */
+export function readRows(rows: readonly TaskRowShape[]): { records: TaskRecord[]; unreadable: UnreadableRow[] } {
+  const records: TaskRecord[] = [];
+  const unreadable: UnreadableRow[] = [];
+  for (const row of rows) {
+    const { record, problems } = readRow(row);
+    if (problems) unreadable.push({ record, problems });
+    else records.push(record);
+  }
+  return { records, unreadable };
+}
+
+/** A stored status, or null for one written by other code that is no status of ours. */
+export function knownStatus(value: unknown): ResultStatus | null {
+  return STATUSES.has(value as string) ? (value as ResultStatus) : null;
+}
+
+/** The record of a task just inserted, built from what was sent (no row is read back). */
+export function newTaskRecord(task: NewTaskRecord, backend: string, now: Date): TaskRecord {
   return {
-    id: row.id,
-    backend: row.backend,
-    taskName: row.taskName,
-    queueName: row.queueName,
-    priority: row.priority,
-    args: asArray(row.args) as JsonValue[],
-    status: toStatus(row.status),
-    runAfter: row.runAfter,
-    enqueuedAt: row.enqueuedAt,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    lastAttemptedAt: row.lastAttemptedAt,
-    attempts: row.attempts,
-    maxAttempts: row.maxAttempts,
-    workerIds: asArray(row.workerIds) as string[],
-    errors: asArray(row.errors) as TaskErrorRecord[],
-    returnValue: (row.returnValue ?? null) as JsonValue,
-    leaseExpiresAt: row.leaseExpiresAt,
-    identityHash: row.identityHash,
-    uniqueKey: row.uniqueKey,
+    id: task.id,
+    backend,
+    taskName: task.taskName,
+    queueName: task.queueName,
+    priority: task.priority,
+    args: task.args,
+    status: ResultStatus.READY,
+    runAfter: task.runAfter === null ? null : new Date(task.runAfter.getTime()),
+    enqueuedAt: new Date(now.getTime()),
+    startedAt: null,
+    finishedAt: null,
+    lastAttemptedAt: null,
+    attempts: 0,
+    maxAttempts: task.maxAttempts,
+    workerIds: [],
+    errors: [],
+    returnValue: null,
+    leaseExpiresAt: null,
+    identityHash: task.identityHash,
+    uniqueKey: task.uniqueKey,
   };
 }
 
-/** The values of a new row, with its JSON columns typed. */
-export type NewTaskRowShape = TaskRowShape & { args: JsonValue[]; workerIds: string[]; errors: TaskErrorRecord[]; returnValue: JsonValue };
+/** The values of a new row, as Drizzle's insert takes them. */
+export interface NewTaskRowShape {
+  id: string;
+  backend: string;
+  taskName: string;
+  queueName: string;
+  priority: number;
+  args: JsonValue[];
+  status: string;
+  runAfter: Date | null;
+  runnableAt: Date;
+  enqueuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  lastAttemptedAt: Date | null;
+  attempts: number;
+  maxAttempts: number;
+  workerIds: string[];
+  errors: TaskErrorRecord[];
+  returnValue: JsonValue;
+  leaseExpiresAt: Date | null;
+  identityHash: string;
+  uniqueKey: string | null;
+}
 
 /** The values to insert for a new READY task enqueued at `now` under alias `backend`. */
 export function newTaskRow(task: NewTaskRecord, backend: string, now: Date): NewTaskRowShape {
@@ -163,14 +251,33 @@ export interface ReadyNameRow {
   count: number | string | bigint;
 }
 
+/** A RUNNING row as a health query reads it (worker ids as the stored JSON text). */
+export interface RunningRowShape {
+  id: unknown;
+  taskName: unknown;
+  queueName: unknown;
+  workerIds: unknown;
+  startedAt: unknown;
+  leaseExpiresAt: unknown;
+}
+
+/** A FAILED row as a health query reads it (errors as the stored JSON text). */
+export interface FailedRowShape {
+  id: unknown;
+  taskName: unknown;
+  queueName: unknown;
+  finishedAt: unknown;
+  errors: unknown;
+}
+
 /** The parts of a health report, as the dialect queries read them. */
 export interface HealthParts {
   counts: StatusCountRow[];
   /** READY rows grouped by task name and queue. */
   readyByName: ReadyNameRow[];
   oldestRunnableAt: Date | null;
-  running: TaskRowShape[];
-  failures: TaskRowShape[];
+  running: RunningRowShape[];
+  failures: FailedRowShape[];
   workers: WorkerRowShape[];
   now: Date;
 }
@@ -179,23 +286,36 @@ export interface HealthParts {
 export function buildHealthReport(parts: HealthParts): HealthReport {
   const queues: Record<string, StatusCounts> = {};
   for (const row of parts.counts) {
+    // A status written by other code is no status of ours: such rows are left out of the counts.
+    if (!STATUSES.has(row.status)) continue;
     const counts = (queues[row.queueName] ??= emptyCounts());
-    counts[toStatus(row.status)] += Number(row.count);
+    counts[row.status as ResultStatus] += Number(row.count);
   }
+  // Health never fails because of one row: what cannot be read is reported as unknown.
   const running: RunningTaskSummary[] = parts.running.map((row) => {
-    const workerIds = asArray(row.workerIds) as string[];
+    const read = new RowReader();
+    const workerIds = read.jsonArray("workerIds", row.workerIds);
+    const last = workerIds[workerIds.length - 1];
     return {
-      id: row.id,
-      taskName: row.taskName,
-      queueName: row.queueName,
-      workerId: workerIds[workerIds.length - 1] ?? null,
-      startedAt: row.startedAt,
-      leaseExpiresAt: row.leaseExpiresAt,
+      id: read.text("id", row.id),
+      taskName: read.text("taskName", row.taskName),
+      queueName: read.text("queueName", row.queueName),
+      workerId: typeof last === "string" ? last : null,
+      startedAt: read.time("startedAt", row.startedAt),
+      leaseExpiresAt: read.time("leaseExpiresAt", row.leaseExpiresAt),
     };
   });
   const recentFailures: FailedTaskSummary[] = parts.failures.map((row) => {
-    const errors = asArray(row.errors) as TaskErrorRecord[];
-    return { id: row.id, taskName: row.taskName, queueName: row.queueName, finishedAt: row.finishedAt, error: errors[errors.length - 1] ?? null };
+    const read = new RowReader();
+    const errors = read.jsonArray("errors", row.errors) as TaskErrorRecord[];
+    const unreadable = read.problems;
+    return {
+      id: read.text("id", row.id),
+      taskName: read.text("taskName", row.taskName),
+      queueName: read.text("queueName", row.queueName),
+      finishedAt: read.time("finishedAt", row.finishedAt),
+      error: unreadable ? unreadableErrorsRecord(unreadable) : (errors[errors.length - 1] ?? null),
+    };
   });
   const workers: LiveWorkerSummary[] = parts.workers.map((row) => ({
     workerId: row.workerId,
@@ -228,22 +348,22 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A stored `task_names` value (already parsed by the column): the names, or null when the worker never reported any. */
+/**
+ * A stored `task_names` value (parsed by the driver, or JSON text): the names, or null when
+ * the worker never reported any (or other code stored something that is not a list).
+ */
 function storedTaskNames(value: unknown): string[] | null {
-  return Array.isArray(value) ? value.filter((name): name is string => typeof name === "string") : null;
+  let names = value;
+  if (typeof value === "string") {
+    try {
+      names = JSON.parse(value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  return Array.isArray(names) ? names.filter((name): name is string => typeof name === "string") : null;
 }
 
 function emptyCounts(): StatusCounts {
   return Object.fromEntries(ALL_STATUSES.map((status) => [status, 0])) as StatusCounts;
-}
-
-function toStatus(value: string): ResultStatus {
-  if ((ALL_STATUSES as readonly string[]).includes(value)) return value as ResultStatus;
-  throw new Error(`The tasks table holds an unknown status "${value}"; it was written by something other than this library.`);
-}
-
-function asArray(value: unknown): unknown[] {
-  // SQLite text-mode JSON columns can come back as strings when read through raw SQL.
-  const parsed = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
-  return Array.isArray(parsed) ? parsed : [];
 }

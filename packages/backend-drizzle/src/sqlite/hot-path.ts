@@ -11,12 +11,20 @@
 import type { Statement } from "better-sqlite3";
 import type { ClaimParams, Completion, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
+import { RowReader, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { SqliteClient } from "./options.js";
 import { jsonText, RECORD_COLUMNS, rawRowToRecord, type RawTaskRow } from "./raw-rows.js";
+import { setAsideClaimHead, setAsideRows } from "./set-aside.js";
 
 /** Claim statements kept per connection; past this many shapes the cache starts over. */
 const MAX_CACHED_SHAPES = 64;
+
+/** How many times one claim sets unreadable rows aside and claims again for the places they took. */
+const SET_ASIDE_ROUNDS = 5;
+
+/** Where the claim's WHERE values start in its bound values (after the four SET values). */
+const FIRST_WHERE_VALUE = 4;
 
 /** Where a row must still be to take this completion: RUNNING under the same attempt. */
 const STILL_HELD = "WHERE id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
@@ -87,6 +95,10 @@ export class HotPath {
    * Claims up to `limit` READY tasks in one statement: `UPDATE … WHERE id IN (SELECT id …
    * ORDER BY claim order LIMIT n) RETURNING …`. Run it inside {@link immediate} so no other
    * connection writes between the pick and the update. Returns the tasks in claim order.
+   *
+   * A row that cannot be read (written by other code) is set aside as FAILED in the same
+   * transaction, and the claim runs again for the places such rows took (a few rounds at most),
+   * so it never stops the rows behind it.
    */
   claim(params: ClaimParams): TaskRecord[] {
     const { queues, ids } = params;
@@ -119,8 +131,32 @@ export class HotPath {
     }
     values.push(params.limit);
     const statement = this.#claimStatement(where);
-    const rows = statement.all(...values) as RawTaskRow[];
-    return sortClaimOrder(rows.map(rawRowToRecord));
+    const claimed: TaskRecord[] = [];
+    for (let round = 0; ; round++) {
+      let rows: RawTaskRow[];
+      try {
+        rows = statement.all(...values) as RawTaskRow[];
+      } catch (error) {
+        // A stored value the UPDATE itself cannot use (worker_ids that is not JSON): set the
+        // unreadable rows the claim would take aside, then claim again.
+        const retry = round < SET_ASIDE_ROUNDS && this.#client.inTransaction;
+        if (!retry || setAsideClaimHead(this.#client, where, values.slice(FIRST_WHERE_VALUE), params.backend, params.now) === 0) throw error;
+        continue;
+      }
+      let unreadable: UnreadableRow[] | null = null;
+      for (const row of rows) {
+        const read = new RowReader();
+        const record = rawRowToRecord(row, read);
+        if (read.problems) (unreadable ??= []).push({ record, problems: read.problems });
+        else claimed.push(record);
+      }
+      if (unreadable === null) break;
+      setAsideRows(this.#client, params.backend, params.now, unreadable);
+      const missing = params.limit - claimed.length;
+      if (missing === 0 || round === SET_ASIDE_ROUNDS) break;
+      values[values.length - 1] = missing;
+    }
+    return sortClaimOrder(claimed);
   }
 
   /**
@@ -166,7 +202,7 @@ export class HotPath {
       if (this.#claims.size >= MAX_CACHED_SHAPES) this.#claims.clear();
       statement = this.#client
         .prepare(
-          "UPDATE tasks_results SET status = 'RUNNING', attempts = attempts + 1, worker_ids = json_insert(worker_ids, '$[#]', ?), " +
+          "UPDATE tasks_results SET status = 'RUNNING', attempts = max(attempts, 0) + 1, worker_ids = json_insert(worker_ids, '$[#]', ?), " +
             "started_at = coalesce(started_at, ?), last_attempted_at = ?, lease_expires_at = ? " +
             `WHERE id IN (SELECT id FROM tasks_results WHERE ${where} ORDER BY priority DESC, runnable_at, id LIMIT ?) ` +
             `RETURNING ${RECORD_COLUMNS}`,

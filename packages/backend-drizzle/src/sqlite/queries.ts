@@ -23,8 +23,10 @@ import type {
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, newTaskRow, rowToRecord, taskNameList } from "../shared/rows.js";
-import { tasksResults as t, tasksWorkers as w, type TaskRow } from "./schema.js";
+import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, newTaskRow, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
+import { clientOf } from "./options.js";
+import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w, workerColumns } from "./schema.js";
+import { setAsideRows } from "./set-aside.js";
 
 /** A Drizzle SQLite database or transaction on a synchronous driver (better-sqlite3). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,8 +62,7 @@ function errorCopy(error: TaskErrorRecord): TaskErrorRecord {
 /** Reads rows by id (used after conflicts and lost leases). */
 function rowsById(db: SqliteDb, backend: string, ids: readonly string[]): TaskRecord[] {
   if (ids.length === 0) return [];
-  const rows: TaskRow[] = db.select().from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids]))).all();
-  return rows.map(rowToRecord);
+  return db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids]))).all().map(rowToRecord);
 }
 
 /**
@@ -78,22 +79,21 @@ export function insertTasks(db: SqliteDb, backend: string, now: Date, tasks: rea
   for (let start = 0; start < unique.length; start += INSERT_CHUNK) {
     const chunk = unique.slice(start, start + INSERT_CHUNK);
     // Ids were checked above, so the only conflict left is an active holder of a unique key.
-    const inserted: TaskRow[] = db
+    const inserted = db
       .insert(t)
       .values(chunk.map((task) => newTaskRow(task, backend, now) as typeof t.$inferInsert))
       .onConflictDoNothing()
-      .returning()
+      .returning({ id: t.id })
       .all();
-    const byId = new Map(inserted.map((row) => [row.id, rowToRecord(row)]));
+    const insertedIds = new Set(inserted.map((row) => row.id));
     chunk.forEach((task, offset) => {
-      const record = byId.get(task.id);
-      if (record) outcomes.set(start + offset, { record, created: true });
+      if (insertedIds.has(task.id)) outcomes.set(start + offset, { record: newTaskRecord(task, backend, now), created: true });
       else conflicted.push({ task, index: start + offset });
     });
   }
   if (conflicted.length > 0) {
     const keys = conflicted.map(({ task }) => task.uniqueKey as string);
-    const holders: TaskRow[] = db.select().from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE)).all();
+    const holders = db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE)).all();
     const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
     for (const { task, index } of conflicted) {
       const record = byKey.get(task.uniqueKey);
@@ -194,42 +194,52 @@ export function heartbeatLeases(db: SqliteDb, params: HeartbeatParams): LostLeas
       .run() as { changes: number };
     if (result.changes === 0) lostIds.push(lease.id);
   }
-  const found = new Map(rowsById(db, params.backend, lostIds).map((record) => [record.id, record.status]));
+  if (lostIds.length === 0) return [];
+  // Only the status is needed (and a row other code wrote may not read as a whole record).
+  const rows = db.select({ id: t.id, status: t.status }).from(t).where(and(eq(t.backend, params.backend), inArray(t.id, lostIds))).all();
+  const found = new Map(rows.map((row) => [row.id, knownStatus(row.status)]));
   return lostIds.map((id) => ({ id, status: found.get(id) ?? null }));
 }
 
-/** RUNNING tasks whose lease expired before `now`: READY (runnable now) or FAILED, `error` appended. */
+/**
+ * RUNNING tasks whose lease expired before `now`, or that have no lease expiry at all (written
+ * by other code or an older version): READY when attempts remain, keeping their runnable time
+ * and so their place in claim order, otherwise FAILED; `error` appended either way. A rescued
+ * row that cannot be read is set aside as FAILED instead and left out of the result.
+ */
 export function rescueExpiredTasks(db: SqliteDb, backend: string, now: Date, limit: number, error: TaskErrorRecord): TaskRecord[] {
   const expired = db
     .select({ id: t.id })
     .from(t)
-    .where(and(eq(t.backend, backend), RUNNING, sql`${t.leaseExpiresAt} < ${ms(now)}`))
+    .where(and(eq(t.backend, backend), RUNNING, sql`(${t.leaseExpiresAt} IS NULL OR ${t.leaseExpiresAt} < ${ms(now)})`))
     .orderBy(asc(t.leaseExpiresAt))
     .limit(limit);
   const retry = sql`${t.attempts} < ${t.maxAttempts}`;
-  const rows: TaskRow[] = db
+  const rows = db
     .update(t)
     .set({
       status: sql`CASE WHEN ${retry} THEN 'READY' ELSE 'FAILED' END`,
-      errors: appendJson(t.errors, errorCopy(error)),
+      // Errors that are not JSON (other code) stay as they are, for the set-aside below to report.
+      errors: sql`CASE WHEN json_valid(${t.errors}) THEN ${appendJson(t.errors, errorCopy(error))} ELSE ${t.errors} END`,
       leaseExpiresAt: null,
-      runAfter: sql`CASE WHEN ${retry} THEN ${ms(now)} ELSE ${t.runAfter} END`,
-      runnableAt: sql`CASE WHEN ${retry} THEN ${ms(now)} ELSE ${t.runnableAt} END`,
       finishedAt: sql`CASE WHEN ${retry} THEN NULL ELSE ${ms(now)} END`,
     })
     .where(inArray(t.id, expired))
-    .returning(columns)
+    .returning(recordColumns)
     .all();
-  return rows.map(rowToRecord).sort((a, b) => a.id.localeCompare(b.id));
+  const { records, unreadable } = readRows(rows);
+  const client = clientOf(db);
+  if (unreadable.length > 0 && client) setAsideRows(client, backend, now, unreadable);
+  return records.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** READY or RUNNING → CANCELLED; a finished row comes back unchanged; null for an unknown id. */
 export function cancelTask(db: SqliteDb, backend: string, now: Date, id: string): TaskRecord | null {
-  const [cancelled]: TaskRow[] = db
+  const [cancelled] = db
     .update(t)
     .set({ status: "CANCELLED", finishedAt: now, leaseExpiresAt: null })
     .where(and(eq(t.backend, backend), eq(t.id, id), ACTIVE))
-    .returning(columns)
+    .returning(recordColumns)
     .all();
   if (cancelled) return rowToRecord(cancelled);
   const [existing] = rowsById(db, backend, [id]);
@@ -275,11 +285,11 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
     .from(t)
     .where(and(mine, READY, sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${ms(params.now)})`))
     .all();
-  const running: TaskRow[] = db.select().from(t).where(and(mine, RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT).all();
-  const failures: TaskRow[] =
+  const running = db.select(runningColumns).from(t).where(and(mine, RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT).all();
+  const failures =
     params.recentFailures > 0
       ? db
-          .select()
+          .select(failureColumns)
           .from(t)
           .where(and(mine, FINISHED, sql`${t.status} = 'FAILED'`))
           .orderBy(desc(t.finishedAt), desc(t.id))
@@ -287,7 +297,7 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
           .all()
       : [];
   const workers = db
-    .select()
+    .select(workerColumns)
     .from(w)
     .where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${ms(params.now)}`))
     .orderBy(asc(w.workerId))

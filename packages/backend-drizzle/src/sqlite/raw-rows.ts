@@ -5,7 +5,7 @@
  * so this mapping is done by position instead.
  */
 import type { JsonValue, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
-import { ALL_STATUSES, type ResultStatus } from "@tasks/core/backend";
+import type { RowReader } from "../shared/decode.js";
 
 /** Every column of `tasks_results`, in the order {@link rawRowToRecord} reads them. */
 export const RECORD_COLUMNS =
@@ -15,50 +15,37 @@ export const RECORD_COLUMNS =
 /** A row of {@link RECORD_COLUMNS} as better-sqlite3 returns it in raw mode. */
 export type RawTaskRow = readonly unknown[];
 
-const STATUSES: ReadonlySet<string> = new Set(ALL_STATUSES);
-
-/** The {@link TaskRecord} for a raw row of {@link RECORD_COLUMNS}. */
-export function rawRowToRecord(row: RawTaskRow): TaskRecord {
+/**
+ * The {@link TaskRecord} for a raw row of {@link RECORD_COLUMNS}. SQLite keeps whatever other
+ * code stored (text in an integer column, JSON that does not parse), so each value is checked:
+ * what cannot be read is noted in `read`, with a fallback in the record.
+ */
+export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
   return {
     id: row[0] as string,
-    backend: row[1] as string,
-    taskName: row[2] as string,
-    queueName: row[3] as string,
-    priority: row[4] as number,
-    args: jsonArray(row[5]) as JsonValue[],
-    status: toStatus(row[6]),
-    runAfter: toDate(row[7]),
-    enqueuedAt: new Date(row[8] as number),
-    startedAt: toDate(row[9]),
-    finishedAt: toDate(row[10]),
-    lastAttemptedAt: toDate(row[11]),
-    attempts: row[12] as number,
-    maxAttempts: row[13] as number,
-    workerIds: jsonArray(row[14]) as string[],
-    errors: jsonArray(row[15]) as TaskErrorRecord[],
-    returnValue: row[16] === null ? null : (JSON.parse(row[16] as string) as JsonValue),
-    leaseExpiresAt: toDate(row[17]),
-    identityHash: row[18] as string,
-    uniqueKey: row[19] as string | null,
+    backend: read.text("backend", row[1]),
+    taskName: read.text("taskName", row[2]),
+    queueName: read.text("queueName", row[3]),
+    priority: read.int("priority", row[4], 0),
+    args: read.json("args", row[5]) as JsonValue[],
+    status: read.status(row[6]),
+    runAfter: read.time("runAfter", row[7]),
+    enqueuedAt: read.requiredTime("enqueuedAt", row[8]),
+    startedAt: read.time("startedAt", row[9]),
+    finishedAt: read.time("finishedAt", row[10]),
+    lastAttemptedAt: read.time("lastAttemptedAt", row[11]),
+    attempts: read.int("attempts", row[12], 1),
+    maxAttempts: read.int("maxAttempts", row[13], 1),
+    workerIds: read.jsonArray("workerIds", row[14]) as string[],
+    errors: read.jsonArray("errors", row[15]) as TaskErrorRecord[],
+    returnValue: read.json("returnValue", row[16]),
+    leaseExpiresAt: read.time("leaseExpiresAt", row[17]),
+    identityHash: read.text("identityHash", row[18]),
+    uniqueKey: read.optionalText("uniqueKey", row[19]),
   };
 }
 
 /** The text stored for a JSON value (`NULL` for null, as Drizzle's JSON columns store it). */
 export function jsonText(value: JsonValue | undefined): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-function toDate(value: unknown): Date | null {
-  return value === null ? null : new Date(value as number);
-}
-
-function jsonArray(value: unknown): unknown[] {
-  if (value === "[]") return [];
-  const parsed = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
-  return Array.isArray(parsed) ? parsed : [];
-}
-
-function toStatus(value: unknown): ResultStatus {
-  if (STATUSES.has(value as string)) return value as ResultStatus;
-  throw new Error(`The tasks table holds an unknown status "${String(value)}"; it was written by something other than this library.`);
 }

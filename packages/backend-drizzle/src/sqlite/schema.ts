@@ -3,7 +3,7 @@
  * integer milliseconds and JSON as text. Export these into your own drizzle-kit schema to
  * manage the tables with your migrations, or call `migrate(db)` to apply the bundled ones.
  */
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { JsonValue, TaskErrorRecord } from "@tasks/core/backend";
 
@@ -77,3 +77,44 @@ export const tasksWorkers = sqliteTable(
 
 /** A `tasks_results` row as Drizzle returns it. */
 export type TaskRow = typeof tasksResults.$inferSelect;
+
+/**
+ * Every column for a record, JSON columns and times as stored: the shared row reader parses
+ * them, so a value other code wrote (text that is not JSON, text in a time column) is named
+ * with what it holds, not thrown.
+ */
+export const recordColumns = {
+  ...getTableColumns(tasksResults),
+  args: sql<string>`${tasksResults.args}`,
+  workerIds: sql<string>`${tasksResults.workerIds}`,
+  errors: sql<string>`${tasksResults.errors}`,
+  returnValue: sql<string | null>`${tasksResults.returnValue}`,
+  runAfter: sql<unknown>`${tasksResults.runAfter}`,
+  enqueuedAt: sql<unknown>`${tasksResults.enqueuedAt}`,
+  startedAt: sql<unknown>`${tasksResults.startedAt}`,
+  finishedAt: sql<unknown>`${tasksResults.finishedAt}`,
+  lastAttemptedAt: sql<unknown>`${tasksResults.lastAttemptedAt}`,
+  leaseExpiresAt: sql<unknown>`${tasksResults.leaseExpiresAt}`,
+};
+
+/** What `health()` lists of a RUNNING task. */
+export const runningColumns = {
+  id: tasksResults.id,
+  taskName: tasksResults.taskName,
+  queueName: tasksResults.queueName,
+  workerIds: sql<string>`${tasksResults.workerIds}`,
+  startedAt: tasksResults.startedAt,
+  leaseExpiresAt: tasksResults.leaseExpiresAt,
+};
+
+/** What `health()` lists of a FAILED task. */
+export const failureColumns = {
+  id: tasksResults.id,
+  taskName: tasksResults.taskName,
+  queueName: tasksResults.queueName,
+  finishedAt: tasksResults.finishedAt,
+  errors: sql<string>`${tasksResults.errors}`,
+};
+
+/** What `health()` lists of a live worker (its task names as the stored text). */
+export const workerColumns = { ...getTableColumns(tasksWorkers), taskNames: sql<string | null>`${tasksWorkers.taskNames}` };

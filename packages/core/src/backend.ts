@@ -253,8 +253,10 @@ export interface TaskBackend {
    */
   completeAtomically?(params: CompleteAtomicallyParams): Promise<CompleteAtomicallyOutcome>;
   /**
-   * Finds RUNNING tasks whose lease expired before `now`: READY again (runnable now) when
-   * attempts remain, otherwise FAILED; `error` is appended either way. Returns the rows after.
+   * Finds RUNNING tasks whose lease expired before `now` (a RUNNING task with no lease expiry
+   * counts as expired): READY again when attempts remain, keeping its runnable time so it keeps
+   * its place in claim order ahead of tasks enqueued after it, otherwise FAILED; `error` is
+   * appended either way. Returns the rows after.
    */
   rescueExpired(params: RescueParams): Promise<TaskRecord[]>;
   /** READY or RUNNING → CANCELLED (finishedAt = now). Returns the row after; null if none. */

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 
 /** Set once tsx's ES-module hooks are registered; src/config/typescript.ts reads it too. */
 const TSX_ESM = Symbol.for("@tasks/worker-cli/tsx-esm");
+/** Where the early signal catcher waits for src/run/early-signals.ts to take over. */
+const EARLY_SIGNALS = Symbol.for("@tasks/worker-cli/early-signals");
 
 /**
  * Runs the CLI and exits with the command's code.
@@ -19,6 +21,7 @@ const TSX_ESM = Symbol.for("@tasks/worker-cli/tsx-esm");
  * @param {"worker" | "prune" | undefined} command The subcommand an alias stands for; undefined for `tasks`.
  */
 export async function launch(program, command) {
+  if ((command ?? process.argv[2]) === "worker") catchEarlySignals(program);
   let code;
   try {
     const core = resolveCore();
@@ -38,6 +41,36 @@ export async function launch(program, command) {
   }
   // Exit explicitly: a task module may leave timers or sockets open that would keep the process alive.
   process.exit(code);
+}
+
+/**
+ * Catches SIGINT and SIGTERM from the first moment, before the slow part of start-up (tsx,
+ * the CLI, the config, the backend), until the worker's own handling takes over the signals
+ * caught so far (src/run/early-signals.ts). A first signal is only remembered: the worker then
+ * stops before its first claim and exits 0. A second one exits at once with 130 or 143, since
+ * nothing has been claimed yet.
+ *
+ * @param {string} program
+ */
+function catchEarlySignals(program) {
+  /** @type {NodeJS.Signals[]} */
+  const received = [];
+  /** @param {NodeJS.Signals} signal */
+  const listener = (signal) => {
+    received.push(signal);
+    if (received.length < 2) return;
+    process.stderr.write(`${program}: received ${signal} again while starting; exiting at once (no task was claimed).\n`);
+    process.exit(signal === "SIGTERM" ? 143 : 130);
+  };
+  process.on("SIGINT", listener);
+  process.on("SIGTERM", listener);
+  globalThis[EARLY_SIGNALS] = {
+    received,
+    release() {
+      process.off("SIGINT", listener);
+      process.off("SIGTERM", listener);
+    },
+  };
 }
 
 /** Where `@tasks/core` resolves from this package, or null when it is not installed. */

@@ -53,6 +53,16 @@ describe("config loading and config mistakes", () => {
     expect(exit.stderr).toContain('has an unknown key "queue". Did you mean "queues"?');
   });
 
+  it("refuses a lease longer than a day in a backend alias's settings (core's bound), naming the key and the value", async () => {
+    for (const args of [["worker", ...FAST], ["status"]]) {
+      const exit = await run("tasks", [...args, "--config", broken("long-lease.config.ts")], { env: database.env });
+      expect(exit.code, exit.stderr).toBe(2);
+      expect(exit.stderr).toContain(`The tasks config ${broken("long-lease.config.ts")} is invalid`);
+      expect(exit.stderr).toMatch(/leaseMs 2,?592,?000,?000 for backend alias "default"/);
+      expect(exit.stdout).not.toContain("Worker started");
+    }
+  });
+
   it("refuses to start a worker whose config lists no task modules, while prune still runs", async () => {
     const worker = await run("tasks", ["worker", "--config", broken("no-task-modules.config.ts"), ...FAST], { env: database.env });
     expect(worker.code).toBe(2);

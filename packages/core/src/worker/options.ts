@@ -21,13 +21,13 @@ export interface WorkerOptions {
    * services.
    */
   readonly concurrency?: number;
-  /** How long an idle worker waits before looking again (wake-ups cut it short). Default 1,000 ms. */
+  /** How long an idle worker waits before looking again (wake-ups cut it short): above 0, at most 24 h. Default 1,000 ms. */
   readonly pollIntervalMs?: number;
   /** Exit once nothing is runnable and nothing runs. */
   readonly batch?: boolean;
   /** Exit after claiming this many tasks (and finishing them). */
   readonly maxTasks?: number;
-  /** Stop claiming after this long, then finish gracefully. */
+  /** Stop claiming after this long, then finish gracefully: above 0, at most 24 days (Node's timers cannot wait longer than about 24.8 days). */
   readonly durationMs?: number;
   /** Non-empty, at most 64 characters. Default: random. */
   readonly workerId?: string;
@@ -35,7 +35,7 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** Abort: abort running tasks now and hand them back (READY if attempts remain). */
   readonly forceSignal?: AbortSignal;
-  /** Longest a graceful stop waits for running tasks before forcing. Default 30,000 ms. */
+  /** Longest a graceful stop waits for running tasks before forcing: 0 to 24 h. Default 30,000 ms. */
   readonly shutdownTimeoutMs?: number;
   /**
    * Longest the worker waits for one of its own storage calls (claim, heartbeat, result write,
@@ -44,9 +44,9 @@ export interface WorkerOptions {
    * the backend's lease, but at least 5,000 ms.
    */
   readonly storageTimeoutMs?: number;
-  /** How often leases are renewed and the worker reported alive. Default: lease / 3. */
+  /** How often leases are renewed and the worker reported alive: above 0, at most 1 h. Default: lease / 3. */
   readonly heartbeatIntervalMs?: number;
-  /** How often expired leases (of any worker) are rescued. Default: lease / 3. */
+  /** How often expired leases (of any worker) are rescued: above 0, at most 1 h. Default: lease / 3. */
   readonly rescueIntervalMs?: number;
   /** Default: the configured clock. */
   readonly clock?: Clock;
@@ -69,8 +69,48 @@ export interface ResolvedWorkerOptions {
   readonly storageTimeoutMs: number | null;
 }
 
+/**
+ * The longest delay Node's timers keep: `setTimeout` with more than 2^31 − 1 ms (about 24.8
+ * days) fires after 1 ms instead, so a longer wait would end at once (and a polling loop would
+ * spin). Every time option of a worker is bounded below it; this is the one place that knows it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+const SECOND = 1_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * The allowed range of one time option, in milliseconds: from `min` (exclusive when
+ * `minExclusive`, so `0` means "above 0") to `max` (inclusive).
+ */
+export interface TimeBounds {
+  readonly min: number;
+  readonly max: number;
+  readonly minExclusive?: boolean;
+}
+
+/**
+ * The allowed range of every time option of {@link WorkerOptions}, in milliseconds. Each
+ * maximum is below {@link MAX_TIMER_MS}. The `tasks worker` flags document the same ranges.
+ */
+export const WORKER_TIME_BOUNDS = {
+  /** Above 0, at most 24 hours. */
+  pollIntervalMs: { min: 0, minExclusive: true, max: DAY },
+  /** Above 0, at most 24 days. */
+  durationMs: { min: 0, minExclusive: true, max: 24 * DAY },
+  /** 0 (abort at once) to 24 hours. */
+  shutdownTimeoutMs: { min: 0, max: DAY },
+  /** 100 ms to 1 hour. */
+  storageTimeoutMs: { min: 100, max: HOUR },
+  /** Above 0, at most 1 hour. */
+  heartbeatIntervalMs: { min: 0, minExclusive: true, max: HOUR },
+  /** Above 0, at most 1 hour. */
+  rescueIntervalMs: { min: 0, minExclusive: true, max: HOUR },
+} as const satisfies Record<string, TimeBounds>;
+
 /** The shortest and longest `storageTimeoutMs`, and the least the default derives from a lease. */
-export const STORAGE_TIMEOUT_BOUNDS = { min: 100, max: 3_600_000, defaultMin: 5_000 } as const;
+export const STORAGE_TIMEOUT_BOUNDS = { ...WORKER_TIME_BOUNDS.storageTimeoutMs, defaultMin: 5 * SECOND } as const;
 
 /** The storage call limit a worker uses: the option when given, else the lease (at least 5 s, at most 1 h). */
 export function storageTimeoutFor(options: ResolvedWorkerOptions, leaseMs: number): number {
@@ -95,17 +135,19 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (typeof workerId !== "string" || workerId.trim() === "" || workerId.length > MAX_WORKER_ID_LENGTH) {
     throw new InvalidConfigurationError(`Worker option "workerId" must be a non-empty string of at most ${MAX_WORKER_ID_LENGTH} characters (got ${describe(workerId)}).`);
   }
+  if (options.heartbeatIntervalMs !== undefined) timeOption("heartbeatIntervalMs", options.heartbeatIntervalMs);
+  if (options.rescueIntervalMs !== undefined) timeOption("rescueIntervalMs", options.rescueIntervalMs);
   return {
     backend: options.backend ?? DEFAULT_BACKEND_ALIAS,
     queues: { include: queues === "*" ? "*" : [...queues], exclude: [...exclude] },
     concurrency: positiveInteger("concurrency", options.concurrency ?? 50),
-    pollIntervalMs: positiveNumber("pollIntervalMs", options.pollIntervalMs ?? 1000),
+    pollIntervalMs: timeOption("pollIntervalMs", options.pollIntervalMs ?? 1000),
     batch: options.batch === true,
     maxTasks: options.maxTasks === undefined ? Number.POSITIVE_INFINITY : positiveInteger("maxTasks", options.maxTasks),
-    durationMs: options.durationMs === undefined ? null : positiveNumber("durationMs", options.durationMs),
+    durationMs: options.durationMs === undefined ? null : timeOption("durationMs", options.durationMs),
     workerId,
-    shutdownTimeoutMs: nonNegativeNumber("shutdownTimeoutMs", options.shutdownTimeoutMs ?? 30_000),
-    storageTimeoutMs: options.storageTimeoutMs === undefined ? null : boundedMs("storageTimeoutMs", options.storageTimeoutMs, STORAGE_TIMEOUT_BOUNDS),
+    shutdownTimeoutMs: timeOption("shutdownTimeoutMs", options.shutdownTimeoutMs ?? 30_000),
+    storageTimeoutMs: options.storageTimeoutMs === undefined ? null : timeOption("storageTimeoutMs", options.storageTimeoutMs),
   };
 }
 
@@ -116,25 +158,29 @@ function positiveInteger(name: string, value: unknown): number {
   return value;
 }
 
-function positiveNumber(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidConfigurationError(`Worker option "${name}" must be a positive number of milliseconds (got ${describe(value)}).`);
-  }
-  return value;
-}
-
-function boundedMs(name: string, value: unknown, bounds: { readonly min: number; readonly max: number }): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < bounds.min || value > bounds.max) {
+/**
+ * Checks the time option `name` against its {@link WORKER_TIME_BOUNDS}; throws an
+ * {@link InvalidConfigurationError} naming the option, the allowed range and the value given.
+ */
+function timeOption(name: keyof typeof WORKER_TIME_BOUNDS, value: unknown): number {
+  const bounds: TimeBounds = WORKER_TIME_BOUNDS[name];
+  const aboveMin = typeof value === "number" && (bounds.minExclusive ? value > bounds.min : value >= bounds.min);
+  if (typeof value !== "number" || !Number.isFinite(value) || !aboveMin || value > bounds.max) {
     throw new InvalidConfigurationError(
-      `Worker option "${name}" must be a number of milliseconds from ${bounds.min} to ${bounds.max} (got ${describe(value)}).`,
+      `Worker option "${name}" must be a number of milliseconds ${describeTimeBounds(bounds)} (got ${describe(value)}); ${bounds.max} ms is ${readableMs(bounds.max)}.`,
     );
   }
   return value;
 }
 
-function nonNegativeNumber(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidConfigurationError(`Worker option "${name}" must be a number of milliseconds ≥ 0 (got ${describe(value)}).`);
-  }
-  return value;
+/** `above 0 and at most 86400000`, `from 100 to 3600000`: a {@link TimeBounds} in words. */
+export function describeTimeBounds(bounds: TimeBounds): string {
+  return bounds.minExclusive ? `above ${bounds.min} and at most ${bounds.max}` : `from ${bounds.min} to ${bounds.max}`;
+}
+
+/** `24 days`, `24 hours`, `1 hour`, `90 seconds`. */
+function readableMs(ms: number): string {
+  if (ms > DAY && ms % DAY === 0) return `${ms / DAY} days`;
+  if (ms % HOUR === 0) return ms === HOUR ? "1 hour" : `${ms / HOUR} hours`;
+  return `${ms / SECOND} seconds`;
 }

@@ -27,7 +27,10 @@ export function withFlagErrors<T>(parse: () => T): T {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
-      throw new UsageError(`${(error as Error).message.split("\n")[0]}.`.replace(/\.\.$/, "."));
+      const lines = (error as Error).message.split("\n");
+      // "argument is ambiguous" (a value starting with a dash): keep Node's advice to write --flag=-1.
+      const advice = lines.find((line) => line.startsWith("To specify an option argument starting with a dash"));
+      throw new UsageError(`${lines[0]}.`.replace(/\.\.$/, ".") + (advice ? ` ${advice.replace(/\.$/, "")}.` : ""));
     }
     throw error;
   }

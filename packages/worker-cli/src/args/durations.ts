@@ -1,4 +1,5 @@
 import { UsageError } from "../run/exit-codes.js";
+import { inRange, rangeText, type TimeRange } from "./bounds.js";
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,
@@ -43,30 +44,39 @@ export function parseSeconds(text: string): number | null {
   return parseDuration(trimmed);
 }
 
-/** `parseDuration` for a flag: throws a {@link UsageError} naming the flag when `text` is not a duration. */
-export function durationFlag(flag: string, text: string): number {
+/**
+ * `parseDuration` for a flag: throws a {@link UsageError} naming the flag, its allowed range
+ * and the value given unless `text` is a duration inside `range`.
+ */
+export function durationFlag(flag: string, text: string, range: TimeRange): number {
   const ms = parseDuration(text);
   if (ms === null) {
     throw new UsageError(
-      `Invalid value "${text}" for --${flag}: give a duration with a unit, such as 30s, 90m, 12h, 7d or 1w (parts may be combined, e.g. 1d12h).`,
+      `Invalid value "${text}" for --${flag}: give a duration with a unit, such as 30s, 90m, 12h, 7d or 1w (parts may be combined, e.g. 1d12h), ${rangeText(range)}.`,
+    );
+  }
+  if (!inRange(ms, range)) throw new UsageError(`Invalid value "${text}" for --${flag}: give a duration ${rangeText(range)}${gotText(text, ms)}.`);
+  return ms;
+}
+
+/**
+ * `parseSeconds` for a flag: throws a {@link UsageError} naming the flag, its allowed range
+ * and the value given unless `text` is a number of seconds (or a duration) inside `range`.
+ */
+export function secondsFlag(flag: string, text: string, range: TimeRange): number {
+  const ms = parseSeconds(text);
+  if (ms === null || !inRange(ms, range)) {
+    throw new UsageError(
+      `Invalid value "${text}" for --${flag}: give a time ${rangeText(range, "0")}, as a number of seconds (such as 0.5 or 30) or a duration with a unit (such as 500ms, 5m or 12h)${ms === null ? "" : gotText(text, ms)}.`,
     );
   }
   return ms;
 }
 
-/**
- * `parseSeconds` for a flag: throws a {@link UsageError} naming the flag unless the value
- * is a number of seconds (or a duration) above 0, or ≥ 0 when `allowZero`.
- */
-export function secondsFlag(flag: string, text: string, options: { allowZero?: boolean } = {}): number {
-  const ms = parseSeconds(text);
-  const allowZero = options.allowZero === true;
-  if (ms === null || (allowZero ? ms < 0 : ms <= 0)) {
-    throw new UsageError(
-      `Invalid value "${text}" for --${flag}: give a number of seconds ${allowZero ? "of 0 or more" : "above 0"} (such as 0.5 or 30) or a duration with a unit (such as 500ms or 5m).`,
-    );
-  }
-  return ms;
+/** ` (got 30d)` when `text` reads as something else than its duration, such as `2592000` seconds. */
+function gotText(text: string, ms: number): string {
+  const normalized = durationText(ms);
+  return normalized === text.trim() || ms > Number.MAX_SAFE_INTEGER ? "" : ` (got ${normalized})`;
 }
 
 /** Formats milliseconds compactly for messages: `1.2s`, `350ms`, `2m05s`. */

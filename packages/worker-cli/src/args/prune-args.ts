@@ -1,5 +1,6 @@
 import { DEFAULT_PRUNE_KEEP_MS } from "@tasks/core";
 import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, parseFlags } from "./common.js";
+import { KEEP_RANGE } from "./bounds.js";
 import { durationFlag, durationText } from "./durations.js";
 
 /** Default `--keep`: core's default prune threshold (two weeks), as a duration such as `14d`. */
@@ -39,8 +40,9 @@ ${BACKEND_FLAG_HELP}
   --batch-size N            Rows deleted per statement (default: ${DEFAULT_PRUNE_BATCH_SIZE})
 ${COMMON_FLAGS_HELP}
 
-DURATION needs a unit: 30s, 90m, 12h, 7d, 1w, or a sum such as 1d12h. A bare number is
-refused so that "7" cannot be read as 7 seconds by mistake.
+DURATION needs a unit: 30s, 90m, 12h, 7d, 1w, or a sum such as 1d12h, from 0s to
+${KEEP_RANGE.maxText}. A bare number is refused so that "7" cannot be read as 7 seconds
+by mistake.
 Exit codes: 0 done, 1 the database cannot be used or an unexpected error, 2 bad flags or
 config, 130/143 stopped by SIGINT/SIGTERM between chunks.
 `;
@@ -58,9 +60,9 @@ export function parsePruneArgs(argv: readonly string[]): PruneArgs {
     config: { type: "string" },
   });
   const keepText = values.keep ?? DEFAULT_KEEP;
-  const keepMs = durationFlag("keep", keepText);
+  const keepMs = durationFlag("keep", keepText, KEEP_RANGE);
   const keepFailedText = values["keep-failed"] ?? keepText;
-  const keepFailedMs = values["keep-failed"] === undefined ? keepMs : durationFlag("keep-failed", keepFailedText);
+  const keepFailedMs = values["keep-failed"] === undefined ? keepMs : durationFlag("keep-failed", keepFailedText, KEEP_RANGE);
   const queues = values.queue ? queueListFlag("queue", values.queue, true) : "*";
   const batchSize = last(values["batch-size"]);
   return {

@@ -1,7 +1,11 @@
 import { LOG_LEVELS, MAX_WORKER_ID_LENGTH, type LogLevel } from "@tasks/core";
 import { UsageError } from "../run/exit-codes.js";
 import { BACKEND_FLAG_HELP, backendFlag, COMMON_FLAGS_HELP, configFlag, integerFlag, last, queueListFlag, parseFlags } from "./common.js";
+import { DURATION_RANGE, INTERVAL_RANGE, rangeText, SHUTDOWN_TIMEOUT_RANGE, STARTUP_TIMEOUT_RANGE } from "./bounds.js";
 import { secondsFlag } from "./durations.js";
+
+/** Default `--startup-timeout`. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
 
 /** Output formats of the worker's log. */
 export const LOG_FORMATS = ["pretty", "json"] as const;
@@ -22,6 +26,8 @@ export interface WorkerArgs {
   readonly backend: string | undefined;
   readonly startupDelay: boolean;
   readonly shutdownTimeoutMs: number | undefined;
+  /** How long start-up retries a database that is not reachable yet (0: check once). */
+  readonly startupTimeoutMs: number;
   readonly logLevel: LogLevel | undefined;
   readonly logFormat: LogFormat;
   readonly logFile: string | undefined;
@@ -34,7 +40,8 @@ export function workerHelp(program: string): string {
 
 Claims tasks from a database backend and runs them until stopped ("tasks worker" and
 "db-worker" are the same command). Before the first claim it checks that the database can be reached and its task
-tables are migrated, and exits 1 with one line saying what is wrong if not.
+tables are migrated, and exits 1 with one line saying what is wrong if not (a database that
+cannot be reached yet is retried for up to --startup-timeout first).
 The first SIGINT/SIGTERM, or the end of the process that started it (such as an npx shim),
 stops claiming and lets running tasks finish; a second signal aborts them and hands them
 back (READY if attempts remain).
@@ -44,17 +51,22 @@ Flags:
                             Each must be allowed by the backend's "queues" in the config
   --exclude-queue a,b       Queues to skip; only together with --queue "*"
   --concurrency N           Tasks run at once (default: 50)
-  --interval SECONDS        Idle wait between polls (default: 1)
+  --interval SECONDS        Idle wait between polls, ${rangeText(INTERVAL_RANGE, "0")} (default: 1)
   --batch                   Exit 0 as soon as nothing is runnable and nothing runs
   --max-tasks N             Exit after running N tasks
-  --duration SECONDS        Stop claiming after this long, finish, and exit 0
+  --duration SECONDS        Stop claiming after this long (${rangeText(DURATION_RANGE, "0")}),
+                            finish, and exit 0
   --worker-id ID            This worker's id, 1-${MAX_WORKER_ID_LENGTH} characters (default: random)
 ${BACKEND_FLAG_HELP}
   --no-startup-delay        Start claiming at once (default: wait a random time under 1 s,
                             so workers started together do not poll in step)
   --shutdown-timeout SECONDS
                             After the first signal, longest wait for running tasks
-                            before aborting them (default: 30)
+                            before aborting them, ${rangeText(SHUTDOWN_TIMEOUT_RANGE, "0")} (default: 30)
+  --startup-timeout SECONDS
+                            How long to keep retrying a database that cannot be
+                            reached yet (restarting, refusing connections) before
+                            exiting 1, ${rangeText(STARTUP_TIMEOUT_RANGE, "0")}; 0 checks once (default: ${DEFAULT_STARTUP_TIMEOUT_MS / 1_000})
   --log-level LEVEL         ${LOG_LEVELS.join(", ")} (default: the config's logLevel, else info)
   --log-format FORMAT       pretty or json (default: pretty)
   --log-file PATH           Append the log to PATH instead of standard output
@@ -81,6 +93,7 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
     backend: { type: "string" },
     "no-startup-delay": { type: "boolean" },
     "shutdown-timeout": { type: "string" },
+    "startup-timeout": { type: "string" },
     "log-level": { type: "string" },
     "log-format": { type: "string" },
     "log-file": { type: "string" },
@@ -95,14 +108,15 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
     queues,
     excludeQueues: excludeQueues === "*" ? [] : excludeQueues,
     concurrency: optional(values.concurrency, (text) => integerFlag("concurrency", text)),
-    pollIntervalMs: optional(values.interval, (text) => secondsFlag("interval", text)),
+    pollIntervalMs: optional(values.interval, (text) => secondsFlag("interval", text, INTERVAL_RANGE)),
     batch: values.batch === true,
     maxTasks: optional(values["max-tasks"], (text) => integerFlag("max-tasks", text)),
-    durationMs: optional(values.duration, (text) => secondsFlag("duration", text)),
+    durationMs: optional(values.duration, (text) => secondsFlag("duration", text, DURATION_RANGE)),
     workerId: optional(values["worker-id"], workerIdFlag),
     backend: backendFlag(values.backend),
     startupDelay: values["no-startup-delay"] !== true,
-    shutdownTimeoutMs: optional(values["shutdown-timeout"], (text) => secondsFlag("shutdown-timeout", text, { allowZero: true })),
+    shutdownTimeoutMs: optional(values["shutdown-timeout"], (text) => secondsFlag("shutdown-timeout", text, SHUTDOWN_TIMEOUT_RANGE)),
+    startupTimeoutMs: optional(values["startup-timeout"], (text) => secondsFlag("startup-timeout", text, STARTUP_TIMEOUT_RANGE)) ?? DEFAULT_STARTUP_TIMEOUT_MS,
     logLevel: optional(values["log-level"], logLevelFlag),
     logFormat: optional(values["log-format"], logFormatFlag) ?? "pretty",
     logFile: optional(values["log-file"], logFileFlag),

@@ -5,7 +5,7 @@ import { closestMatch } from "./closest.js";
 export const CONFIG_KEYS = ["backends", "tasks", "logLevel"] as const;
 
 /** The keys of a backend alias's settings object (see core's `BackendSettings`). */
-export const BACKEND_SETTINGS_KEYS = ["backend", "queues", "maxAttempts", "backoff", "leaseMs"] as const;
+export const BACKEND_SETTINGS_KEYS = ["backend", "queues", "maxAttempts", "backoff", "leaseMs", "maxArgsBytes", "enqueueTimeoutMs"] as const;
 
 /**
  * Throws a {@link UsageError} naming the first key of `object` that is not in `known`, with

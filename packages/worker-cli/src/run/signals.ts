@@ -1,3 +1,4 @@
+import { takeEarlySignals } from "./early-signals.js";
 import { signalExitCode } from "./exit-codes.js";
 
 /** Signals the binaries handle. */
@@ -26,17 +27,27 @@ export class ShutdownSignals {
   readonly #listener = (signal: NodeJS.Signals) => this.#handle(signal);
   #onSignal: (signal: NodeJS.Signals, count: number, cause: string | undefined) => void = () => {};
 
+  /**
+   * While true (a worker that has claimed nothing yet), a second signal exits at once with
+   * 130/143 instead of aborting running tasks: there are none to hand back. A worker sets it
+   * for its start-up and clears it just before its first claim.
+   */
+  startingUp = false;
+
   constructor(host: SignalHost = process as unknown as SignalHost) {
     this.#host = host;
   }
 
   /**
    * Starts listening; `onSignal` is told about each signal (to log it), with the `cause` given
-   * to {@link trigger} when the signal did not come from outside.
+   * to {@link trigger} when the signal did not come from outside. On the real process, it then
+   * takes over the signals the launcher caught while the binary was loading (see
+   * `takeEarlySignals`) and acts on them as if they arrived now.
    */
   install(onSignal?: (signal: NodeJS.Signals, count: number, cause: string | undefined) => void): void {
     if (onSignal) this.#onSignal = onSignal;
     for (const signal of SIGNALS) this.#host.on(signal, this.#listener);
+    if (this.#host === (process as unknown)) for (const signal of takeEarlySignals()) this.#handle(signal);
   }
 
   /** Stops listening (the process's default handling comes back). */
@@ -62,7 +73,7 @@ export class ShutdownSignals {
     const count = this.#received.length;
     this.#onSignal(signal, count, cause);
     if (count === 1) this.graceful.abort(signal);
-    else if (count === 2) this.force.abort(signal);
+    else if (count === 2 && !this.startingUp) this.force.abort(signal);
     else this.#host.exit(signalExitCode(signal));
   }
 }

@@ -14,7 +14,7 @@ import { reportFailure, type CliIo } from "./io.js";
 import { watchParent } from "./parent-watch.js";
 import { closeBackends } from "./session.js";
 import { ShutdownSignals } from "./signals.js";
-import { verifyStorage } from "./verify.js";
+import { checkStorageAtStartup } from "./startup-check.js";
 
 /** Longest random wait before the first claim (so workers started together do not poll in step). */
 const MAX_STARTUP_DELAY_MS = 1_000;
@@ -28,13 +28,16 @@ export const workerCommand: Command = {
 };
 
 /**
- * Parses flags, loads the tasks config, checks the database (`verify()`), imports the task
- * modules, installs SIGINT/SIGTERM handlers and a watch on the parent process, and runs
- * core's `Worker` until it stops. Resolves with the exit code (see README).
+ * Installs SIGINT/SIGTERM handlers (taking over the signals the launcher caught), parses
+ * flags, watches the parent process, loads the tasks config, checks the database (`verify()`,
+ * retried for `--startup-timeout` while it cannot be reached), imports the task modules, and
+ * runs core's `Worker` until it stops. A signal during start-up ends it with exit 0 before any
+ * claim. Resolves with the exit code (see README).
  */
 async function runWorkerCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
   const { program } = options;
   const signals = options.signals ?? new ShutdownSignals();
+  let args: WorkerArgs | undefined;
   let sink: LineSink | undefined;
   let status: StatusLine | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -43,12 +46,16 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
   let worker: Worker | undefined;
   let logger: Logger | undefined;
   const totals: TaskTotals = { done: 0, failed: 0 };
+  // First of all (the launcher caught signals until now): a signal during start-up stops the
+  // worker before its first claim, and a second one exits at once.
+  signals.startingUp = true;
+  signals.install((signal, count, cause) => onSignal(signal, count, cause, logger, worker, args));
+  const stopping = () => signals.graceful.signal.aborted;
   try {
-    const args = parseWorkerArgs(argv);
-    signals.install((signal, count, cause) => onSignal(signal, count, cause, logger, worker, args));
+    args = parseWorkerArgs(argv);
     stopWatchingParent = watchParent((pid) => {
       // Already stopping: a second stop would abort running tasks, which only a person should ask for.
-      if (signals.graceful.signal.aborted) return;
+      if (stopping()) return;
       const cause = `The process that started this worker (pid ${pid}) has exited, so no signal can reach the worker any more; stopping as on SIGTERM`;
       if (!logger) io.stderr.write(`${program}: ${cause}.\n`);
       signals.trigger("SIGTERM", cause);
@@ -64,15 +71,14 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
     const resolved = selectDatabaseBackend(args.backend, loaded.path, program);
     checkQueuesAllowed(args.queues, resolved, loaded.path);
     taskModulePaths(loaded);
-    await verifyStorage(resolved);
+    if (stopping()) return stoppedBeforeFirstClaim(cliLogger, signals);
+    const check = await checkStorageAtStartup(resolved, { timeoutMs: args.startupTimeoutMs, signal: signals.graceful.signal, logger: cliLogger });
+    if (check === "stopped" || stopping()) return stoppedBeforeFirstClaim(cliLogger, signals);
     await importTaskModules(loaded);
-    if (args.startupDelay && !signals.graceful.signal.aborted) {
+    if (args.startupDelay && !stopping()) {
       await sleep(Math.floor(Math.random() * MAX_STARTUP_DELAY_MS), undefined, { signal: signals.graceful.signal }).catch(() => {});
     }
-    if (signals.graceful.signal.aborted) {
-      cliLogger.info("Stopped before the first claim.");
-      return EXIT_OK;
-    }
+    if (stopping()) return stoppedBeforeFirstClaim(cliLogger, signals);
     worker = new Worker({
       backend: resolved.alias,
       queues: args.queues,
@@ -90,6 +96,7 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
         shutdownTimeoutMs: args.shutdownTimeoutMs,
       }),
     });
+    signals.startingUp = false;
     unsubscribe = logTaskEvents(cliLogger, totals);
     status?.start();
     const summary = await worker.run();
@@ -107,6 +114,12 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
   }
 }
 
+/** A stop asked for during start-up: nothing was claimed, so the worker ends normally. */
+function stoppedBeforeFirstClaim(logger: Logger, signals: ShutdownSignals): number {
+  logger.info("Stopped before the first claim.", { signal: signals.lastSignal });
+  return EXIT_OK;
+}
+
 function exitCodeOf(summary: WorkerSummary, signals: ShutdownSignals): number {
   if (summary.stoppedBy !== "forced") return EXIT_OK;
   const signal = signals.lastSignal;
@@ -114,11 +127,16 @@ function exitCodeOf(summary: WorkerSummary, signals: ShutdownSignals): number {
   return signal ? signalExitCode(signal) : EXIT_ERROR;
 }
 
-function onSignal(signal: NodeJS.Signals, count: number, cause: string | undefined, logger: Logger | undefined, worker: Worker | undefined, args: WorkerArgs): void {
+function onSignal(signal: NodeJS.Signals, count: number, cause: string | undefined, logger: Logger | undefined, worker: Worker | undefined, args: WorkerArgs | undefined): void {
   if (!logger) return;
   const running = worker?.runningCount ?? 0;
+  if (!worker) {
+    if (count === 1) logger.warn(`${cause ?? `Received ${signal}`} while starting: stopping before the first claim.`);
+    else logger.warn(`Received ${signal} again while starting: exiting at once (no task was claimed).`);
+    return;
+  }
   if (count === 1) {
-    const timeout = formatMs(args.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    const timeout = formatMs(args?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
     const what = cause ?? `Received ${signal}`;
     logger.warn(
       running > 0

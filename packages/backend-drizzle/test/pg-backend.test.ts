@@ -78,6 +78,11 @@ describe.skipIf(!available)("Postgres backend specifics", () => {
     expect(() => postgresBackend({ db: {} } as never)).toThrow(/must be a Drizzle Postgres database/);
     expect(() => postgresBackend({ url: "postgres://x", lisen: true } as never)).toThrow(/does not know the option "lisen"/);
     expect(() => new PostgresBackend({ url: "postgres://x", listen: "yes" } as never)).toThrow(/"listen" must be true or false/);
+    // A wrong scheme is refused at once (no retry can fix it), without echoing the URL's password.
+    expect(() => postgresBackend({ url: "mysql://root:s3cret-pw@localhost/app" })).toThrow(/must be a postgres:\/\/ or postgresql:\/\/ URL; got a mysql:\/\/ URL/);
+    expect(() => postgresBackend({ url: "mysql://root:s3cret-pw@localhost/app" })).not.toThrow(/s3cret-pw/);
+    expect(() => postgresBackend({ url: "postgres://x", listenUrl: "localhost:5432" })).toThrow(/"listenUrl" must be a postgres/);
+    expect(() => postgresBackend({ url: "postgres://x", atomicConnections: 0 })).toThrow(/"atomicConnections" must be a whole number from 1 to 1000; got number 0/);
   });
 
   it("classifies real driver errors by SQLSTATE: a terminated connection is transient, a syntax error is not", async () => {

@@ -81,7 +81,7 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
   const raw: unknown = options;
   requireOptionsObject(raw, FACTORY, EXAMPLE);
   rejectUnknownOptions(raw, ["db", "url", "connection", "listen", "listenCheckMs", "listenUrl", "atomicConnections"], FACTORY);
-  const listenUrl = raw.listenUrl === undefined ? null : requireNonEmptyString(raw.listenUrl, "listenUrl", FACTORY);
+  const listenUrl = raw.listenUrl === undefined ? null : requirePostgresUrl(requireNonEmptyString(raw.listenUrl, "listenUrl", FACTORY), "listenUrl");
   const atomicConnections = optionalCount(raw.atomicConnections, "atomicConnections", 1, 1_000);
   const listen = optionalBoolean(raw.listen, "listen", true, FACTORY);
   const listenCheckMs = optionalMilliseconds(raw.listenCheckMs, "listenCheckMs", { fallback: 10_000, min: 100, max: 3_600_000 }, FACTORY);
@@ -98,7 +98,7 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
     const direct = listenUrl === null ? null : { open: () => postgres(listenUrl, { ...SETTINGS, max: 1 }) };
     return { db, client, owned: false, listenCheckMs, listenSource: listen && client ? (direct ?? { shared: client }) : null, atomicConnections };
   }
-  const url = source === "url" ? requireNonEmptyString(raw.url, "url", FACTORY) : null;
+  const url = source === "url" ? requirePostgresUrl(requireNonEmptyString(raw.url, "url", FACTORY), "url") : null;
   const connection = source === "connection" ? requireObject(raw.connection, "connection", FACTORY) : {};
   const open = (extra: postgres.Options<Record<string, postgres.PostgresType>> = {}) =>
     url !== null ? postgres(url, { ...SETTINGS, ...extra }) : postgres({ ...SETTINGS, ...connection, ...extra });
@@ -108,6 +108,15 @@ export function resolvePostgresOptions(options: PostgresBackendOptions): Resolve
     ? null
     : { open: () => (listenUrl === null ? open({ max: 1 }) : postgres(listenUrl, { ...SETTINGS, ...connectionSettings(connection), max: 1 })) };
   return { db: drizzle({ client }), client, owned: true, listenCheckMs, listenSource, atomicConnections };
+}
+
+/** A URL that does not start with postgres:// or postgresql:// is a mistake no retry can fix. */
+function requirePostgresUrl(url: string, name: string): string {
+  if (/^postgres(ql)?:\/\//i.test(url)) return url;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  throw new InvalidConfigurationError(
+    `${FACTORY}() option "${name}" must be a postgres:// or postgresql:// URL; got ${scheme ? `a ${scheme}:// URL` : "a value with no URL scheme"}. (The password, if any, is not shown.)`,
+  );
 }
 
 function optionalCount(value: unknown, name: string, min: number, max: number): number | null {

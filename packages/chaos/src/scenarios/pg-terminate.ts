@@ -7,7 +7,7 @@ import type { Scenario } from "./types.js";
 
 const WORKERS = 3;
 /** Rounds of termination at most (one every 2 s). */
-const MAX_ROUNDS = 15;
+const MAX_ROUNDS = 30;
 
 /** Ends every client backend of the database but the harness's own, and says how many were LISTENing. */
 const TERMINATE_ALL = `

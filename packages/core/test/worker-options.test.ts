@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidConfigurationError } from "../src/errors.js";
-import { MAX_TIMER_MS, resolveWorkerOptions, WORKER_TIME_BOUNDS, type WorkerOptions } from "../src/worker/options.js";
+import { maintenanceIntervalsFor, MAX_TIMER_MS, resolveWorkerOptions, WORKER_TIME_BOUNDS, type WorkerOptions } from "../src/worker/options.js";
 
 type TimeOption = keyof typeof WORKER_TIME_BOUNDS;
 
@@ -86,5 +86,21 @@ describe("worker time options", () => {
     expect(resolved.durationMs).toBeNull();
     expect(resolved.storageTimeoutMs).toBeNull();
     expect(resolveWorkerOptions({}).shutdownTimeoutMs).toBe(30_000);
+  });
+});
+
+describe("heartbeat and rescue intervals", () => {
+  it("default to lease / 3 and take the given values", () => {
+    expect(maintenanceIntervalsFor(resolveWorkerOptions({}), 9_000)).toEqual({ heartbeatIntervalMs: 3_000, rescueIntervalMs: 3_000 });
+    expect(maintenanceIntervalsFor(resolveWorkerOptions({ heartbeatIntervalMs: 500, rescueIntervalMs: 20_000 }), 9_000)).toEqual({
+      heartbeatIntervalMs: 500,
+      rescueIntervalMs: 20_000,
+    });
+  });
+
+  it("refuse a heartbeat interval of a lease or more, naming both", () => {
+    expect(() => maintenanceIntervalsFor(resolveWorkerOptions({ heartbeatIntervalMs: 9_000 }), 9_000)).toThrow(
+      /"heartbeatIntervalMs" \(9000 ms\) must be shorter than the backend's lease \(9000 ms\)/,
+    );
   });
 });

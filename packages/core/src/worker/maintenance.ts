@@ -36,6 +36,10 @@ export interface LeaseKeeperContext {
   readonly running: ReadonlyMap<string, RunningTask>;
   /** Aborts when the worker's run is over; ends both loops. */
   readonly finished: AbortSignal;
+  /** Between heartbeat rounds (checked shorter than the lease by the worker). */
+  readonly heartbeatIntervalMs: number;
+  /** Between rescue passes. */
+  readonly rescueIntervalMs: number;
 }
 
 /** Most rows one rescue call handles. */
@@ -44,7 +48,7 @@ const RESCUE_BATCH = 100;
 /**
  * A worker's maintenance, apart from its claim loop (as in Oban): the heartbeat loop renews
  * the leases of the tasks the worker runs, and the rescue loop hands back tasks whose lease
- * ran out, whichever worker held them. Both run every lease / 3 until the run is over.
+ * ran out, whichever worker held them. Both run every lease / 3 by default (Worker options `heartbeatIntervalMs`, `rescueIntervalMs`) until the run is over.
  *
  * A lease the worker can no longer vouch for is given up locally: when a heartbeat round fails
  * and a running task's last successful renewal is more than a lease ago, that task's signal is
@@ -53,7 +57,6 @@ const RESCUE_BATCH = 100;
  */
 export class LeaseKeeper {
   readonly #context: LeaseKeeperContext;
-  readonly #intervalMs: number;
   /**
    * Made once: building an error's stack (with source maps under a loader) can take
    * milliseconds, and a rescue pass runs every lease / 3 while tasks are being started.
@@ -62,7 +65,6 @@ export class LeaseKeeper {
 
   constructor(context: LeaseKeeperContext) {
     this.#context = context;
-    this.#intervalMs = Math.max(1, Math.floor(context.resolved.leaseMs / 3));
   }
 
   /** Runs the heartbeat and rescue loops; resolves once `finished` has aborted and both ended. */
@@ -122,7 +124,7 @@ export class LeaseKeeper {
         outage.failed("heartbeat", error);
         this.#abortExpired();
       }
-      await clock.sleep(this.#intervalMs, finished);
+      await clock.sleep(this.#context.heartbeatIntervalMs, finished);
     }
   }
 
@@ -167,7 +169,7 @@ export class LeaseKeeper {
   async #rescueLoop(): Promise<void> {
     const { clock, finished } = this.#context;
     for (;;) {
-      await clock.sleep(this.#intervalMs, finished);
+      await clock.sleep(this.#context.rescueIntervalMs, finished);
       if (finished.aborted) return;
       await this.rescuePass();
     }

@@ -67,6 +67,10 @@ export interface ResolvedWorkerOptions {
   readonly shutdownTimeoutMs: number;
   /** `null`: derive from the lease (see {@link storageTimeoutFor}). */
   readonly storageTimeoutMs: number | null;
+  /** `null`: lease / 3. */
+  readonly heartbeatIntervalMs: number | null;
+  /** `null`: lease / 3. */
+  readonly rescueIntervalMs: number | null;
 }
 
 /**
@@ -117,6 +121,21 @@ export function storageTimeoutFor(options: ResolvedWorkerOptions, leaseMs: numbe
   return options.storageTimeoutMs ?? Math.min(STORAGE_TIMEOUT_BOUNDS.max, Math.max(STORAGE_TIMEOUT_BOUNDS.defaultMin, leaseMs));
 }
 
+/**
+ * The heartbeat and rescue intervals for a backend's lease: lease / 3 unless given. A heartbeat
+ * interval of a lease or more would let every lease run out between renewals, so it is refused.
+ */
+export function maintenanceIntervalsFor(options: ResolvedWorkerOptions, leaseMs: number): { heartbeatIntervalMs: number; rescueIntervalMs: number } {
+  const third = Math.max(1, Math.floor(leaseMs / 3));
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? third;
+  if (heartbeatIntervalMs >= leaseMs) {
+    throw new InvalidConfigurationError(
+      `Worker option "heartbeatIntervalMs" (${heartbeatIntervalMs} ms) must be shorter than the backend's lease (${leaseMs} ms), or every lease runs out between renewals; the default is lease / 3.`,
+    );
+  }
+  return { heartbeatIntervalMs, rescueIntervalMs: options.rescueIntervalMs ?? third };
+}
+
 /** The longest allowed worker id. */
 export const MAX_WORKER_ID_LENGTH = 64;
 
@@ -135,8 +154,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (typeof workerId !== "string" || workerId.trim() === "" || workerId.length > MAX_WORKER_ID_LENGTH) {
     throw new InvalidConfigurationError(`Worker option "workerId" must be a non-empty string of at most ${MAX_WORKER_ID_LENGTH} characters (got ${describe(workerId)}).`);
   }
-  if (options.heartbeatIntervalMs !== undefined) timeOption("heartbeatIntervalMs", options.heartbeatIntervalMs);
-  if (options.rescueIntervalMs !== undefined) timeOption("rescueIntervalMs", options.rescueIntervalMs);
   return {
     backend: options.backend ?? DEFAULT_BACKEND_ALIAS,
     queues: { include: queues === "*" ? "*" : [...queues], exclude: [...exclude] },
@@ -148,6 +165,8 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     workerId,
     shutdownTimeoutMs: timeOption("shutdownTimeoutMs", options.shutdownTimeoutMs ?? 30_000),
     storageTimeoutMs: options.storageTimeoutMs === undefined ? null : timeOption("storageTimeoutMs", options.storageTimeoutMs),
+    heartbeatIntervalMs: options.heartbeatIntervalMs === undefined ? null : timeOption("heartbeatIntervalMs", options.heartbeatIntervalMs),
+    rescueIntervalMs: options.rescueIntervalMs === undefined ? null : timeOption("rescueIntervalMs", options.rescueIntervalMs),
   };
 }
 

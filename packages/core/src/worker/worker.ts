@@ -31,7 +31,7 @@ import { storageErrorCause } from "./cause.js";
 import { Completer } from "./completer.js";
 import { StorageDeadline } from "./deadline.js";
 import { LeaseKeeper, type RunningTask } from "./maintenance.js";
-import { resolveWorkerOptions, storageTimeoutFor, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
+import { maintenanceIntervalsFor, resolveWorkerOptions, storageTimeoutFor, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { OutageReporter } from "./outage.js";
 import { Wake } from "./wake.js";
 
@@ -114,6 +114,7 @@ export class Worker {
       workerId: this.#options.workerId,
       running: this.#running,
       finished: this.#finished.signal,
+      ...maintenanceIntervalsFor(this.#options, this.#resolved.leaseMs),
     });
     this.#externalSignals = { ...(options.signal ? { signal: options.signal } : {}), ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}) };
   }

@@ -28,6 +28,7 @@ import type { TaskRecord } from "../records.js";
 import { TaskResult } from "../result.js";
 import { ResultStatus } from "../status.js";
 import { storageErrorCause } from "./cause.js";
+import { batchGaveUpError, ClaimFailures } from "./claim-failures.js";
 import { Completer } from "./completer.js";
 import { StorageDeadline } from "./deadline.js";
 import { LeaseKeeper, type RunningTask } from "./maintenance.js";
@@ -53,8 +54,6 @@ export interface WorkerSummary {
 
 /** With at least twice this many slots, a worker claims in two lanes. */
 const MIN_LANE_SLOTS = 25;
-/** Longest wait between retries of a failing claim. */
-const MAX_CLAIM_BACKOFF_MS = 5_000;
 
 /**
  * Claims tasks from one backend alias and runs them, `concurrency` at a time. Storage
@@ -88,6 +87,8 @@ export class Worker {
   #forced = false;
   #started = false;
   #counts = { claimed: 0, succeeded: 0, failed: 0, retried: 0, cancelled: 0, lost: 0 };
+  /** A batch run's claims kept failing with an error no retry can fix: run() rejects with it. */
+  #permanentFailure: unknown = null;
 
   constructor(options: WorkerOptions = {}) {
     this.#options = resolveWorkerOptions(options);
@@ -170,6 +171,7 @@ export class Worker {
     }
     const summary: WorkerSummary = { workerId: this.id, stoppedBy: this.#stopping ?? "signal", ...this.#counts };
     this.#logger.info("Worker stopped.", { ...summary });
+    if (this.#permanentFailure !== null) throw batchGaveUpError(this.#permanentFailure);
     return summary;
   }
 
@@ -221,7 +223,7 @@ export class Worker {
 
   async #claimLane(wake: Wake, share: number): Promise<void> {
     const { concurrency, maxTasks, batch, pollIntervalMs } = this.#options;
-    let failures = 0;
+    const failures = new ClaimFailures();
     while (!this.#stopping) {
       if (maxTasks - this.#counts.claimed <= 0) {
         this.#stopping = "maxTasks";
@@ -263,12 +265,18 @@ export class Worker {
       }
       for (const record of claimed) this.#start(record, leaseExpiresAt);
       if (failed) {
-        failures++;
         this.#outage.failed("claim", error);
-        await wake.sleep(this.#clock, Math.min(MAX_CLAIM_BACKOFF_MS, 100 * 2 ** (failures - 1)));
+        const backoff = failures.failed(error, batch);
+        if (backoff === null) {
+          this.#permanentFailure ??= error;
+          this.#stopping ??= "batch";
+          this.#wakeAll();
+          break;
+        }
+        await wake.sleep(this.#clock, backoff);
         continue;
       }
-      failures = 0;
+      failures.reset();
       if (claimed.length === limit) continue;
       if (batch) {
         if (claimed.length === 0 && this.#running.size === 0 && this.#completer.pending === 0 && this.#reserved === 0) {

@@ -1,0 +1,3 @@
+import { scenarioTest } from "./setup/scenario-test.js";
+
+scenarioTest("pgbouncer-transaction");

@@ -100,6 +100,19 @@ describe("an installed CLI", () => {
     expect(status).toBe("SUCCESSFUL");
   });
 
+  it("reports a backend package that fails to load, named by a TypeScript config (the CLI loads it before tsx)", async () => {
+    // The postgres driver is not installed in these projects, so @tasks/backend-drizzle/pg cannot load.
+    const config = TS_CONFIG.replace("sqliteBackend } from \"@tasks/backend-drizzle/sqlite\"", "postgresBackend } from '@tasks/backend-drizzle/pg'").replace(
+      'sqliteBackend({ path: "./tasks.db" })',
+      'postgresBackend({ url: "postgres://tasks@127.0.0.1:1/tasks" })',
+    );
+    const project = createProject(withTsx, { esm: true, files: { "tasks.config.ts": config.replace("EXT", "ts"), "src/tasks.ts": TS_TASKS } });
+    const exit = await tasks(project, ["worker", "--batch", "--no-startup-delay"]);
+    expect(exit.code, exit.stderr).toBe(2);
+    expect(exit.stderr).toContain(`Could not load the tasks config ${join(project, "tasks.config.ts")}: Error: Cannot find package 'postgres'`);
+    expect(exit.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it("runs a compiled CommonJS config (tasks.config.cjs) with JavaScript task modules without tsx installed", async () => {
     const project = createProject(withoutTsx, { esm: false, files: { "tasks.config.cjs": CJS_CONFIG, "src/tasks.js": CJS_TASKS } });
     const { worker, status, returnValue } = await runOneTask(project);

@@ -1,5 +1,6 @@
 import { UsageError } from "../run/exit-codes.js";
 import { nativeJavaScriptLoader, preferNativeRequireOfEsm } from "./native-esm.js";
+import { preloadTasksPackages } from "./preload.js";
 
 /** Set once tsx's ES-module hooks are registered (also by `bin/launch.mjs`, for the CLI's own sources). */
 const ESM_REGISTERED = Symbol.for("@tasks/worker-cli/tsx-esm");
@@ -28,6 +29,9 @@ export interface TypeScriptFile {
  * CLI, like `@tasks/core` (a package manager links an installed optional peer there); when
  * it is not installed, throws a {@link UsageError} saying how to install it.
  *
+ * Before the ES-module hooks are registered, the `@tasks` packages `file` imports are loaded
+ * without them (see `preloadTasksPackages`), which keeps start-up fast.
+ *
  * Why not tsx's scoped `tsImport`: it loads every module in a separate namespace, so the
  * config's and task modules' copy of `@tasks/core` would not be the one this CLI configures
  * and whose registry its worker reads.
@@ -35,24 +39,25 @@ export interface TypeScriptFile {
 export async function ensureTypeScriptLoader(file: TypeScriptFile): Promise<void> {
   const flags = globalThis as Flags;
   if (!flags[ESM_REGISTERED]) {
-    const { register } = (await importTsx("tsx/esm/api", file)) as { register: () => unknown };
+    const url = resolveTsx("tsx/esm/api", file);
+    await preloadTasksPackages(file.path);
+    const { register } = (await import(url)) as { register: () => unknown };
     register();
     flags[ESM_REGISTERED] = true;
   }
   if (file.commonJs && !flags[CJS_REGISTERED]) {
     const native = nativeJavaScriptLoader();
-    const { register } = (await importTsx("tsx/cjs/api", file)) as { register: () => unknown };
+    const { register } = (await import(resolveTsx("tsx/cjs/api", file))) as { register: () => unknown };
     register();
     preferNativeRequireOfEsm(native);
     flags[CJS_REGISTERED] = true;
   }
 }
 
-/** Imports a tsx entry as the CLI resolves it. */
-async function importTsx(specifier: string, file: TypeScriptFile): Promise<unknown> {
-  let url: string;
+/** Where a tsx entry resolves from the CLI; a {@link UsageError} saying how to install tsx when it is not installed. */
+function resolveTsx(specifier: string, file: TypeScriptFile): string {
   try {
-    url = import.meta.resolve(specifier);
+    return import.meta.resolve(specifier);
   } catch {
     throw new UsageError(
       `${file.role} (${file.path}) is TypeScript, and loading TypeScript needs tsx, which is not installed. ` +
@@ -61,5 +66,4 @@ async function importTsx(specifier: string, file: TypeScriptFile): Promise<unkno
       { showHelpHint: false },
     );
   }
-  return import(url);
 }

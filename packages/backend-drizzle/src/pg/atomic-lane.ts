@@ -17,6 +17,7 @@
  * task transactions, and at most `size` atomic tasks run at once: the others wait for a free
  * connection before their transaction (and their code) starts.
  */
+import { systemClock } from "@tasks/core";
 import { classifyStorageFault, StorageFaultError } from "@tasks/core/backend";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { PostgresJsSession as Session, PostgresJsTransaction } from "drizzle-orm/postgres-js";
@@ -63,7 +64,8 @@ export class AtomicLane {
       } finally {
         this.#release(client);
       }
-      await pause(Math.min(MAX_BEGIN_PAUSE_MS, 50 * 2 ** failures), signal);
+      await systemClock.sleep(Math.min(MAX_BEGIN_PAUSE_MS, 50 * 2 ** failures), signal);
+      signal?.throwIfAborted();
     }
   }
 
@@ -131,20 +133,6 @@ function closedError(): StorageFaultError {
   return new StorageFaultError("The Postgres backend was closed; no atomic task can start.");
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** One connection, its statements sent one after another, and whether it failed. */
 class LaneClient {

@@ -4,7 +4,7 @@
  * returns rows mapped to plain records; no row leaves this file.
  */
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PgDb } from "./db.js";
 import type postgres from "postgres";
 import type {
   EnqueueOutcome,
@@ -21,9 +21,7 @@ import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, readR
 import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w } from "./schema.js";
 import { arrayLiteral, completeTasks, firstColumn, resultRows, runRows, setAsideRows } from "./statements.js";
 
-/** A Drizzle Postgres database or transaction (any driver). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type PgDb = PgDatabase<PgQueryResultHKT, any>;
+export type { PgDb } from "./db.js";
 
 /** The channel `enqueue` notifies on; the payload is the queue name. */
 export const ENQUEUED_CHANNEL = "tasks_enqueued";

@@ -11,7 +11,7 @@ import type { ClaimParams, Completion, JsonValue, QueueSelector, TaskErrorRecord
 import { ResultStatus } from "@tasks/core/backend";
 import { RowReader, setAsideErrorRecord, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
-import type { PgDb } from "./queries.js";
+import type { PgDb } from "./db.js";
 
 /**
  * What the claim returns, by position. Columns the claim itself sets (status, lease, last

@@ -30,10 +30,9 @@ import { Checkpointer } from "./checkpointer.js";
 import { HotPath } from "./hot-path.js";
 import { AsyncLock } from "./lock.js";
 import { migrate as applyMigrations, pendingIn, SQLITE_MIGRATIONS_TABLE } from "./migrate.js";
-import { SqliteOpenError } from "./open.js";
+import { clientOf, SqliteOpenError } from "./open.js";
 import {
   asSqliteTransaction,
-  clientOf,
   resolveSqliteOptions,
   type ResolvedSqlite,
   type SqliteBackendOptions,

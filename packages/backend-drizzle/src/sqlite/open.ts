@@ -98,3 +98,9 @@ function openFailure(error: unknown): [string, string] {
   const message = error instanceof Error ? error.message : String(error);
   return [code === undefined ? message : `${code}: ${message}`, CHECK_PATH];
 }
+
+/** The better-sqlite3 connection under a Drizzle SQLite database or transaction, if any. */
+export function clientOf(db: unknown): SqliteClient | undefined {
+  const client = (db as { session?: { client?: unknown } } | null)?.session?.client as Partial<SqliteClient> | undefined;
+  return typeof client?.prepare === "function" && typeof client.inTransaction === "boolean" ? (client as SqliteClient) : undefined;
+}

@@ -5,7 +5,7 @@ import { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { InvalidConfigurationError, InvalidTaskError } from "@tasks/core";
 import { describe, rejectUnknownOptions, requireExactlyOne, requireNonEmptyString, requireObject, requireOptionsObject } from "../shared/options.js";
 import { DEFAULT_BUSY_RETRY, type BusyRetryPolicy } from "./busy.js";
-import { databaseLocation, openDatabaseFile, type SqliteClient } from "./open.js";
+import { clientOf, databaseLocation, openDatabaseFile, type SqliteClient } from "./open.js";
 import type { SqliteDb } from "./queries.js";
 
 /** Where the backend stores tasks: exactly one of `db` or `path`. */
@@ -119,12 +119,6 @@ function wholeMs(value: unknown, name: string, fallback: number): number {
     throw new InvalidConfigurationError(`${FACTORY}() option "${name}" must be a whole number of milliseconds ≥ 0; got ${describe(value)}.`);
   }
   return value;
-}
-
-/** The better-sqlite3 connection under a Drizzle SQLite database or transaction, if any. */
-export function clientOf(db: unknown): SqliteClient | undefined {
-  const client = (db as { session?: { client?: unknown } } | null)?.session?.client as Partial<SqliteClient> | undefined;
-  return typeof client?.prepare === "function" && typeof client.inTransaction === "boolean" ? (client as SqliteClient) : undefined;
 }
 
 /**

@@ -24,7 +24,7 @@ import type {
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
 import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, newTaskRow, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
-import { clientOf } from "./options.js";
+import { clientOf } from "./open.js";
 import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w, workerColumns } from "./schema.js";
 import { setAsideRows } from "./set-aside.js";
 

@@ -7,7 +7,7 @@
  */
 import type { TaskRecord } from "@tasks/core/backend";
 import { COLUMN_OF, RowReader, setAsideErrorRecord, type RecordField, type UnreadableRow } from "../shared/decode.js";
-import type { SqliteClient } from "./options.js";
+import type { SqliteClient } from "./open.js";
 import { rawRowToRecord, RECORD_COLUMNS, type RawTaskRow } from "./raw-rows.js";
 
 /** The stored form of a record field's fallback; undefined for columns a set-aside never rewrites. */

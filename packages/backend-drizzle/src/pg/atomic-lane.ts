@@ -17,7 +17,7 @@
  * task transactions, and at most `size` atomic tasks run at once: the others wait for a free
  * connection before their transaction (and their code) starts.
  */
-import { systemClock } from "@tasks/core";
+import { StorageTimeoutError, systemClock } from "@tasks/core";
 import { classifyStorageFault, StorageFaultError } from "@tasks/core/backend";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { PostgresJsSession as Session, PostgresJsTransaction } from "drizzle-orm/postgres-js";
@@ -121,6 +121,14 @@ export class AtomicLane {
   }
 }
 
+/**
+ * Longest wait for BEGIN, COMMIT or ROLLBACK. postgres.js waits up to its connect_timeout (30 s
+ * by default) for a connection whose handshake was cut, and a worker's atomic tasks all sat
+ * behind such BEGINs for 25 s in the chaos suite; a fresh connection is quicker. Not shorter:
+ * behind a session-mode pooler, BEGIN waits its turn for a server connection.
+ */
+const CONTROL_TIMEOUT_MS = 10_000;
+
 /** Longest pause between attempts to begin a transaction. */
 const MAX_BEGIN_PAUSE_MS = 2_000;
 
@@ -178,7 +186,7 @@ class LaneClient {
     this.#savepoints = 0;
     this.#failed = null;
     try {
-      await this.#run("begin", [], false);
+      await this.#control("begin");
       return true;
     } catch (error) {
       this.#inTransaction = false;
@@ -197,7 +205,7 @@ class LaneClient {
         await this.#rollback();
         throw error;
       }
-      await this.#run("commit", [], false);
+      await this.#control("commit");
       return result;
     } catch (error) {
       if (this.#failed === null || error instanceof StorageFaultError) throw error;
@@ -215,7 +223,7 @@ class LaneClient {
   async #rollback(): Promise<void> {
     if (this.#failed !== null) return;
     try {
-      await this.#run("rollback", [], false);
+      await this.#control("rollback");
     } catch (error) {
       this.#failed ??= error;
     }
@@ -255,11 +263,16 @@ class LaneClient {
     }
   }
 
-  #run(query: string, params: unknown[], values: boolean, options?: postgres.UnsafeQueryOptions): Promise<unknown> {
+  /** BEGIN, COMMIT and ROLLBACK: our own statements, bounded in time (see {@link CONTROL_TIMEOUT_MS}). */
+  #control(statement: string): Promise<unknown> {
+    return this.#run(statement, [], false, undefined, CONTROL_TIMEOUT_MS);
+  }
+
+  #run(query: string, params: unknown[], values: boolean, options?: postgres.UnsafeQueryOptions, timeoutMs?: number): Promise<unknown> {
     const next = this.#tail.then(() => {
       if (this.#failed !== null) throw this.#fault(this.#failed);
       const pending = this.#sql.unsafe(query, params as postgres.ParameterOrJSON<never>[], options);
-      return (values ? pending.values() : pending).then(
+      const settled = (values ? pending.values() : pending).then(
         (rows) => rows,
         (error: unknown) => {
           // The connection failed (closed, terminated, timed out): the transaction is gone.
@@ -267,10 +280,29 @@ class LaneClient {
           throw error;
         },
       );
+      return timeoutMs === undefined ? settled : this.#bounded(settled, query, timeoutMs);
     });
     this.#tail = next.catch(() => {});
     return next;
   }
+
+  /**
+   * Fails `settled` after `timeoutMs`: the connection is then given up (a statement that never
+   * answers means a connection stuck in its handshake or half-open), and the client is dropped.
+   */
+  #bounded(settled: Promise<unknown>, query: string, timeoutMs: number): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new StorageTimeoutError(`${query.toUpperCase()} of an atomic task's transaction did not answer within ${timeoutMs} ms; its connection is given up.`);
+        this.#failed ??= error;
+        reject(error);
+      }, timeoutMs);
+    });
+    settled.catch(() => {});
+    return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+  }
+
 
   #transactionOf(db: PostgresJsDatabase<any>): AtomicTransaction {
     const { dialect } = db as unknown as { dialect: ConstructorParameters<typeof Session>[1] };

@@ -124,7 +124,8 @@ export async function runDrainScenario(context: SuiteContext, spec: DrainSpec, d
   };
   // Kept when something went wrong: the workers' full logs are the evidence.
   if (passed(result)) {
-    workspace.remove();
+    if (!process.env.CHAOS_KEEP_LOGS) workspace.remove();
+    else console.log("logs kept in " + workspace.logDir);
     return result;
   }
   return { ...result, logsKeptIn: workspace.logDir };

@@ -16,7 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   killStorm("sqlite", { tasks: 2_000, workers: 2 }),
   pgRestartFast(3_000),
   pgStopImmediate(3_000),
-  pgTerminate(6_000),
+  pgTerminate(10_000),
   pgBlackhole(2_000),
   pgbouncerSession(800),
   pgbouncerTransaction(3_000),

@@ -1,12 +1,18 @@
 import { InvalidTaskError } from "./errors.js";
-import type { AnyTask } from "./task.js";
+import type { TaskDefinition } from "./task-types.js";
 
-const tasksByName = new Map<string, AnyTask>();
+/** What the registry keeps of a task (a `Task` is one): its name and its definition. */
+export interface RegisteredTask {
+  readonly name: string;
+  readonly definition: TaskDefinition;
+}
+
+const tasksByName = new Map<string, RegisteredTask>();
 /** Sorted names, made on first read after a change: workers read them on every claim. */
 let nameSnapshot: readonly string[] | null = null;
 
 /** Adds a task definition under its name; a second definition with the same name is an error. */
-export function registerTask(task: AnyTask): void {
+export function registerTask(task: RegisteredTask): void {
   const existing = tasksByName.get(task.name);
   if (existing && existing !== task) {
     throw new InvalidTaskError(
@@ -19,7 +25,7 @@ export function registerTask(task: AnyTask): void {
 }
 
 /** The task registered under `name`, if any. */
-export function findTask(name: string): AnyTask | undefined {
+export function findTask(name: string): RegisteredTask | undefined {
   return tasksByName.get(name);
 }
 

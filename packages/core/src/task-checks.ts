@@ -1,7 +1,7 @@
 /** Checks of a task against its backend, and of stored arguments against a task's schema. */
 import { configuredAliases, findBackend, isConfigured, type ResolvedBackend } from "./config.js";
 import { InvalidTaskBackendError, InvalidTaskError } from "./errors.js";
-import type { TaskDefinition } from "./task.js";
+import type { TaskDefinition } from "./task-types.js";
 
 /** The overridable settings a backend check looks at. */
 export interface TaskSettingsView {

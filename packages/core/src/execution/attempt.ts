@@ -14,7 +14,7 @@ import { describeNonJson, type JsonValue } from "../json.js";
 import type { TaskRecord } from "../records.js";
 import { findTask } from "../registry.js";
 import { TaskResult } from "../result.js";
-import type { TaskContext, TaskDefinition } from "../task.js";
+import type { TaskContext, TaskDefinition } from "../task-types.js";
 import { parseArgs } from "../task-checks.js";
 import type { AttemptAbort } from "./attempt-abort.js";
 import { toErrorRecord } from "./outcome.js";

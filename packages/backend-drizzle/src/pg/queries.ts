@@ -1,7 +1,8 @@
 /**
- * The Postgres statements, one function per storage operation (claim and completion, the hot
- * path, are in statements.ts). Each takes the database (or a transaction) to run on and
- * returns rows mapped to plain records; no row leaves this file.
+ * The Postgres storage operations, one function each. The hot-path SQL (claim, completion,
+ * the insert of new tasks) is in statements.ts; the rest is built here with Drizzle. Each
+ * takes the database (or a transaction) to run on and returns rows mapped to plain records;
+ * no row leaves this file.
  */
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { PgDb } from "./db.js";
@@ -19,12 +20,11 @@ import type {
 } from "@tasks/core/backend";
 import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
 import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w } from "./schema.js";
-import { arrayLiteral, completeTasks, firstColumn, resultRows, runRows, setAsideRows } from "./statements.js";
+import { arrayLiteral, completeTasks, ENQUEUED_CHANNEL, insertRows, resultRows, setAsideRows } from "./statements.js";
 
 export type { PgDb } from "./db.js";
-
-/** The channel `enqueue` notifies on; the payload is the queue name. */
-export const ENQUEUED_CHANNEL = "tasks_enqueued";
+/** The channel `enqueue` notifies on (written into the insert statement); the payload is the queue name. */
+export { ENQUEUED_CHANNEL } from "./statements.js";
 
 // Status tests are literal SQL (not parameters) so that even generic prepared plans can
 // prove the partial indexes' predicates.
@@ -47,137 +47,6 @@ async function rowsById(db: PgDb, backend: string, ids: readonly string[]): Prom
   if (ids.length === 0) return [];
   const rows = await db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids])));
   return rows.map(rowToRecord);
-}
-
-/** New tasks as JSON rows for `jsonb_to_recordset` (one parameter, whatever the batch size). */
-function newTaskRows(tasks: readonly NewTaskRecord[]): string {
-  return JSON.stringify(
-    tasks.map((task) => ({
-      id: task.id,
-      task_name: task.taskName,
-      queue_name: task.queueName,
-      priority: task.priority,
-      args: task.args,
-      run_after: task.runAfter?.toISOString() ?? null,
-      max_attempts: task.maxAttempts,
-      identity_hash: task.identityHash,
-      unique_key: task.uniqueKey,
-    })),
-  );
-}
-
-/** What every task of a batch shares (as one `enqueueMany` of one task does). */
-interface SharedColumns {
-  readonly taskName: string;
-  readonly queueName: string;
-  readonly priority: number;
-  readonly maxAttempts: number;
-  readonly runAfter: string | null;
-}
-
-/** The columns all `tasks` share, or null when any differs or any task has a unique key. */
-function sharedColumns(tasks: readonly NewTaskRecord[]): SharedColumns | null {
-  const [first] = tasks;
-  if (!first) return null;
-  const runAfter = first.runAfter?.getTime() ?? null;
-  for (const task of tasks) {
-    if (
-      task.uniqueKey !== null ||
-      task.taskName !== first.taskName ||
-      task.queueName !== first.queueName ||
-      task.priority !== first.priority ||
-      task.maxAttempts !== first.maxAttempts ||
-      (task.runAfter?.getTime() ?? null) !== runAfter
-    ) {
-      return null;
-    }
-  }
-  return { taskName: first.taskName, queueName: first.queueName, priority: first.priority, maxAttempts: first.maxAttempts, runAfter: first.runAfter?.toISOString() ?? null };
-}
-
-/** Only what differs from task to task, for {@link INSERT_SHARED_TEXT}. */
-function perTaskRows(tasks: readonly NewTaskRecord[]): string {
-  return JSON.stringify(tasks.map((task) => ({ id: task.id, args: task.args, identity_hash: task.identityHash })));
-}
-
-const INSERT_COLUMNS = `INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
-      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)`;
-
-/** Every column from the JSON rows in $3. */
-const FROM_FULL_ROWS = `SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
-      coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
-    FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
-      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)`;
-
-/** Shared columns from $5 task name, $6 queue, $7 priority, $8 max attempts, $9 run after; the rest from $3. */
-const FROM_SHARED = `SELECT v.id, $1, $5, $6, $7::smallint, v.args, 'READY', $9::timestamptz,
-      coalesce($9::timestamptz, $2::timestamptz), $2::timestamptz, 0, $8::integer, '[]'::jsonb, '[]'::jsonb, v.identity_hash, NULL
-    FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, args jsonb, identity_hash text)`;
-
-/** The INSERT of new READY rows (`from` supplies them), with the NOTIFY of queues $4. */
-function insertText(from: string, onConflict: string, returning: string, select: string): string {
-  return `WITH ins AS (
-    ${INSERT_COLUMNS}
-    ${from}
-    ${onConflict}
-    RETURNING ${returning}
-  ), notified AS (
-    SELECT pg_notify('${ENQUEUED_CHANNEL}', q) FROM unnest($4::text[]) AS q
-  )
-  SELECT ${select}, (SELECT count(*) FROM notified) AS notified FROM ins`;
-}
-
-/**
- * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
- * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
- * $1 backend, $2 now, $3 the rows as JSON, $4 the queues to notify (text[] literal). Returns
- * the ids inserted.
- */
-const INSERT_UNIQUE_TEXT = insertText(
-  FROM_FULL_ROWS,
-  "ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING",
-  "id",
-  "id",
-);
-
-/**
- * The same for rows without a unique key, which cannot conflict: no speculative insertion
- * and no ids sent back (about 10% faster for bulk enqueues). Returns one row: the count.
- */
-const INSERT_PLAIN_TEXT = insertText(FROM_FULL_ROWS, "", "1", "count(*) AS inserted");
-
-/**
- * The same again when every row shares its task, queue, priority, attempts and run time (an
- * `enqueueMany` of one task): those go as parameters, and Postgres parses only id, arguments
- * and hash per row (about 15% more rows per second).
- */
-const INSERT_SHARED_TEXT = insertText(FROM_SHARED, "", "1", "count(*) AS inserted");
-
-/**
- * Runs the insert: as a prepared statement on the backend's own postgres.js client, or
- * through the application's transaction (`db`) when enqueueing inside it. Returns the ids
- * inserted, or "all" when no task had a unique key (then every row was inserted).
- */
-async function insertRows(
-  db: PgDb,
-  client: postgres.Sql | null,
-  backend: string,
-  now: Date,
-  tasks: readonly NewTaskRecord[],
-  notify: readonly string[],
-): Promise<Set<string> | "all"> {
-  const head = [backend, now.toISOString()];
-  const queues = arrayLiteral(notify);
-  if (tasks.some((task) => task.uniqueKey !== null)) {
-    return new Set(await runRows(db, client, INSERT_UNIQUE_TEXT, [...head, newTaskRows(tasks), queues], ["id"], firstColumn));
-  }
-  const shared = sharedColumns(tasks);
-  const [text, params] = shared
-    ? [INSERT_SHARED_TEXT, [...head, perTaskRows(tasks), queues, shared.taskName, shared.queueName, shared.priority, shared.maxAttempts, shared.runAfter]]
-    : [INSERT_PLAIN_TEXT, [...head, newTaskRows(tasks), queues]];
-  const [inserted] = await runRows(db, client, text, params, ["inserted"], (row) => Number(row[0]));
-  if (inserted !== tasks.length) throw new Error(`Inserted ${inserted} of ${tasks.length} tasks; expected every one (none has a unique key).`);
-  return "all";
 }
 
 /**

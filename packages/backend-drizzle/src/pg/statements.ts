@@ -1,49 +1,29 @@
 /**
- * The hot-path statements (claim, batched completion) as fixed SQL texts, each written once.
- * On the backend's postgres.js client they run as prepared statements (planned once per
- * connection, no query builder per call); inside a transaction, or on another Drizzle
- * driver, the same text runs through Drizzle with the same bound parameters. Rows are read
- * by position, so a client-side column-name transform cannot change them.
+ * The hot-path statements — claim, batched completion, insert — as fixed SQL texts, each
+ * written once. On the backend's postgres.js client they run as prepared statements (planned
+ * once per connection, no query builder per call); inside a transaction, or on another
+ * Drizzle driver, the same text runs through Drizzle with the same bound parameters. Rows are
+ * read by position (raw-rows.ts), so a client-side column-name transform cannot change them.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
-import type { ClaimParams, Completion, JsonValue, QueueSelector, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
-import { ResultStatus } from "@tasks/core/backend";
+import type { ClaimParams, Completion, NewTaskRecord, QueueSelector, TaskRecord } from "@tasks/core/backend";
 import { RowReader, setAsideErrorRecord, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { PgDb } from "./db.js";
-
-/**
- * What the claim returns, by position. Columns the claim itself sets (status, lease, last
- * attempt) or that the caller passed (backend) are not sent back. History columns are sent
- * only for a row claimed before (`attempts > 1` after the increment): on a first claim they
- * are known (started now by this worker, no errors, no result). That trims the rows Postgres
- * writes and Node parses on every claim. JSON columns come as their text, whatever the
- * driver's JSON parsing, so a stored JSON string is read as that string.
- */
-const CLAIM_RETURNED = [
-  "id",
-  "task_name",
-  "queue_name",
-  "priority",
-  "args",
-  "run_after",
-  "enqueued_at",
-  "attempts",
-  "max_attempts",
-  "identity_hash",
-  "unique_key",
-  "started_at",
-  "finished_at",
-  "worker_ids",
-  "errors",
-  "return_value",
-] as const;
-
-/** Index of the first history column in {@link CLAIM_RETURNED}. */
-const FIRST_HISTORY_COLUMN = CLAIM_RETURNED.indexOf("started_at");
-
-const JSON_COLUMNS: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value"]);
+import {
+  CLAIM_RETURNED,
+  claimedRecordOf,
+  completionRows,
+  FIRST_HISTORY_COLUMN,
+  firstColumn,
+  JSON_COLUMNS,
+  newTaskRows,
+  perTaskRows,
+  sharedColumns,
+  successRows,
+  type RawValue,
+} from "./raw-rows.js";
 
 const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
   const value = JSON_COLUMNS.has(column) ? `t.${column}::text` : `t.${column}`;
@@ -52,39 +32,6 @@ const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
 
 /** How many times one claim sets unreadable rows aside and claims again for the places they took. */
 const SET_ASIDE_ROUNDS = 5;
-
-type RawValue = string | number | null | unknown[] | Record<string, unknown>;
-
-/**
- * A claimed row (columns in {@link CLAIM_RETURNED} order) as the record the claim made of it;
- * a value that cannot be read is noted in `read` (text columns are typed by Postgres).
- */
-function claimedRecordOf(row: RawValue[], params: ClaimParams, leaseExpiresAt: Date, read: RowReader): TaskRecord {
-  const attempts = read.int("attempts", row[7], 1);
-  const firstClaim = attempts === 1;
-  return {
-    id: row[0] as string,
-    backend: params.backend,
-    taskName: row[1] as string,
-    queueName: row[2] as string,
-    priority: read.int("priority", row[3], 0),
-    args: read.json("args", row[4]) as JsonValue[],
-    status: ResultStatus.RUNNING,
-    runAfter: read.time("runAfter", row[5]),
-    enqueuedAt: read.requiredTime("enqueuedAt", row[6]),
-    startedAt: firstClaim ? params.now : read.time("startedAt", row[11]),
-    finishedAt: firstClaim ? null : read.time("finishedAt", row[12]),
-    lastAttemptedAt: params.now,
-    attempts,
-    maxAttempts: read.int("maxAttempts", row[8], 1),
-    workerIds: firstClaim ? [params.workerId] : (read.jsonArray("workerIds", row[13]) as string[]),
-    errors: firstClaim ? [] : (read.jsonArray("errors", row[14]) as TaskErrorRecord[]),
-    returnValue: firstClaim ? null : read.json("returnValue", row[15]),
-    leaseExpiresAt,
-    identityHash: row[9] as string,
-    uniqueKey: row[10] as string | null,
-  };
-}
 
 /** The rows of a raw `execute` result, whichever Postgres driver Drizzle runs on. */
 export function resultRows<T>(result: unknown): T[] {
@@ -124,11 +71,6 @@ export async function runRows<T>(
   }
   const rows = resultRows<Record<string, RawValue>>(await db.execute(withParams(text, params)));
   return rows.map((row) => map(columns.map((column) => row[column] as RawValue)));
-}
-
-/** The first column of a row, as a string (the ids a statement returns). */
-export function firstColumn(row: RawValue[]): string {
-  return row[0] as string;
 }
 
 /** One claim query shape: which optional predicates it has. */
@@ -300,27 +242,6 @@ const SUCCEED_TEXT = `UPDATE tasks_results AS t SET
   WHERE t.id = v.id AND t.backend = $1 AND t.attempts = v.attempt AND t.status = 'RUNNING'
   RETURNING t.id`;
 
-/** Attempt outcomes as JSON rows for `jsonb_to_recordset` in {@link COMPLETE_TEXT}. */
-export function completionRows(completions: readonly Completion[]): string {
-  return JSON.stringify(
-    completions.map(({ id, attempt, outcome }) => ({
-      id,
-      attempt,
-      status: outcome.status,
-      return_value: outcome.status === "SUCCESSFUL" ? outcome.returnValue : null,
-      error: outcome.status === "SUCCESSFUL" ? null : outcome.error,
-      run_after: outcome.status === "READY" ? outcome.runAfter.toISOString() : null,
-    })),
-  );
-}
-
-/** Successful outcomes as JSON rows for {@link SUCCEED_TEXT}. */
-function successRows(completions: readonly Completion[]): string {
-  return JSON.stringify(
-    completions.map(({ id, attempt, outcome }) => ({ id, attempt, return_value: outcome.status === "SUCCESSFUL" ? outcome.returnValue : null })),
-  );
-}
-
 /**
  * Writes many attempt outcomes in one statement, each only where the row is still RUNNING
  * under the same attempt number. Returns the ids that were written.
@@ -330,4 +251,87 @@ export async function completeTasks(db: PgDb, client: postgres.Sql | null, backe
   const allSucceeded = completions.every(({ outcome }) => outcome.status === "SUCCESSFUL");
   const [text, rows] = allSucceeded ? [SUCCEED_TEXT, successRows(completions)] : [COMPLETE_TEXT, completionRows(completions)];
   return runRows(db, client, text, [backend, now.toISOString(), rows], ["id"], firstColumn);
+}
+
+/** The channel `enqueue` notifies on; the payload is the queue name. */
+export const ENQUEUED_CHANNEL = "tasks_enqueued";
+
+const INSERT_COLUMNS = `INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
+      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key)`;
+
+/** Every column from the JSON rows in $3. */
+const FROM_FULL_ROWS = `SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
+      coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key
+    FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
+      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text)`;
+
+/** Shared columns from $5 task name, $6 queue, $7 priority, $8 max attempts, $9 run after; the rest from $3. */
+const FROM_SHARED = `SELECT v.id, $1, $5, $6, $7::smallint, v.args, 'READY', $9::timestamptz,
+      coalesce($9::timestamptz, $2::timestamptz), $2::timestamptz, 0, $8::integer, '[]'::jsonb, '[]'::jsonb, v.identity_hash, NULL
+    FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, args jsonb, identity_hash text)`;
+
+/** The INSERT of new READY rows (`from` supplies them), with the NOTIFY of queues $4. */
+function insertText(from: string, onConflict: string, returning: string, select: string): string {
+  return `WITH ins AS (
+    ${INSERT_COLUMNS}
+    ${from}
+    ${onConflict}
+    RETURNING ${returning}
+  ), notified AS (
+    SELECT pg_notify('${ENQUEUED_CHANNEL}', q) FROM unnest($4::text[]) AS q
+  )
+  SELECT ${select}, (SELECT count(*) FROM notified) AS notified FROM ins`;
+}
+
+/**
+ * One statement: insert the rows (skipping those whose `unique_key` an active row holds) and
+ * notify `notify` queues, which Postgres delivers when the surrounding transaction commits.
+ * $1 backend, $2 now, $3 the rows as JSON, $4 the queues to notify (text[] literal). Returns
+ * the ids inserted.
+ */
+const INSERT_UNIQUE_TEXT = insertText(
+  FROM_FULL_ROWS,
+  "ON CONFLICT (backend, unique_key) WHERE unique_key IS NOT NULL AND status IN ('READY', 'RUNNING') DO NOTHING",
+  "id",
+  "id",
+);
+
+/**
+ * The same for rows without a unique key, which cannot conflict: no speculative insertion
+ * and no ids sent back (about 10% faster for bulk enqueues). Returns one row: the count.
+ */
+const INSERT_PLAIN_TEXT = insertText(FROM_FULL_ROWS, "", "1", "count(*) AS inserted");
+
+/**
+ * The same again when every row shares its task, queue, priority, attempts and run time (an
+ * `enqueueMany` of one task): those go as parameters, and Postgres parses only id, arguments
+ * and hash per row (about 15% more rows per second).
+ */
+const INSERT_SHARED_TEXT = insertText(FROM_SHARED, "", "1", "count(*) AS inserted");
+
+/**
+ * Runs the insert: as a prepared statement on the backend's own postgres.js client, or
+ * through the application's transaction (`db`) when enqueueing inside it. Returns the ids
+ * inserted, or "all" when no task had a unique key (then every row was inserted).
+ */
+export async function insertRows(
+  db: PgDb,
+  client: postgres.Sql | null,
+  backend: string,
+  now: Date,
+  tasks: readonly NewTaskRecord[],
+  notify: readonly string[],
+): Promise<Set<string> | "all"> {
+  const head = [backend, now.toISOString()];
+  const queues = arrayLiteral(notify);
+  if (tasks.some((task) => task.uniqueKey !== null)) {
+    return new Set(await runRows(db, client, INSERT_UNIQUE_TEXT, [...head, newTaskRows(tasks), queues], ["id"], firstColumn));
+  }
+  const shared = sharedColumns(tasks);
+  const [text, params] = shared
+    ? [INSERT_SHARED_TEXT, [...head, perTaskRows(tasks), queues, shared.taskName, shared.queueName, shared.priority, shared.maxAttempts, shared.runAfter]]
+    : [INSERT_PLAIN_TEXT, [...head, newTaskRows(tasks), queues]];
+  const [inserted] = await runRows(db, client, text, params, ["inserted"], (row) => Number(row[0]));
+  if (inserted !== tasks.length) throw new Error(`Inserted ${inserted} of ${tasks.length} tasks; expected every one (none has a unique key).`);
+  return "all";
 }

@@ -27,7 +27,6 @@ import { DATABASE_CAPABILITIES } from "../shared/capabilities.js";
 import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
 import { retryWhileBusy } from "./busy.js";
 import { Checkpointer } from "./checkpointer.js";
-import { HotPath } from "./hot-path.js";
 import { AsyncLock } from "./lock.js";
 import { migrate as applyMigrations, pendingIn, SQLITE_MIGRATIONS_TABLE } from "./migrate.js";
 import { clientOf, SqliteOpenError } from "./open.js";
@@ -52,6 +51,7 @@ import {
   rescueExpiredTasks,
   type SqliteDb,
 } from "./queries.js";
+import { preparedStatements, type PreparedStatements } from "./statements.js";
 import { readStorageState } from "./storage-state.js";
 import { verifySqlite } from "./verify.js";
 
@@ -78,8 +78,6 @@ export class SqliteBackend implements TaskBackend {
   /** Set while an atomic task's own code runs (to catch writes that would wait for themselves). */
   readonly #insideAtomic = new AsyncLocalStorage<true>();
   readonly #listeners = new Set<(queueName: string) => void>();
-  /** Prepared statements on the main connection, made on first use (after `migrate`). */
-  #hot: HotPath | null = null;
   /** WAL checkpoints off the event loop, for a file the backend opened; started by the first write. */
   #checkpointer: Checkpointer | null | undefined;
   #atomic: AtomicConnection | null = null;
@@ -136,7 +134,7 @@ export class SqliteBackend implements TaskBackend {
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {
     assertLimit("claim()", params.limit);
-    return this.#write("claim", () => this.#hotPath().claim(params));
+    return this.#write("claim", () => this.#statements().claim(params));
   }
 
   async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
@@ -145,7 +143,7 @@ export class SqliteBackend implements TaskBackend {
 
   async complete(params: CompleteParams): Promise<CompleteOutcome> {
     if (params.completions.length === 0) return { applied: [] };
-    return { applied: await this.#write("complete", () => this.#hotPath().complete(params.backend, params.now, params.completions)) };
+    return { applied: await this.#write("complete", () => this.#statements().complete(params.backend, params.now, params.completions)) };
   }
 
   /**
@@ -287,9 +285,9 @@ export class SqliteBackend implements TaskBackend {
     try {
       this.#assertOpen();
       const db = this.#resolved.db;
-      const hot = this.#hotPath();
-      // Drizzle queries on `db` join the transaction that `hot` opened on the same connection.
-      const result = await retryWhileBusy(what, () => hot.immediate(() => operation(db)), this.#resolved.busyRetry);
+      const statements = this.#statements();
+      // Drizzle queries on `db` join the transaction that `statements` opened on the same connection.
+      const result = await retryWhileBusy(what, () => statements.immediate(() => operation(db)), this.#resolved.busyRetry);
       this.#checkpointer ??= this.#resolved.owned ? Checkpointer.start(this.#resolved.client) : null;
       this.#checkpointer?.committed();
       return result;
@@ -308,8 +306,9 @@ export class SqliteBackend implements TaskBackend {
     return retryWhileBusy(what, () => operation(this.#resolved.db), this.#resolved.busyRetry);
   }
 
-  #hotPath(): HotPath {
-    return (this.#hot ??= new HotPath(this.#resolved.client));
+  /** Prepared statements on the main connection (each made on first use, after `migrate`). */
+  #statements(): PreparedStatements {
+    return preparedStatements(this.#resolved.client);
   }
 
   #clients(): SqliteClient[] {

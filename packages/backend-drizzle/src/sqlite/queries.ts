@@ -1,17 +1,17 @@
 /**
- * The SQLite statements built with Drizzle, one function per storage operation except claim and
- * complete (prepared once per connection in hot-path.ts, as a draining worker runs them
- * thousands of times a second). Each takes the database (or a transaction) to run on, runs
- * synchronously (better-sqlite3) and returns rows mapped to plain records; no row leaves this
- * file. Callers wrap writes in an immediate transaction.
+ * The SQLite storage operations, one function each. The hot-path SQL (claim, completion, the
+ * insert of new tasks) is prepared once per connection in statements.ts, as a draining worker
+ * runs it thousands of times a second; the rest is built here with Drizzle. Each takes the
+ * database (or a transaction) to run on, runs synchronously (better-sqlite3) and returns rows
+ * mapped to plain records; no row leaves this file. Callers wrap writes in an immediate
+ * transaction.
  *
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type {
-  Completion,
   EnqueueOutcome,
   HealthParams,
   HealthReport,
@@ -23,10 +23,11 @@ import type {
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, newTaskRow, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
+import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
 import { clientOf } from "./open.js";
 import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w, workerColumns } from "./schema.js";
 import { setAsideRows } from "./set-aside.js";
+import { preparedStatements, type PreparedStatements } from "./statements.js";
 
 /** A Drizzle SQLite database or transaction on a synchronous driver (better-sqlite3). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,9 +38,8 @@ const RUNNING = sql`${t.status} = 'RUNNING'`;
 const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
 /** The finished index's own WHERE, word for word: a query must repeat it for SQLite to use that index. */
 const FINISHED = sql`(${t.status} = 'SUCCESSFUL' OR ${t.status} = 'FAILED' OR ${t.status} = 'CANCELLED')`;
-const columns = getTableColumns(t);
-/** Rows per INSERT: 21 columns each stays far below SQLite's bound-parameter limit. */
-const INSERT_CHUNK = 500;
+/** Ids per lookup of already stored ids: far below SQLite's bound-parameter limit. */
+const ID_CHUNK = 500;
 
 /** A timestamp parameter: integer milliseconds, as the columns store them. */
 function ms(date: Date): SQL {
@@ -66,31 +66,23 @@ function rowsById(db: SqliteDb, backend: string, ids: readonly string[]): TaskRe
 }
 
 /**
- * Inserts new READY tasks (500 rows per statement). A task whose `uniqueKey` an active row
- * already holds is not inserted; its outcome is that holder (`created: false`). Within one
- * call, tasks sharing a key become one row. A task id that is already stored fails the whole
- * call. Must run inside a write transaction so the conflict read sees the same holders.
+ * Inserts new READY tasks (a prepared statement, statements.ts). A task whose `uniqueKey` an
+ * active row already holds is not inserted; its outcome is that holder (`created: false`).
+ * Within one call, tasks sharing a key become one row. A task id that is already stored fails
+ * the whole call before anything is written. Must run inside a write transaction so the
+ * conflict read sees the same holders.
  */
 export function insertTasks(db: SqliteDb, backend: string, now: Date, tasks: readonly NewTaskRecord[]): EnqueueOutcome[] {
   const { unique, sourceOf } = dedupeByUniqueKey(tasks);
   assertNewIds(db, backend, unique);
+  // Ids were checked above, so the only conflict left is an active holder of a unique key.
+  const stored = statementsOf(db).insert(backend, now, unique);
   const outcomes = new Map<number, EnqueueOutcome>();
   const conflicted: { task: NewTaskRecord; index: number }[] = [];
-  for (let start = 0; start < unique.length; start += INSERT_CHUNK) {
-    const chunk = unique.slice(start, start + INSERT_CHUNK);
-    // Ids were checked above, so the only conflict left is an active holder of a unique key.
-    const inserted = db
-      .insert(t)
-      .values(chunk.map((task) => newTaskRow(task, backend, now) as typeof t.$inferInsert))
-      .onConflictDoNothing()
-      .returning({ id: t.id })
-      .all();
-    const insertedIds = new Set(inserted.map((row) => row.id));
-    chunk.forEach((task, offset) => {
-      if (insertedIds.has(task.id)) outcomes.set(start + offset, { record: newTaskRecord(task, backend, now), created: true });
-      else conflicted.push({ task, index: start + offset });
-    });
-  }
+  unique.forEach((task, index) => {
+    if (stored[index]) outcomes.set(index, { record: newTaskRecord(task, backend, now), created: true });
+    else conflicted.push({ task, index });
+  });
   if (conflicted.length > 0) {
     const keys = conflicted.map(({ task }) => task.uniqueKey as string);
     const holders = db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE)).all();
@@ -108,6 +100,13 @@ export function insertTasks(db: SqliteDb, backend: string, now: Date, tasks: rea
   });
 }
 
+/** The prepared statements of the connection under `db` (the backend's, or the application's transaction). */
+function statementsOf(db: SqliteDb): PreparedStatements {
+  const client = clientOf(db);
+  if (!client) throw new TasksError("The SQLite task backend runs on a Drizzle better-sqlite3 database; this one has no better-sqlite3 connection under it.");
+  return preparedStatements(client);
+}
+
 function assertNewIds(db: SqliteDb, backend: string, tasks: readonly NewTaskRecord[]): void {
   const ids = tasks.map((task) => task.id);
   const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
@@ -118,11 +117,11 @@ function assertNewIds(db: SqliteDb, backend: string, tasks: readonly NewTaskReco
 }
 
 function findExistingId(db: SqliteDb, ids: readonly string[]): string | undefined {
-  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+  for (let start = 0; start < ids.length; start += ID_CHUNK) {
     const [found] = db
       .select({ id: t.id })
       .from(t)
-      .where(inArray(t.id, ids.slice(start, start + INSERT_CHUNK)))
+      .where(inArray(t.id, ids.slice(start, start + ID_CHUNK)))
       .limit(1)
       .all();
     if (found) return found.id;
@@ -130,46 +129,9 @@ function findExistingId(db: SqliteDb, ids: readonly string[]): string | undefine
   return undefined;
 }
 
-/** The column values one attempt outcome writes. */
-function outcomeSet(completion: Completion, now: Date): Partial<Record<keyof typeof columns, unknown>> {
-  const { outcome } = completion;
-  switch (outcome.status) {
-    case "SUCCESSFUL":
-      return { status: "SUCCESSFUL", returnValue: outcome.returnValue, finishedAt: now, leaseExpiresAt: null };
-    case "FAILED":
-      return { status: "FAILED", errors: appendJson(t.errors, errorCopy(outcome.error)), finishedAt: now, leaseExpiresAt: null };
-    case "READY":
-      return {
-        status: "READY",
-        errors: appendJson(t.errors, errorCopy(outcome.error)),
-        runAfter: outcome.runAfter,
-        runnableAt: outcome.runAfter,
-        leaseExpiresAt: null,
-      };
-  }
-}
-
-/**
- * Writes many attempt outcomes, each only where the row is still RUNNING under the same
- * attempt number; one small statement per completion, all in the caller's transaction.
- * Returns the ids that were written.
- */
-export function completeTasks(db: SqliteDb, backend: string, now: Date, completions: readonly Completion[]): string[] {
-  const applied: string[] = [];
-  for (const completion of completions) {
-    const result = db
-      .update(t)
-      .set(outcomeSet(completion, now) as typeof t.$inferInsert)
-      .where(and(eq(t.backend, backend), eq(t.id, completion.id), RUNNING, eq(t.attempts, completion.attempt)))
-      .run() as { changes: number };
-    if (result.changes > 0) applied.push(completion.id);
-  }
-  return applied;
-}
-
 /** Marks one claimed task SUCCESSFUL if still held (atomic tasks); returns whether it was. */
 export function completeOne(db: SqliteDb, backend: string, id: string, attempt: number, now: Date, returnValue: unknown): boolean {
-  const ids = completeTasks(db, backend, now, [{ id, attempt, outcome: { status: "SUCCESSFUL", returnValue: returnValue as never } }]);
+  const ids = statementsOf(db).complete(backend, now, [{ id, attempt, outcome: { status: "SUCCESSFUL", returnValue: returnValue as never } }]);
   return ids.length === 1;
 }
 

@@ -1,10 +1,11 @@
 /**
- * Reading `tasks_results` rows straight from better-sqlite3 (raw mode: one array per row),
- * for the prepared statements of the hot path. Drizzle's row mapping builds an object per
- * row and runs a mapper per column; the claim returns every column of every claimed row,
- * so this mapping is done by position instead.
+ * The rows the SQLite hot-path statements (statements.ts) read and write, without a query
+ * builder: `tasks_results` rows read straight from better-sqlite3 (raw mode: one array per
+ * row) into records, and the values a new task or an attempt's error is stored as. Drizzle's
+ * row mapping builds an object per row and runs a mapper per column; the claim returns every
+ * column of every claimed row, so this mapping is done by position instead.
  */
-import type { JsonValue, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
+import type { JsonValue, NewTaskRecord, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
 import type { RowReader } from "../shared/decode.js";
 
 /** Every column of `tasks_results`, in the order {@link rawRowToRecord} reads them. */
@@ -48,4 +49,33 @@ export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
 /** The text stored for a JSON value (`NULL` for null, as Drizzle's JSON columns store it). */
 export function jsonText(value: JsonValue | undefined): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** The stored copy of an attempt's error (only the record's own fields). */
+export function errorJson(error: TaskErrorRecord): string {
+  return JSON.stringify({ className: error.className, message: error.message, stack: error.stack });
+}
+
+/**
+ * The values a new READY task is inserted with, in the order of the insert in statements.ts:
+ * id, backend, task name, queue, priority, args, run after, runnable at, enqueued at, max
+ * attempts, identity hash, unique key. Times are integer milliseconds, JSON is text.
+ */
+export function newTaskValues(task: NewTaskRecord, backend: string, now: Date): unknown[] {
+  const runAfter = task.runAfter?.getTime() ?? null;
+  const enqueuedAt = now.getTime();
+  return [
+    task.id,
+    backend,
+    task.taskName,
+    task.queueName,
+    task.priority,
+    JSON.stringify(task.args),
+    runAfter,
+    runAfter ?? enqueuedAt,
+    enqueuedAt,
+    task.maxAttempts,
+    task.identityHash,
+    task.uniqueKey,
+  ];
 }

@@ -1,20 +1,21 @@
 /**
- * The statements a draining worker runs thousands of times a second — begin/commit, claim and
- * complete — prepared once per connection with better-sqlite3 and reused. Building them with
- * Drizzle's query builder on every call (and letting the driver compile them again) cost more
- * CPU than SQLite's own work did. Every value is a bound parameter; only the shape of the
- * statement (how many queues or ids are listed) varies, and each shape is prepared once.
+ * The hot-path statements — begin/commit, claim, completion, insert — as fixed SQL texts,
+ * prepared once per connection with better-sqlite3 and reused. Building them with Drizzle's
+ * query builder on every call (and letting the driver compile them again) cost more CPU than
+ * SQLite's own work did. Every value is a bound parameter; only the shape of the claim (how
+ * many queues or ids are listed) varies, and each shape is prepared once. Rows are read by
+ * position (raw-rows.ts).
  *
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
  */
 import type { Statement } from "better-sqlite3";
-import type { ClaimParams, Completion, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
+import type { ClaimParams, Completion, NewTaskRecord, TaskRecord } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
 import { RowReader, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
-import type { SqliteClient } from "./options.js";
-import { jsonText, RECORD_COLUMNS, rawRowToRecord, type RawTaskRow } from "./raw-rows.js";
+import type { SqliteClient } from "./open.js";
+import { errorJson, jsonText, newTaskValues, RECORD_COLUMNS, rawRowToRecord, type RawTaskRow } from "./raw-rows.js";
 import { setAsideClaimHead, setAsideRows } from "./set-aside.js";
 
 /** Claim statements kept per connection; past this many shapes the cache starts over. */
@@ -29,6 +30,7 @@ const FIRST_WHERE_VALUE = 4;
 /** Where a row must still be to take this completion: RUNNING under the same attempt. */
 const STILL_HELD = "WHERE id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
 
+/** The completion of each outcome, guarded by {@link STILL_HELD}. */
 const COMPLETE_SQL = {
   SUCCESSFUL: `UPDATE tasks_results SET status = 'SUCCESSFUL', return_value = ?, finished_at = ?, lease_expires_at = NULL ${STILL_HELD}`,
   FAILED:
@@ -39,13 +41,35 @@ const COMPLETE_SQL = {
     STILL_HELD,
 } as const;
 
-/** Prepared hot-path statements on one better-sqlite3 connection. */
-export class HotPath {
+/**
+ * One new READY row; a row whose id or active unique key is already stored is skipped
+ * (`changes` 0). Values in the order of `newTaskValues` (raw-rows.ts).
+ */
+const INSERT_SQL =
+  "INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at, enqueued_at, " +
+  "attempts, max_attempts, worker_ids, errors, identity_hash, unique_key) " +
+  "VALUES (?, ?, ?, ?, ?, ?, 'READY', ?, ?, ?, 0, ?, '[]', '[]', ?, ?) ON CONFLICT DO NOTHING";
+
+const prepared = new WeakMap<SqliteClient, PreparedStatements>();
+
+/** The prepared hot-path statements of `client`, made on first use and kept with the connection. */
+export function preparedStatements(client: SqliteClient): PreparedStatements {
+  let statements = prepared.get(client);
+  if (statements === undefined) prepared.set(client, (statements = new PreparedStatements(client)));
+  return statements;
+}
+
+/**
+ * Prepared hot-path statements on one better-sqlite3 connection. Statements that name a table
+ * are prepared on first use, so that making this object never fails before `migrate`.
+ */
+export class PreparedStatements {
   readonly #client: SqliteClient;
   readonly #begin: Statement;
   readonly #commit: Statement;
   readonly #rollback: Statement;
-  readonly #complete: { readonly [S in keyof typeof COMPLETE_SQL]: Statement };
+  #complete: { readonly [S in keyof typeof COMPLETE_SQL]: Statement } | null = null;
+  #insert: Statement | null = null;
   readonly #claims = new Map<string, Statement>();
   #lastNames: readonly string[] | null = null;
   #lastNamesJson = "[]";
@@ -55,11 +79,6 @@ export class HotPath {
     this.#begin = client.prepare("BEGIN IMMEDIATE");
     this.#commit = client.prepare("COMMIT");
     this.#rollback = client.prepare("ROLLBACK");
-    this.#complete = {
-      SUCCESSFUL: client.prepare(COMPLETE_SQL.SUCCESSFUL),
-      FAILED: client.prepare(COMPLETE_SQL.FAILED),
-      READY: client.prepare(COMPLETE_SQL.READY),
-    };
   }
 
   /**
@@ -167,24 +186,39 @@ export class HotPath {
   complete(backend: string, now: Date, completions: readonly Completion[]): string[] {
     const at = now.getTime();
     const applied: string[] = [];
+    const complete = (this.#complete ??= {
+      SUCCESSFUL: this.#client.prepare(COMPLETE_SQL.SUCCESSFUL),
+      FAILED: this.#client.prepare(COMPLETE_SQL.FAILED),
+      READY: this.#client.prepare(COMPLETE_SQL.READY),
+    });
     for (const { id, attempt, outcome } of completions) {
       let changes: number;
       switch (outcome.status) {
         case "SUCCESSFUL":
-          changes = this.#complete.SUCCESSFUL.run(jsonText(outcome.returnValue), at, id, backend, attempt).changes;
+          changes = complete.SUCCESSFUL.run(jsonText(outcome.returnValue), at, id, backend, attempt).changes;
           break;
         case "FAILED":
-          changes = this.#complete.FAILED.run(errorJson(outcome.error), at, id, backend, attempt).changes;
+          changes = complete.FAILED.run(errorJson(outcome.error), at, id, backend, attempt).changes;
           break;
         case "READY": {
           const runAfter = outcome.runAfter.getTime();
-          changes = this.#complete.READY.run(errorJson(outcome.error), runAfter, runAfter, id, backend, attempt).changes;
+          changes = complete.READY.run(errorJson(outcome.error), runAfter, runAfter, id, backend, attempt).changes;
           break;
         }
       }
       if (changes > 0) applied.push(id);
     }
     return applied;
+  }
+
+  /**
+   * Inserts new READY tasks, one prepared statement run per task, in the caller's transaction
+   * (the backend's immediate transaction, or the application's own). Returns, per task, whether
+   * it was stored: false when an active row already holds its unique key (or its id).
+   */
+  insert(backend: string, now: Date, tasks: readonly NewTaskRecord[]): boolean[] {
+    const insert = (this.#insert ??= this.#client.prepare(INSERT_SQL));
+    return tasks.map((task) => insert.run(...newTaskValues(task, backend, now)).changes > 0);
   }
 
   /** The JSON text of a name list; a worker passes the same frozen list to every claim. */
@@ -217,9 +251,4 @@ export class HotPath {
 
 function marks(count: number): string {
   return count === 1 ? "?" : `?${", ?".repeat(count - 1)}`;
-}
-
-/** The stored copy of an attempt's error (only the record's own fields). */
-function errorJson(error: TaskErrorRecord): string {
-  return JSON.stringify({ className: error.className, message: error.message, stack: error.stack });
 }

@@ -10,12 +10,13 @@ export const GRAPHILE_TASK = "noop";
 export const silentGraphileLogger = new Logger(() => () => {});
 
 /**
- * graphile-worker 0.17.3: `defaults` is a plain `run()`; `tuned` is the configuration from
- * its performance page (concurrentJobs 24, pool 25, localQueue 500, batched completion).
+ * graphile-worker 0.18.0: `defaults` is a plain `run()`; `tuned` is the configuration from
+ * its performance page (concurrentJobs 24, pool 25, localQueue 500, batched completion), which
+ * 0.18 kept unchanged from 0.17.
  */
 export const graphileAdapter: LibAdapter = {
   lib: "graphile",
-  label: "graphile-worker 0.17.3",
+  label: "graphile-worker 0.18.0",
   bulkChunk: 2_500,
   profiles: {
     defaults: {},

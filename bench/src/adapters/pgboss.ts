@@ -1,4 +1,4 @@
-import PgBoss from "pg-boss";
+import { PgBoss, type ConstructorOptions } from "pg-boss";
 import type postgres from "postgres";
 import type { Payload } from "../payload.js";
 import type { LibAdapter, LibSession } from "./types.js";
@@ -7,27 +7,34 @@ import type { LibAdapter, LibSession } from "./types.js";
 export const PGBOSS_QUEUE = "bench";
 
 /** Options shared by the main process and the workers: no cron or maintenance noise. */
-export function pgBossOptions(url: string, max = 4): PgBoss.ConstructorOptions {
+export function pgBossOptions(url: string, max = 4): ConstructorOptions {
   return { connectionString: url, max, schedule: false, supervise: false };
 }
 
 /**
- * pg-boss 10.4.2: `defaults` is `work(name, handler)` (one job per 2-second poll, as its docs
- * say); `tuned` fetches batches at its shortest allowed polling interval (0.5 s).
+ * pg-boss 12.38.0: `defaults` is `work(name, handler)` (one job per 2-second poll, as its docs
+ * say); `tuned` uses the options pg-boss 12 added for throughput and latency: one `work()` call
+ * with `localConcurrency` workers, each fetching batches and fetching again at once while a
+ * batch comes back full (`burstWhenBatchFull`), woken by LISTEN/NOTIFY (`useListenNotify`; its
+ * docs say no polling tuning is needed then). Batch 500 × 4 drained at least as fast as
+ * 1,000 × 4, 250 × 8 and 500 × 8 in trials here.
  */
 export const pgBossAdapter: LibAdapter = {
   lib: "pgboss",
-  label: "pg-boss 10.4.2",
+  label: "pg-boss 12.38.0",
   bulkChunk: 2_500,
   profiles: {
     defaults: {},
-    tuned: { batchSize: 1000, pollingIntervalSeconds: 0.5, workers: 4 },
+    tuned: { batchSize: 500, localConcurrency: 4, burstWhenBatchFull: true, useListenNotify: true },
   },
   async open(url, sql) {
     const boss = new PgBoss(pgBossOptions(url));
     boss.on("error", (error: Error) => console.error(`pg-boss (main process): ${error.message}`));
     await boss.start();
-    await boss.createQueue(PGBOSS_QUEUE);
+    // `notify` is a queue setting read by the producer, so it is set here for every profile: each
+    // insert statement then sends one NOTIFY (as ours and graphile-worker do on every enqueue),
+    // and only a worker started with `useListenNotify` listens for it.
+    await boss.createQueue(PGBOSS_QUEUE, { notify: true });
     return new PgBossSession(boss, sql);
   },
 };
@@ -44,9 +51,11 @@ class PgBossSession implements LibSession {
   }
 
   async enqueueMany(batch: readonly Payload[]): Promise<void> {
-    await this.boss.insert(batch.map((data) => ({ name: PGBOSS_QUEUE, data })));
+    await this.boss.insert(PGBOSS_QUEUE, batch.map((data) => ({ data })));
   }
 
+  // Direct inserts set the one column pg-boss's own insert copies from the queue (policy); the
+  // other columns' defaults are those of a queue created without options.
   async loadReady(count: number): Promise<void> {
     await this.sql`
       INSERT INTO pgboss.job (name, data, policy)
@@ -77,6 +86,6 @@ class PgBossSession implements LibSession {
   }
 
   async close(): Promise<void> {
-    await this.boss.stop({ graceful: false, wait: true });
+    await this.boss.stop({ graceful: false });
   }
 }

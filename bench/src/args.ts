@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
 import { ALL_LIBS, type LibName } from "./adapters/types.js";
+import { parseSustainedFlags, SUSTAINED_FLAG_NAMES, type SustainedSettings } from "./sustained/settings.js";
 
 /** Scenario names in run order. */
-export const SCENARIOS = ["enqueue_single", "enqueue_bulk", "drain", "drain_2proc", "latency", "backlog", "sqlite_drain"] as const;
+export const SCENARIOS = ["enqueue_single", "enqueue_bulk", "drain", "drain_2proc", "latency", "backlog", "sqlite_drain", "sustained", "held_xmin"] as const;
 /** One of {@link SCENARIOS}. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -12,10 +13,14 @@ export interface BenchArgs {
   readonly libs: readonly LibName[];
   /** Pass `--cpu-prof` to worker children, writing profiles into this directory. */
   readonly cpuProfDir: string | undefined;
+  /** Rate and durations of `sustained` and `held_xmin`. */
+  readonly sustained: SustainedSettings;
 }
 
 const USAGE = `Usage: pnpm bench [--only <scenario>[,<scenario>…]] [--libs ours,graphile,pgboss] [--cpu-prof <dir>]
-Scenarios: ${SCENARIOS.join(", ")}`;
+       [--rate <tasks/s>] [--sustained-seconds N] [--hold-before-seconds N] [--hold-seconds N] [--hold-after-seconds N] [--drain-seconds N]
+Scenarios: ${SCENARIOS.join(", ")}
+--rate and the --*-seconds flags set the sustained and held_xmin runs (default rate: half of ours' drain (tuned)).`;
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] {
   if (value === undefined) return [...allowed];
@@ -37,6 +42,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       only: { type: "string" },
       libs: { type: "string" },
       "cpu-prof": { type: "string" },
+      ...Object.fromEntries(SUSTAINED_FLAG_NAMES.map((name) => [name, { type: "string" } as const])),
       help: { type: "boolean" },
     },
     strict: true,
@@ -49,5 +55,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     only: list(values.only, SCENARIOS, "--only"),
     libs: list(values.libs, ALL_LIBS, "--libs"),
     cpuProfDir: values["cpu-prof"],
+    sustained: parseSustainedFlags(values),
   };
 }

@@ -12,6 +12,8 @@ import type { Scenario } from "./scenarios/context.js";
 import { drain, drain2proc } from "./scenarios/drain.js";
 import { enqueueBulk, enqueueSingle } from "./scenarios/enqueue.js";
 import { latency } from "./scenarios/latency.js";
+import { heldXmin, sustained, useSustainedSettings } from "./scenarios/sustained.js";
+import { sustainedDetails } from "./sustained/render.js";
 import { loadOursAdapter } from "./adapters/ours-loader.js";
 import { markdownTable } from "./table.js";
 
@@ -23,10 +25,13 @@ const scenarios: Record<ScenarioName, { run: Scenario; libs: "all" | "ours" }> =
   latency: { run: latency, libs: "all" },
   backlog: { run: backlog, libs: "all" },
   sqlite_drain: { run: async (ctx) => (await import("./scenarios/sqlite.js")).sqliteDrain(ctx), libs: "ours" },
+  sustained: { run: sustained, libs: "all" },
+  held_xmin: { run: heldXmin, libs: "all" },
 };
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
+  useSustainedSettings(args.sustained);
   const adapters = new Map<LibName, LibAdapter>();
   for (const lib of args.libs) {
     if (lib === "graphile") adapters.set(lib, graphileAdapter);
@@ -48,6 +53,10 @@ async function main(): Promise<void> {
   const settings = await serverSettings();
   const libs = [...adapters.keys()];
   console.log(`\n${markdownTable(table, libs)}\n`);
+  if (sustainedDetails.length > 0) {
+    console.log("Sustained load over time (private Postgres cluster, default settings; one line per sample):\n");
+    console.log(`${sustainedDetails.join("\n\n")}\n`);
+  }
   console.log(
     `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
       `PostgreSQL ${settings.server_version}, synchronous_commit=${settings.synchronous_commit}, ` +

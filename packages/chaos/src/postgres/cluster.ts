@@ -9,6 +9,35 @@ import { runCommand } from "../harness/run.js";
 export const PG_BIN = process.env.CHAOS_PG_BIN ?? "/usr/lib/postgresql/15/bin";
 const SERVER_USER = "postgres";
 const PG_CTL_TIMEOUT_S = 60;
+const SETTING_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
+// pg_ctl hands its -o string to a shell: values are limited to characters that need no quoting.
+const SETTING_VALUE = /^[A-Za-z0-9_.,:/+-]+$/;
+
+/** Options of {@link PrivateCluster.create}. */
+export interface PrivateClusterOptions {
+  /**
+   * Server settings passed as `-c name=value` at every start, on top of the defaults, e.g.
+   * `{ shared_preload_libraries: "pg_stat_statements" }`. Names are GUC names; values may
+   * hold letters, digits and `_ . , : / + -` only.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+function settingFlags(settings: Readonly<Record<string, string>>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!SETTING_NAME.test(name)) {
+        throw new Error(`PrivateCluster: "${name}" is not a server setting name; use a GUC name such as shared_preload_libraries.`);
+      }
+      if (!SETTING_VALUE.test(value)) {
+        throw new Error(
+          `PrivateCluster: the value of ${name} ("${value}") may only hold letters, digits and _ . , : / + - (it is passed to pg_ctl -o unquoted).`,
+        );
+      }
+      return ` -c ${name}=${value}`;
+    })
+    .join("");
+}
 
 /**
  * A Postgres cluster of our own: initdb into a temporary folder, run as user postgres on a
@@ -20,23 +49,26 @@ export class PrivateCluster {
   readonly root: string;
   readonly #data: string;
   readonly #log: string;
+  readonly #settingFlags: string;
   #removed = false;
 
-  private constructor(root: string, port: number) {
+  private constructor(root: string, port: number, settingFlags = "") {
     this.root = root;
     this.port = port;
+    this.#settingFlags = settingFlags;
     this.#data = join(root, "data");
     this.#log = join(root, "server.log");
   }
 
-  /** Creates and starts a cluster (about 2–4 s). */
-  static async create(): Promise<PrivateCluster> {
+  /** Creates and starts a cluster (about 2–4 s), with default settings unless `options.settings` adds some. */
+  static async create(options: PrivateClusterOptions = {}): Promise<PrivateCluster> {
+    const flags = settingFlags(options.settings ?? {});
     const root = mkdtempSync(join(tmpdir(), "tasks-chaos-pg-"));
     const uid = Number(execFileSync("id", ["-u", SERVER_USER], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", SERVER_USER], { encoding: "utf8" }).trim());
     chownSync(root, uid, gid);
     chmodSync(root, 0o700);
-    const cluster = new PrivateCluster(root, await freePort());
+    const cluster = new PrivateCluster(root, await freePort(), flags);
     try {
       // --no-sync only skips fsync of the new files; the server itself runs with default settings.
       await runCommand(join(PG_BIN, "initdb"), ["-D", cluster.#data, "-U", SERVER_USER, "-A", "trust", "-E", "UTF8", "--no-sync"], {
@@ -68,7 +100,7 @@ export class PrivateCluster {
 
   /** `pg_ctl start -w`. */
   async start(): Promise<void> {
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.root}`;
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.root}${this.#settingFlags}`;
     await this.#pgCtl(["start", "-w", "-t", String(PG_CTL_TIMEOUT_S), "-l", this.#log, "-o", options]);
   }
 

@@ -1,3 +1,5 @@
+import type { MemoryReport } from "./memory.js";
+
 /** Messages from the benchmark's main process to a worker child. */
 export type ToChild = { readonly type: "go"; readonly reachAt: number } | { readonly type: "stop" };
 
@@ -9,6 +11,8 @@ export interface ChildReport {
   readonly latencies: number[];
   /** `process.memoryUsage().rss` when the stop request arrived. */
   readonly rss: number;
+  /** Heap and RSS at stop and after a forced collection (absent only in hand-made reports). */
+  readonly memory?: MemoryReport;
 }
 
 /** Messages from a worker child to the main process. */

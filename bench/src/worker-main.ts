@@ -1,7 +1,9 @@
 /**
  * Child-process entry: `tsx src/worker-main.ts <lib> <target> <profile-json>`.
  * Builds the library's worker, says "ready", starts on "go", reports on "stop".
+ * `<lib>` {@link FLOOR_LIB} imports no library: its report is the memory floor of a child.
  */
+import { FLOOR_LIB, measureMemory, memoryFigures } from "./memory.js";
 import type { FromChild, ToChild } from "./protocol.js";
 import { wallMs, type Payload } from "./payload.js";
 import type { PrepareWorker, PreparedWorker } from "./workers/types.js";
@@ -30,20 +32,25 @@ function onTask(payload: Payload): void {
   }
 }
 
+const idle: PreparedWorker = { start: async () => {}, stop: async () => {} };
+
 async function main(): Promise<void> {
-  const module = (await import(`./workers/${lib}.ts`)) as { prepare: PrepareWorker };
-  const worker: PreparedWorker = await module.prepare(target!, JSON.parse(profileJson!), onTask);
+  let worker = idle;
+  if (lib !== FLOOR_LIB) {
+    const module = (await import(`./workers/${lib}.ts`)) as { prepare: PrepareWorker };
+    worker = await module.prepare(target!, JSON.parse(profileJson!), onTask);
+  }
+  const atReady = memoryFigures();
   process.on("message", (message: ToChild) => {
     if (message.type === "go") {
       reachAt = message.reachAt;
       worker.start().catch(fail);
     } else if (message.type === "stop") {
-      const rss = process.memoryUsage().rss;
-      worker
-        .stop()
-        .then(() => {
+      measureMemory(lib!, atReady)
+        .then(async (memory) => {
+          await worker.stop();
           // Disconnect only once the (large) report has been written to the channel.
-          send({ type: "report", seen, latencies, rss }, () => process.disconnect());
+          send({ type: "report", seen, latencies, rss: memory.atStop.rss, memory }, () => process.disconnect());
         })
         .catch(fail);
     }

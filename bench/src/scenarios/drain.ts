@@ -4,6 +4,7 @@ import { chunks, payloads } from "../payload.js";
 import type { Figure } from "../results.js";
 import { errorText, type Scenario, type ScenarioContext } from "./context.js";
 import { runWorkers, type WorkerRunOutcome } from "./run-workers.js";
+import { addWorkerMemoryRows, measureFloor } from "./worker-memory.js";
 
 /** Tasks per drain run. */
 export const DRAIN_COUNT = 50_000;
@@ -51,8 +52,9 @@ async function drainOnce(ctx: ScenarioContext, profileName: string, procs: numbe
         ctx.log(`${row} ${adapter.lib}: ${figure.failed ?? Math.round(figure.value ?? 0)} ${figure.note ?? ""}`);
         if (procs === 1) {
           if (outcome.reachedSeconds !== undefined) firstRates.set(`${adapter.lib}/${profileName}`, 20_000 / outcome.reachedSeconds);
-          const rssMb = Math.max(...outcome.reports.map((report) => report.rss)) / 2 ** 20;
-          table.add(`worker RSS after drain (${profileName})`, "MB", "lower", adapter.lib, { value: rssMb });
+          const memory = outcome.reports[0]?.memory;
+          if (memory) addWorkerMemoryRows(ctx, `(${profileName})`, memory);
+          else table.add(`worker RSS after drain (${profileName})`, "MB", "lower", adapter.lib, { value: outcome.reports[0]!.rss / 2 ** 20 });
         }
       } finally {
         await session.close();
@@ -66,6 +68,7 @@ async function drainOnce(ctx: ScenarioContext, profileName: string, procs: numbe
 /** 50,000 queued no-op tasks, one worker process, with default and tuned settings. */
 export const drain: Scenario = async (ctx) => {
   for (const profile of Object.keys(ctx.adapter.profiles)) await drainOnce(ctx, profile, 1);
+  await measureFloor(ctx);
 };
 
 /** The same with two worker processes. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { LibName } from "../adapters/types.js";
 import type { ResultTable } from "../results.js";
 import type { RunResult } from "./run.js";
-import { statementDelta, claimQueryId, type TableStats } from "./stats.js";
+import { claimQueryId, statementDelta, type TableStats, type XminHolder } from "./stats.js";
 import type { RunSummary } from "./summary.js";
 
 /** Markdown sections with each run's figures over time, printed after the main table. */
@@ -80,8 +80,8 @@ export function detailsSection(lib: string, label: string, result: RunResult, su
     "",
     `Claim statement (the most-called one with SKIP LOCKED): \`${summary.claimQuery ?? "none found"}\``,
     "",
-    "| t (s) | starts/s | backlog | claims/s | rows/claim | ms/claim | buffers/claim | dead tuples | tables+indexes MB | autovacuums | oldest xmin age |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| t (s) | starts/s | backlog | claims/s | rows/claim | ms/claim | buffers/claim | dead tuples | tables+indexes MB | autovacuums | oldest xmin: age, holder | vacuum/analyze running |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   const queryId = claimQueryId(result.samples[result.samples.length - 1]);
   for (let i = 1; i < result.samples.length; i++) {
@@ -94,7 +94,7 @@ export function detailsSection(lib: string, label: string, result: RunResult, su
     lines.push(
       `| ${fmt(a.at)}–${fmt(b.at, b.drain ? 1 : 0)}${mark} | ${fmt((b.started - a.started) / span)} | ${fmt(b.enqueued - b.started)} | ${fmt(claim.calls / span)} | ` +
         `${fmt(claim.rowsPerCall, 1)} | ${fmt(claim.meanMs, 2)} | ${fmt(claim.buffersPerCall, 1)} | ${fmt(b.tables.deadTuples)} | ${fmt(mb(b.tables.totalBytes), 1)} | ` +
-        `${b.tables.autovacuums} | ${b.oldestXminAge ?? "–"} |`,
+        `${b.tables.autovacuums} | ${xminCell(b.oldestXmin)} | ${b.maintenance.join("; ") || "–"} |`,
     );
   }
   if (summary.trend) {
@@ -106,6 +106,12 @@ export function detailsSection(lib: string, label: string, result: RunResult, su
     );
   }
   return lines.join("\n");
+}
+
+// Short ages are the benchmark's own statements in flight; only holders worth a look are named.
+function xminCell(xmin: XminHolder | null): string {
+  if (!xmin) return "–";
+  return xmin.age < 100 ? String(xmin.age) : `${xmin.age}, ${xmin.holder.replaceAll("|", "/")}`;
 }
 
 /** Writes the run's raw figures as JSON under the system's temporary folder; returns the path. */

@@ -134,7 +134,7 @@ export async function runSustained(ctx: ScenarioContext, plan: RunPlan): Promise
           log(`held_xmin ${adapter.lib}: snapshot taken (xmin ${await held.taken()}), held for ${plan.hold.to - plan.hold.from} s`);
         }
         if (plan.hold && t === plan.hold.to && held) {
-          heldXminAge = sample.oldestXminAge ?? undefined;
+          heldXminAge = sample.oldestXmin?.age;
           await held.release();
           held = undefined;
           log(`held_xmin ${adapter.lib}: snapshot released (xmin age ${heldXminAge ?? "?"} transactions)`);
@@ -207,6 +207,7 @@ function logSample(ctx: ScenarioContext, samples: readonly Sample[]): void {
   ctx.log(
     `${ctx.adapter.lib} t=${b.at.toFixed(0)}s: ${Math.round(rate).toLocaleString("en-US")} starts/s, backlog ${(b.enqueued - b.started).toLocaleString("en-US")}, ` +
       `tables ${(b.tables.totalBytes / 2 ** 20).toFixed(0)} MB, dead tuples ${b.tables.deadTuples.toLocaleString("en-US")}, autovacuums ${b.tables.autovacuums}` +
-      (b.oldestXminAge === null ? "" : `, oldest xmin age ${b.oldestXminAge}`),
+      (b.oldestXmin === null ? "" : `, oldest xmin age ${b.oldestXmin.age} (${b.oldestXmin.holder})`) +
+      (b.maintenance.length === 0 ? "" : `; running: ${b.maintenance.join(", ")}`),
   );
 }

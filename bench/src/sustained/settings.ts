@@ -16,10 +16,10 @@ export interface SustainedSettings {
 export const DEFAULT_SUSTAINED: SustainedSettings = {
   rate: undefined,
   sustainedSeconds: 120,
-  holdBeforeSeconds: 30,
+  holdBeforeSeconds: 20,
   holdSeconds: 60,
   holdAfterSeconds: 60,
-  drainSeconds: 30,
+  drainSeconds: 20,
 };
 
 /** The full-length version (10 minutes of load; a 2-minute hold in the middle of 10 minutes). */

@@ -33,8 +33,17 @@ export interface DbSample {
   readonly tables: TableStats;
   /** Statements that claim with SKIP LOCKED (every library's claim does), by query id. */
   readonly claims: readonly StatementCounters[];
-  /** Age in transactions of the oldest snapshot any session holds (null: none). */
-  readonly oldestXminAge: number | null;
+  /** The session holding the oldest xmin, if any (autovacuum workers included: they show here too). */
+  readonly oldestXmin: XminHolder | null;
+  /** Vacuums and analyzes in progress in this database, e.g. "vacuum public.t: scanning heap 40%". */
+  readonly maintenance: readonly string[];
+}
+
+/** Who holds the oldest snapshot: its age in transactions, backend type and statement. */
+export interface XminHolder {
+  readonly age: number;
+  /** e.g. "client backend: SELECT …" or "autovacuum worker: autovacuum: VACUUM …". */
+  readonly holder: string;
 }
 
 /** Reads table sizes, dead tuples, autovacuum counts and claim statement counters. */
@@ -48,8 +57,17 @@ export async function sampleDb(sql: postgres.Sql, at: number): Promise<DbSample>
       total_exec_time AS total, rows::text AS rows, shared_blks_hit::text AS hit, shared_blks_read::text AS read
     FROM pg_stat_statements
     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ILIKE '%skip locked%'`;
-  const [xmin] = await sql<{ age: number | null }[]>`
-    SELECT max(age(backend_xmin))::int AS age FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
+  const [xmin] = await sql<{ age: number; holder: string }[]>`
+    SELECT age(backend_xmin)::int AS age, backend_type || ': ' || left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 50) AS holder
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+    ORDER BY age(backend_xmin) DESC LIMIT 1`;
+  const maintenance = await sql<{ what: string }[]>`
+    SELECT 'vacuum ' || relid::regclass::text || ': ' || phase ||
+      CASE WHEN heap_blks_total > 0 THEN ' ' || (100 * heap_blks_scanned / heap_blks_total)::text || '%' ELSE '' END AS what
+    FROM pg_stat_progress_vacuum WHERE datname = current_database()
+    UNION ALL
+    SELECT 'analyze ' || relid::regclass::text || ': ' || phase FROM pg_stat_progress_analyze WHERE datname = current_database()`;
   let largest: TableStats["largest"];
   const sum = { totalBytes: 0, indexBytes: 0, liveTuples: 0, deadTuples: 0, autovacuums: 0, autoanalyzes: 0 };
   for (const row of tables) {
@@ -74,7 +92,8 @@ export async function sampleDb(sql: postgres.Sql, at: number): Promise<DbSample>
       sharedHit: Number(row.hit),
       sharedRead: Number(row.read),
     })),
-    oldestXminAge: xmin?.age ?? null,
+    oldestXmin: xmin ? { age: xmin.age, holder: xmin.holder } : null,
+    maintenance: maintenance.map((row) => row.what),
   };
 }
 

@@ -25,37 +25,8 @@ if [[ -z "${DESIGNS:-}" ]]; then
   DESIGNS="$(cd "$here" && for d in */; do [[ -f "$d/life.sql" ]] && printf '%s ' "${d%/}"; done)"
 fi
 
-[[ $(id -u) -eq 0 ]] || { echo "run.sh runs as root (the server runs as user postgres through runuser)" >&2; exit 2; }
-
-work="$(mktemp -d /tmp/tasks-sqlbench.XXXXXX)"
-chown postgres: "$work"
-chmod 700 "$work"
-data="$work/data"
-
-cleanup() {
-  local rc=$?
-  if [[ -f "$data/postmaster.pid" ]]; then
-    (cd "$work" && runuser -u postgres -- "$PGBIN/pg_ctl" stop -D "$data" -m immediate -w >/dev/null 2>&1) || true
-  fi
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-
-(cd "$work" && runuser -u postgres -- "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1) \
-  || { cat "$work/initdb.log" >&2; exit 1; }
-(cd "$work" && runuser -u postgres -- "$PGBIN/pg_ctl" start -D "$data" -w -l "$work/server.log" \
-  -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work") >/dev/null \
-  || { cat "$work/server.log" >&2; exit 1; }
-
-export PGHOST="$work" PGPORT="$port" PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
-psql_q() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-version="$(psql_q -d postgres -c 'SHOW server_version')"
+# shellcheck source=cluster.sh
+source "$here/cluster.sh"
 echo "machine: nproc $(nproc), $(free -g | awk '/^Mem:/ {print $2}') GiB memory, PostgreSQL $version (private cluster, port $port, default settings)"
 echo "designs: $DESIGNS; clients: $CLIENTS; rounds: $ROUNDS; $DURATION s per run; batch $BATCH"
 load_start="$(load)"
@@ -104,7 +75,7 @@ for round in $(seq 1 "$ROUNDS"); do
         (while sleep "$ANALYZE_EVERY"; do psql_q -d "$db" -c "ANALYZE" >/dev/null 2>&1 || true; done) &
         analyzer=$!
       fi
-      /usr/bin/time -o "$work/client.time" -f "%U %S" "$PGBIN/pgbench" -n -M prepared -r -T "$DURATION" -c "$clients" -j "$clients" -D "batch=$BATCH" \
+      /usr/bin/time -o "$work/client.time" -f "%U %S" "$PGBIN/pgbench" -n -M prepared -r -T "$DURATION" -c "$clients" -j "$clients" -D "batch=$BATCH" $(design_args "$design") \
         -f "$here/$design/life.sql" "$db" >"$work/pgbench.log" 2>&1 \
         || { echo "pgbench failed for design $design:" >&2; cat "$work/pgbench.log" >&2; exit 1; }
       t1="$(date +%s.%N)"

@@ -2,7 +2,7 @@
 -- transactions (each statement commits on its own, like the backend's prepared statements).
 -- Run by pgbench -M prepared; :batch is set by run.sh (-D batch=500).
 
--- 1. Enqueue: INSERT_SHARED_TEXT of queries.ts (an enqueueMany of one task), with its NOTIFY.
+-- 1. Enqueue: INSERT_SHARED_TEXT of statements.ts (an enqueueMany of one task), with its NOTIFY.
 --    The product sends id, args and identity hash per task as one JSON parameter; here the
 --    rows are made by the server (UUIDv7 ids in batch order, ~100 bytes of args, sha256 hex).
 WITH v AS (

@@ -39,38 +39,68 @@ describe("SQLite backend specifics", () => {
     expect(() => sqliteBackend({ path: file, busyRetry: { maxWait: 5 } as never })).toThrow(/"busyRetry" does not know "maxWait"/);
   });
 
-  it("claims through the partial READY index, never scanning the table, with and without task names", async () => {
+  it("claims through the partial READY index and then by rowid, never scanning the table, with and without task names", async () => {
     const { client, db } = openDb(file);
     // The claim is a prepared better-sqlite3 statement: record the SQL the backend prepares.
     const prepared: string[] = [];
+    const allPrepared = new Set<string>();
     const prepare = client.prepare.bind(client);
     client.prepare = ((source: string) => {
       prepared.push(source);
+      allPrepared.add(source);
       return prepare(source);
     }) as typeof client.prepare;
+    // The plan does not depend on the bound values, only on the statement's text.
+    const planOf = (source: string) =>
+      prepare(`EXPLAIN QUERY PLAN ${source}`)
+        .all(...Array.from(source.matchAll(/\?/g), () => null))
+        .map((row) => (row as { detail: string }).detail)
+        .join("\n");
     const backend = new SqliteBackend({ db });
     try {
-      await backend.enqueue({ backend: "plan", now, tasks: [...Array.from({ length: 6 }, () => newTask()), newTask({ queueName: "other" })] });
-      for (const include of [["default"], "*", ["default", "other"]] as const) for (const taskNames of [undefined, ["t", "u"]]) {
+      await backend.enqueue({ backend: "plan", now, tasks: [...Array.from({ length: 10 }, () => newTask()), newTask({ queueName: "other" })] });
+      // Past 200 names the claim sends them as one JSON array instead of one value each.
+      const manyNames = ["t", "u", ...Array.from({ length: 199 }, (_, i) => `name-${i}`)];
+      for (const include of [["default"], "*", ["default", "other"]] as const) for (const taskNames of [undefined, ["t", "u"], manyNames]) {
         prepared.length = 0;
         const names = taskNames ? { taskNames } : {};
         const claimed = await backend.claim({ backend: "plan", now, workerId: "w", queues: { include, exclude: [] }, limit: 1, leaseMs: 1000, ...names });
         expect(claimed).toHaveLength(1);
-        const update = prepared.find((source) => source.startsWith("UPDATE tasks_results SET status = 'RUNNING'"));
-        expect(update, `no claim UPDATE prepared for ${String(include)} ${String(taskNames)}`).toBeDefined();
-        if (taskNames) expect(update).toContain("task_name IN (SELECT value FROM json_each(?))");
-        // The plan does not depend on the bound values, only on the statement's text.
-        const params = Array.from(update!.matchAll(/\?/g), () => null);
-        const plan = prepare(`EXPLAIN QUERY PLAN ${update!}`)
-          .all(...params)
-          .map((row) => (row as { detail: string }).detail)
-          .join("\n");
-        expect(plan).toMatch(/USING (COVERING )?INDEX tasks_results_claim(_any_queue)?_idx/);
-        expect(plan).not.toMatch(/SCAN tasks_results/);
+        // The claim picks the rowids of the queue's head, then marks those rows RUNNING.
+        const pick = prepared.find((source) => source.startsWith("SELECT rowid FROM tasks_results WHERE"));
+        expect(pick, `no claim pick prepared for ${String(include)} ${String(taskNames)}`).toBeDefined();
+        if (taskNames === manyNames) expect(pick).toContain("task_name IN (SELECT value FROM json_each(?))");
+        else if (taskNames) expect(pick).toContain("task_name IN (?, ?)");
+        expect(planOf(pick!)).toMatch(/USING (COVERING )?INDEX tasks_results_claim(_any_queue)?_idx/);
+        expect(planOf(pick!)).not.toMatch(/SCAN tasks_results/);
       }
+      // Prepared on the first claim: the take, by rowid.
+      const take = [...allPrepared].find((source) => source.startsWith("UPDATE tasks_results SET status = 'RUNNING'"));
+      expect(take, "no claim UPDATE prepared").toBeDefined();
+      expect(planOf(take!)).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(planOf(take!)).not.toMatch(/SCAN tasks_results/);
     } finally {
       await backend.close();
       client.close();
+    }
+  });
+
+  it("claims more rows at once than one take statement lists (1,500), each once and in claim order", async () => {
+    const backend = sqliteBackend({ path: file });
+    try {
+      const tasks = Array.from({ length: 1500 }, (_, i) => newTask({ priority: i % 3, args: [i] }));
+      await backend.enqueue({ backend: "big-claim", now, tasks });
+      const queues = { include: "*" as const, exclude: [] };
+      const claimed = await backend.claim({ backend: "big-claim", now, workerId: "w", queues, limit: 1499, leaseMs: 60_000 });
+      expect(claimed).toHaveLength(1499);
+      expect(new Set(claimed.map((record) => record.id)).size).toBe(1499);
+      const expected = [...tasks].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)).map((task) => task.id);
+      expect(claimed.map((record) => record.id)).toEqual(expected.slice(0, 1499));
+      expect(claimed.every((record) => record.status === "RUNNING" && record.workerIds.join() === "w" && record.attempts === 1)).toBe(true);
+      const [last] = await backend.claim({ backend: "big-claim", now, workerId: "w", queues, limit: 10, leaseMs: 60_000 });
+      expect(last?.id).toBe(expected[1499]);
+    } finally {
+      await backend.close();
     }
   });
 

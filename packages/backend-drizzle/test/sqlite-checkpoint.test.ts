@@ -44,6 +44,19 @@ describe("SQLite WAL checkpoints", () => {
     }
   });
 
+  it("checkpoints after one large commit too (a bulk enqueue), not only after many commits", async () => {
+    const file = await migratedFile(dir);
+    const migratedSize = statSync(file).size;
+    const backend = sqliteBackend({ path: file });
+    try {
+      // One commit of ~1.2 MB: counted by commits alone, it would wait for 31 more.
+      await backend.enqueue({ backend: "ckpt", now, tasks: newTasks(1200) });
+      await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(migratedSize + 256 * PAGE), { timeout: 5000, interval: 20 });
+    } finally {
+      await backend.close();
+    }
+  });
+
   it("leaves the checkpoint settings of the application's own database alone", async () => {
     const file = await migratedFile(dir);
     const { client, db } = openDb(file);

@@ -127,14 +127,14 @@ export class SqliteBackend implements TaskBackend {
 
   async #enqueueNow(params: EnqueueParams): Promise<EnqueueOutcome[]> {
     if (params.tasks.length === 0) return [];
-    const outcomes = await this.#write("enqueue", (tx) => insertTasks(tx, params.backend, params.now, params.tasks));
+    const outcomes = await this.#write("enqueue", (tx) => insertTasks(tx, params.backend, params.now, params.tasks), params.tasks.length);
     this.#announce(createdQueues(outcomes));
     return outcomes;
   }
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {
     assertLimit("claim()", params.limit);
-    return this.#write("claim", () => this.#statements().claim(params));
+    return this.#write("claim", () => this.#statements().claim(params), params.limit);
   }
 
   async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
@@ -143,7 +143,7 @@ export class SqliteBackend implements TaskBackend {
 
   async complete(params: CompleteParams): Promise<CompleteOutcome> {
     if (params.completions.length === 0) return { applied: [] };
-    return { applied: await this.#write("complete", () => this.#statements().complete(params.backend, params.now, params.completions)) };
+    return { applied: await this.#write("complete", () => this.#statements().complete(params.backend, params.now, params.completions), params.completions.length) };
   }
 
   /**
@@ -185,7 +185,7 @@ export class SqliteBackend implements TaskBackend {
 
   async rescueExpired(params: RescueParams): Promise<TaskRecord[]> {
     assertLimit("rescueExpired()", params.limit);
-    return this.#write("rescueExpired", (tx) => rescueExpiredTasks(tx, params.backend, params.now, params.limit, params.error));
+    return this.#write("rescueExpired", (tx) => rescueExpiredTasks(tx, params.backend, params.now, params.limit, params.error), params.limit);
   }
 
   async cancel(params: CancelParams): Promise<TaskRecord | null> {
@@ -208,7 +208,7 @@ export class SqliteBackend implements TaskBackend {
   async prune(params: PruneParams): Promise<number> {
     assertLimit("prune()", params.limit);
     if (params.dryRun) return this.#read("prune", (db) => pruneTasks(db, params));
-    return this.#write("prune", (tx) => pruneTasks(tx, params));
+    return this.#write("prune", (tx) => pruneTasks(tx, params), params.limit);
   }
 
   /**
@@ -277,8 +277,11 @@ export class SqliteBackend implements TaskBackend {
     this.#listeners.clear();
   }
 
-  /** Runs `operation` in an immediate transaction on the main connection, after earlier writes. */
-  async #write<T>(what: string, operation: (tx: SqliteDb) => T): Promise<T> {
+  /**
+   * Runs `operation` in an immediate transaction on the main connection, after earlier writes;
+   * `rows` is about how many rows it may write (it paces WAL checkpoints).
+   */
+  async #write<T>(what: string, operation: (tx: SqliteDb) => T, rows = 1): Promise<T> {
     this.#assertOpen();
     this.#assertNotInsideAtomic(what);
     const release = await this.#lock.acquire();
@@ -289,7 +292,7 @@ export class SqliteBackend implements TaskBackend {
       // Drizzle queries on `db` join the transaction that `statements` opened on the same connection.
       const result = await retryWhileBusy(what, () => statements.immediate(() => operation(db)), this.#resolved.busyRetry);
       this.#checkpointer ??= this.#resolved.owned ? Checkpointer.start(this.#resolved.client) : null;
-      this.#checkpointer?.committed();
+      this.#checkpointer?.committed(rows);
       return result;
     } finally {
       release();

@@ -109,11 +109,21 @@ function statementsOf(db: SqliteDb): PreparedStatements {
 
 function assertNewIds(db: SqliteDb, backend: string, tasks: readonly NewTaskRecord[]): void {
   const ids = tasks.map((task) => task.id);
-  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  const repeated = firstRepeated(ids);
   const existing = repeated ?? findExistingId(db, ids);
   if (existing !== undefined) {
     throw new TasksError(`A task with id "${existing}" is already stored in backend "${backend}"; task ids must be unique (use newTaskId()).`);
   }
+}
+
+/** The first id that `ids` holds twice (a Set: `indexOf` per id took 6 million comparisons per 2,500 tasks). */
+function firstRepeated(ids: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return undefined;
 }
 
 function findExistingId(db: SqliteDb, ids: readonly string[]): string | undefined {

@@ -6,6 +6,7 @@
  * column of every claimed row, so this mapping is done by position instead.
  */
 import type { JsonValue, NewTaskRecord, TaskErrorRecord, TaskRecord } from "@tasks/core/backend";
+import { ResultStatus } from "@tasks/core/backend";
 import type { RowReader } from "../shared/decode.js";
 
 /** Every column of `tasks_results`, in the order {@link rawRowToRecord} reads them. */
@@ -43,6 +44,47 @@ export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
     leaseExpiresAt: read.time("leaseExpiresAt", row[17]),
     identityHash: read.text("identityHash", row[18]),
     uniqueKey: read.optionalText("uniqueKey", row[19]),
+  };
+}
+
+/**
+ * What the claim returns, in the order {@link claimedRowToRecord} reads it: every column but
+ * those the claim itself sets (status, last attempt, lease expiry) or selects by (backend).
+ */
+export const CLAIMED_COLUMNS =
+  "id, task_name, queue_name, priority, args, run_after, enqueued_at, started_at, finished_at, " +
+  "attempts, max_attempts, worker_ids, errors, return_value, identity_hash, unique_key";
+
+/** What a claim set on every row it took, for the columns it does not send back. */
+export interface ClaimedBy {
+  readonly backend: string;
+  readonly now: Date;
+  readonly leaseExpiresAt: Date;
+}
+
+/** The RUNNING {@link TaskRecord} for a raw row of {@link CLAIMED_COLUMNS}; checked as {@link rawRowToRecord} does. */
+export function claimedRowToRecord(row: RawTaskRow, claim: ClaimedBy, read: RowReader): TaskRecord {
+  return {
+    id: row[0] as string,
+    backend: claim.backend,
+    taskName: read.text("taskName", row[1]),
+    queueName: read.text("queueName", row[2]),
+    priority: read.int("priority", row[3], 0),
+    args: read.json("args", row[4]) as JsonValue[],
+    status: ResultStatus.RUNNING,
+    runAfter: read.time("runAfter", row[5]),
+    enqueuedAt: read.requiredTime("enqueuedAt", row[6]),
+    startedAt: read.time("startedAt", row[7]),
+    finishedAt: read.time("finishedAt", row[8]),
+    lastAttemptedAt: claim.now,
+    attempts: read.int("attempts", row[9], 1),
+    maxAttempts: read.int("maxAttempts", row[10], 1),
+    workerIds: read.jsonArray("workerIds", row[11]) as string[],
+    errors: read.jsonArray("errors", row[12]) as TaskErrorRecord[],
+    returnValue: read.json("returnValue", row[13]),
+    leaseExpiresAt: claim.leaseExpiresAt,
+    identityHash: read.text("identityHash", row[14]),
+    uniqueKey: read.optionalText("uniqueKey", row[15]),
   };
 }
 

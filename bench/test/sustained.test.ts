@@ -3,9 +3,10 @@ import { parseBenchArgs } from "../src/args.js";
 import { dueCount } from "../src/sustained/enqueuer.js";
 import { sampleTimes, type Sample } from "../src/sustained/run.js";
 import { checkSustained, mergeSeen, SeenSet } from "../src/sustained/seen-set.js";
+import { slowPlans } from "../src/sustained/slow-plans.js";
 import { DEFAULT_SUSTAINED, FALLBACK_RATE, parseSustainedFlags, resolveRate } from "../src/sustained/settings.js";
 import { claimQueryId, statementDelta, type DbSample, type StatementCounters } from "../src/sustained/stats.js";
-import { comparedSpan, phasesOf, summarize } from "../src/sustained/summary.js";
+import { backlogClearedAfter, comparedSpan, phasesOf, summarize } from "../src/sustained/summary.js";
 import { countBetween, linearFit, rateBetween, ratio, windowRates } from "../src/sustained/windows.js";
 
 describe("throughput windows", () => {
@@ -79,6 +80,10 @@ describe("SeenSet and the exactly-once check", () => {
     expect(checkSustained({ ...base, merged: { unique: 10, crossDuplicates: 0, aboveTotal: 1 } })).toBe("1 tasks with unknown numbers ran");
     expect(checkSustained({ ...base, merged: merged(10), failed: 2 })).toBe("2 tasks FAILED in the database");
     expect(checkSustained({ ...base, merged: merged(8) })).toBe("2 tasks never ran");
+  });
+
+  it("fails a drained run that leaves rows pending in the database", () => {
+    expect(checkSustained({ ...base, merged: merged(10), pending: 1 })).toBe("1 tasks still READY or RUNNING in the database after every task ran");
   });
 
   it("accepts an undrained run whose missing tasks are still pending, and fails one that lost tasks", () => {
@@ -200,6 +205,15 @@ describe("summarize", () => {
     expect(summary.trend!.buffersPer100k).toBeCloseTo(20_000);
     expect(summary.trend!.buffersR2).toBeCloseTo(1);
     expect(summary.tables.map((t) => t.label)).toEqual(["start", "at snapshot", "at release", "end"]);
+    expect(summary.backlogClearedAfter).toBe(0);
+  });
+
+  it("times how long the backlog took to fall back under one second of load after the release", () => {
+    const behind = (at: number, backlog: number, extra: Partial<Sample> = {}) => sample(at, 0, [], { enqueued: backlog, ...extra });
+    const samples = [behind(30, 5_000), behind(40, 900), behind(50, 400), behind(60, 10, { drain: true })];
+    expect(backlogClearedAfter(samples, 30, 500)).toBe(20);
+    expect(backlogClearedAfter(samples, 30, 100)).toBeUndefined();
+    expect(backlogClearedAfter(samples, 30, 5_000)).toBe(0);
   });
 
   it("computes last/first for a sustained run", () => {
@@ -207,5 +221,26 @@ describe("summarize", () => {
     const summary = summarize(plan, [...Array(10).fill(100), ...Array(10).fill(90)], [sample(0, 0, []), sample(10, 1_000, []), sample(20, 1_900, [])]);
     expect(summary.ratios.lastOverFirst).toBeCloseTo(0.9);
     expect(summary.trend).toBeUndefined();
+  });
+});
+
+describe("slowPlans", () => {
+  it("reads auto_explain entries from the server log, slowest first", () => {
+    const log = [
+      "2026-12-02 04:22:55.100 UTC [11] LOG:  checkpoint starting: time",
+      "2026-12-02 04:22:55.123 UTC [12] LOG:  duration: 1500.5 ms  plan:",
+      "\tQuery Text: select 1",
+      "\tResult  (cost=0.00..0.01 rows=1 width=4)",
+      "2026-12-02 04:22:56.000 UTC [12] LOG:  duration: 4000.25 ms  plan:",
+      "\tQuery Text: with j as (select 2)",
+      "\tLimit  (cost=1.00..2.00 rows=500 width=8)",
+      "\t  ->  Seq Scan on jobs",
+      "2026-12-02 04:22:57.000 UTC [13] LOG:  duration: 12.000 ms  statement: select 3",
+    ].join("\n");
+    const plans = slowPlans(log);
+    expect(plans.map((plan) => plan.durationMs)).toEqual([4000.25, 1500.5]);
+    expect(plans[0]!.text).toBe("Query Text: with j as (select 2)\nLimit  (cost=1.00..2.00 rows=500 width=8)\n  ->  Seq Scan on jobs");
+    expect(slowPlans(log, 1)).toHaveLength(1);
+    expect(slowPlans("")).toEqual([]);
   });
 });

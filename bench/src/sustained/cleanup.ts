@@ -23,16 +23,17 @@ export async function startCleanup(lib: LibName, url: string, log: (message: str
   return startPgBossMaintenance(url);
 }
 
-/** Repeats `step` every `everyS` seconds until stopped; errors are logged, not fatal. */
-function loop(everyS: number, step: () => Promise<void>, log: (message: string) => void): () => Promise<void> {
+/** Repeats `step` every `everyS` seconds until stopped (its signal aborts then); errors are logged, not fatal. */
+function loop(everyS: number, step: (signal: AbortSignal) => Promise<void>, log: (message: string) => void): () => Promise<void> {
   let stopped = false;
+  const abort = new AbortController();
   const running = (async () => {
     while (!stopped) {
       const started = performance.now();
       try {
-        await step();
+        await step(abort.signal);
       } catch (error) {
-        log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!stopped) log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       const waitMs = everyS * 1000 - (performance.now() - started);
       // Sleeps in short steps so stop() returns quickly.
@@ -41,6 +42,7 @@ function loop(everyS: number, step: () => Promise<void>, log: (message: string) 
   })();
   return async () => {
     stopped = true;
+    abort.abort();
     await running;
   };
 }
@@ -53,9 +55,16 @@ async function startPrune(log: (message: string) => void): Promise<RunningCleanu
   let runs = 0;
   const stop = loop(
     CLEANUP_EVERY_S,
-    async () => {
-      deleted += await pruneTasks({ keepMs: KEEP_FINISHED_S * 1000, keepFailedMs: 7 * 24 * 3600 * 1000 });
-      runs++;
+    async (signal) => {
+      let chunkTotal = 0;
+      const onProgress = (soFar: number) => (chunkTotal = soFar);
+      try {
+        await pruneTasks({ keepMs: KEEP_FINISHED_S * 1000, keepFailedMs: 7 * 24 * 3600 * 1000, signal, onProgress });
+        runs++;
+      } finally {
+        // A prune stopped between chunks still deleted what it reported.
+        deleted += chunkTotal;
+      }
     },
     log,
   );

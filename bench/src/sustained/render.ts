@@ -4,6 +4,7 @@ import path from "node:path";
 import type { LibName } from "../adapters/types.js";
 import type { ResultTable } from "../results.js";
 import type { RunResult } from "./run.js";
+import { SLOW_STATEMENT_MS } from "./slow-plans.js";
 import { claimQueryId, statementDelta, type TableStats, type XminHolder } from "./stats.js";
 import type { RunSummary } from "./summary.js";
 
@@ -52,7 +53,11 @@ export function addRows(table: ResultTable, lib: LibName, result: RunResult, sum
   table.add("held_xmin: throughput before the snapshot", "tasks/s", "higher", lib, { value: before.rate, note: `enqueued at ${fmt(result.plan.rate)}/s` });
   table.add(`held_xmin: while held (${held.to - held.from} s) / before (target ≥ 80%)`, "%", "higher", lib, { value: pct(summary.ratios.heldOverBefore!) });
   table.add(`held_xmin: ${after.to - after.from} s after release / before (target 100%)`, "%", "higher", lib, { value: pct(summary.ratios.afterOverBefore!) });
-  table.add("held_xmin: backlog when the load stopped", "tasks", "lower", lib, { value: result.backlogAtEnd });
+  const cleared = summary.backlogClearedAfter;
+  table.add("held_xmin: backlog back under 1 s of load, after release", "s", "lower", lib, {
+    value: cleared ?? null,
+    note: cleared === undefined ? `not within ${result.plan.seconds - held.to} s; ${fmt(result.backlogAtEnd)} tasks behind when the load stopped` : `${fmt(result.backlogAtEnd)} tasks behind when the load stopped`,
+  });
   table.add("held_xmin: dead tuples at release", "tuples", "lower", lib, { value: release.deadTuples, note: deadNote });
   table.add("held_xmin: tables + indexes at release", "MB", "lower", lib, { value: mb(release.totalBytes), note: sizeNote });
   table.add("held_xmin: claim statement mean time while held", "ms", "lower", lib, {
@@ -95,6 +100,18 @@ export function detailsSection(lib: string, label: string, result: RunResult, su
       `| ${fmt(a.at)}–${fmt(b.at, b.drain ? 1 : 0)}${mark} | ${fmt((b.started - a.started) / span)} | ${fmt(b.enqueued - b.started)} | ${fmt(claim.calls / span)} | ` +
         `${fmt(claim.rowsPerCall, 1)} | ${fmt(claim.meanMs, 2)} | ${fmt(claim.buffersPerCall, 1)} | ${fmt(b.tables.deadTuples)} | ${fmt(mb(b.tables.totalBytes), 1)} | ` +
         `${b.tables.autovacuums} | ${xminCell(b.oldestXmin)} | ${b.maintenance.join("; ") || "–"} |`,
+    );
+  }
+  const slowest = result.slowPlans[0];
+  if (slowest) {
+    const plan = slowest.text.split("\n").filter((line) => !line.startsWith("Query Text:")).slice(0, 30);
+    lines.push(
+      "",
+      `auto_explain logged ${result.slowPlans.length === 10 ? "10 or more" : result.slowPlans.length} statements slower than ${SLOW_STATEMENT_MS} ms; the slowest (${fmt(slowest.durationMs)} ms), query \`${slowest.text.split("\n")[0]!.replace(/^Query Text:\s*/, "").replace(/\s+/g, " ").slice(0, 80)}\`:`,
+      "",
+      "```",
+      ...plan,
+      "```",
     );
   }
   if (summary.trend) {

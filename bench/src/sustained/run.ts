@@ -1,10 +1,10 @@
-import type postgres from "postgres";
-import type { LibSession } from "../adapters/types.js";
 import { wallMs } from "../payload.js";
 import { sleep, type ScenarioContext } from "../scenarios/context.js";
 import { SustainedChild } from "./child.js";
 import { startCleanup } from "./cleanup.js";
 import { withPrivateDatabase } from "./cluster.js";
+import { HeldSnapshot } from "./held-snapshot.js";
+import { slowPlans, type SlowPlan } from "./slow-plans.js";
 import { SteadyEnqueuer } from "./enqueuer.js";
 import type { SustainedReport } from "./protocol.js";
 import { checkSustained, mergeSeen } from "./seen-set.js";
@@ -49,44 +49,11 @@ export interface RunResult {
   readonly cleanup: { readonly description: string; readonly summary: string };
   /** Transaction age of the held snapshot's xmin when it was released (held_xmin). */
   readonly heldXminAge: number | undefined;
+  /** Plans auto_explain logged for statements slower than {@link SLOW_STATEMENT_MS}. */
+  readonly slowPlans: SlowPlan[];
   readonly rssMb: number;
   /** Why the run is FAILED, if it is. */
   readonly problem: string | undefined;
-}
-
-/** A snapshot held open on its own connection: REPEATABLE READ, one statement, then waiting. */
-class HeldSnapshot {
-  #release: () => void = () => {};
-  #done: Promise<unknown> | undefined;
-  #xmin: Promise<string>;
-  readonly #sql: postgres.Sql;
-
-  constructor(sql: postgres.Sql) {
-    this.#sql = sql;
-    let resolveXmin: (xmin: string) => void = () => {};
-    this.#xmin = new Promise((resolve) => (resolveXmin = resolve));
-    const released = new Promise<void>((resolve) => (this.#release = resolve));
-    this.#done = sql.begin("isolation level repeatable read", async (tx) => {
-      const [row] = await tx<{ xmin: string | null }[]>`SELECT backend_xmin::text AS xmin FROM pg_stat_activity WHERE pid = pg_backend_pid()`;
-      resolveXmin(row?.xmin ?? "");
-      await released;
-    });
-    this.#done.catch((error: unknown) => resolveXmin(`failed: ${error instanceof Error ? error.message : String(error)}`));
-  }
-
-  /** Resolves once the snapshot is taken; throws if the session holds no xmin. */
-  async taken(): Promise<string> {
-    const xmin = await this.#xmin;
-    if (!/^\d+$/.test(xmin)) throw new Error(`The held transaction has no snapshot xmin (${xmin || "null"}): the held_xmin scenario would measure nothing.`);
-    return xmin;
-  }
-
-  /** Commits and closes the connection. */
-  async release(): Promise<void> {
-    this.#release();
-    await this.#done?.catch(() => {});
-    await this.#sql.end({ timeout: 5 });
-  }
 }
 
 /** The moments of a run, in seconds since "go": samples every window plus the hold's edges. */
@@ -141,11 +108,11 @@ export async function runSustained(ctx: ScenarioContext, plan: RunPlan): Promise
         }
       }
       const enqueued = await enqueuer.stop();
+      const summary = await cleanup.stop();
       const backlogAtEnd = enqueued.total - (await started());
-      const drainedAfter = await drain(session, enqueued.total, started, plan.drainSeconds, start + plan.seconds * 1000);
+      const drainedAfter = await drain(enqueued.total, started, plan.drainSeconds, start + plan.seconds * 1000);
       const startedAtEnd = await started();
       samples.push({ ...(await sampleDb(db.sql, (performance.now() - start) / 1000)), enqueued: enqueued.total, started: startedAtEnd, drain: true });
-      const summary = await cleanup.stop();
       const reports = await Promise.all(children.map((child) => child.stop()));
       const settled = await session.progress(enqueued.total);
       const problem = checkSustained({
@@ -169,6 +136,7 @@ export async function runSustained(ctx: ScenarioContext, plan: RunPlan): Promise
         drainedAfter,
         cleanup: { description: cleanup.description, summary },
         heldXminAge,
+        slowPlans: slowPlans(db.serverLog()),
         rssMb: Math.max(...reports.map((report) => report.rss)) / 2 ** 20,
         problem,
       };
@@ -185,18 +153,17 @@ function sum(reports: readonly SustainedReport[], pick: (report: SustainedReport
 }
 
 /**
- * Waits until every task has started and the database shows none pending, for at most
- * `seconds` after the load ended; returns how long it took, or undefined.
+ * Waits until the workers have started every task, for at most `seconds` after the load ended;
+ * returns how long it took, or undefined. The database is not polled: a count over a table of
+ * a million rows takes seconds here, and the check after the workers stop reads it once.
  */
-async function drain(session: LibSession, total: number, started: () => Promise<number>, seconds: number, endedAt: number): Promise<number | undefined> {
+async function drain(total: number, started: () => Promise<number>, seconds: number, endedAt: number): Promise<number | undefined> {
   const deadline = endedAt + seconds * 1000;
-  while ((await started()) < total && performance.now() < deadline) await sleep(100);
-  while (performance.now() < deadline) {
-    const progress = await session.progress(total);
-    if (progress.pending === 0) return (performance.now() - endedAt) / 1000;
-    await sleep(500);
+  for (;;) {
+    if ((await started()) >= total) return (performance.now() - endedAt) / 1000;
+    if (performance.now() >= deadline) return undefined;
+    await sleep(100);
   }
-  return undefined;
 }
 
 function logSample(ctx: ScenarioContext, samples: readonly Sample[]): void {

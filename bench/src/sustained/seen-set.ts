@@ -93,7 +93,7 @@ export interface SustainedCheck {
   readonly pending: number;
   /** FAILED (or cancelled) rows in the database. */
   readonly failed: number;
-  /** Whether the run was given time to finish everything and the database shows nothing pending. */
+  /** Whether the workers had started every task before they were stopped. */
   readonly drained: boolean;
 }
 
@@ -110,6 +110,7 @@ export function checkSustained(check: SustainedCheck): string | undefined {
   if (outside > 0) return `${outside} tasks with unknown numbers ran`;
   if (check.failed > 0) return `${check.failed} tasks FAILED in the database`;
   if (check.drained && check.merged.unique !== check.total) return `${check.total - check.merged.unique} tasks never ran`;
+  if (check.drained && check.pending > 0) return `${check.pending} tasks still READY or RUNNING in the database after every task ran`;
   const lost = check.total - check.merged.unique - check.pending;
   if (lost > 0) return `${lost} tasks neither ran nor are pending in the database`;
   return undefined;

@@ -71,6 +71,20 @@ export interface RunSummary {
   readonly tables: readonly TablesAt[];
   readonly trend: HoldTrend | undefined;
   readonly claimQuery: string | undefined;
+  /**
+   * `held_xmin`: seconds from the release until the backlog was back under one second of load
+   * (0 if it never grew past that); undefined if it did not get there before the load stopped.
+   */
+  readonly backlogClearedAfter: number | undefined;
+}
+
+/** Seconds after `from` until a sample shows a backlog of at most one second of load; undefined if none does. */
+export function backlogClearedAfter(samples: readonly Sample[], from: number, rate: number): number | undefined {
+  for (const sample of samples) {
+    if (sample.drain || sample.at < from - 1) continue;
+    if (sample.enqueued - sample.started <= rate) return Math.max(0, sample.at - from);
+  }
+  return undefined;
 }
 
 /** Computes the figures of a run from its per-second starts and its samples. */
@@ -93,7 +107,14 @@ export function summarize(plan: RunPlan, perSecond: readonly number[], samples: 
     { label: "end", at: plan.seconds },
   ].map(({ label, at }) => ({ label, at, tables: sampleNear(samples, at).tables }));
   const claimQuery = samples[samples.length - 1]?.claims.find((statement) => statement.queryId === queryId)?.query;
-  return { phases, ratios, tables, trend: plan.hold ? holdTrend(plan.hold, samples, queryId) : undefined, claimQuery };
+  return {
+    phases,
+    ratios,
+    tables,
+    trend: plan.hold ? holdTrend(plan.hold, samples, queryId) : undefined,
+    claimQuery,
+    backlogClearedAfter: plan.hold ? backlogClearedAfter(samples, plan.hold.to, plan.rate) : undefined,
+  };
 }
 
 function holdTrend(hold: NonNullable<RunPlan["hold"]>, samples: readonly Sample[], queryId: string | undefined): HoldTrend {

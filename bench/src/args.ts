@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ALL_LIBS, type LibName } from "./adapters/types.js";
-import { parseSustainedFlags, SUSTAINED_FLAG_NAMES, type SustainedSettings } from "./sustained/settings.js";
+import { FULL_LENGTH_FLAGS, parseSustainedFlags, SUSTAINED_FLAG_NAMES, type SustainedSettings } from "./sustained/settings.js";
 
 /** Scenario names in run order. */
 export const SCENARIOS = ["enqueue_single", "enqueue_bulk", "drain", "drain_2proc", "latency", "backlog", "sqlite_drain", "sustained", "held_xmin"] as const;
@@ -20,7 +20,8 @@ export interface BenchArgs {
 const USAGE = `Usage: pnpm bench [--only <scenario>[,<scenario>…]] [--libs ours,graphile,pgboss] [--cpu-prof <dir>]
        [--rate <tasks/s>] [--sustained-seconds N] [--hold-before-seconds N] [--hold-seconds N] [--hold-after-seconds N] [--drain-seconds N]
 Scenarios: ${SCENARIOS.join(", ")}
---rate and the --*-seconds flags set the sustained and held_xmin runs (default rate: half of ours' drain (tuned)).`;
+--rate and the --*-seconds flags set the sustained and held_xmin runs (default rate: half of ours' drain (tuned)).
+The issue's full-length version: ${FULL_LENGTH_FLAGS}`;
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] {
   if (value === undefined) return [...allowed];

@@ -225,21 +225,29 @@ describe("summarize", () => {
 });
 
 describe("slowPlans", () => {
-  it("reads auto_explain entries from the server log, slowest first", () => {
+  it("reads auto_explain entries from the server log: the slowest of each statement, slowest first", () => {
     const log = [
       "2026-12-02 04:22:55.100 UTC [11] LOG:  checkpoint starting: time",
       "2026-12-02 04:22:55.123 UTC [12] LOG:  duration: 1500.5 ms  plan:",
       "\tQuery Text: select 1",
       "\tResult  (cost=0.00..0.01 rows=1 width=4)",
       "2026-12-02 04:22:56.000 UTC [12] LOG:  duration: 4000.25 ms  plan:",
-      "\tQuery Text: with j as (select 2)",
+      "\tQuery Text: with j as (",
+      "\t  select 2",
+      "\t)",
       "\tLimit  (cost=1.00..2.00 rows=500 width=8)",
-      "\t  ->  Seq Scan on jobs",
+      "\t  ->  Seq Scan on jobs  (cost=0.00..1.00 rows=10 width=8)",
+      "2026-12-02 04:22:56.500 UTC [12] LOG:  duration: 1200 ms  plan:",
+      "\tQuery Text: select 1",
+      "\tResult  (cost=0.00..0.01 rows=1 width=4)",
       "2026-12-02 04:22:57.000 UTC [13] LOG:  duration: 12.000 ms  statement: select 3",
     ].join("\n");
     const plans = slowPlans(log);
-    expect(plans.map((plan) => plan.durationMs)).toEqual([4000.25, 1500.5]);
-    expect(plans[0]!.text).toBe("Query Text: with j as (select 2)\nLimit  (cost=1.00..2.00 rows=500 width=8)\n  ->  Seq Scan on jobs");
+    expect(plans.map((plan) => [plan.durationMs, plan.query])).toEqual([
+      [4000.25, "with j as ( select 2 )"],
+      [1500.5, "select 1"],
+    ]);
+    expect(plans[0]!.plan).toBe("Limit  (cost=1.00..2.00 rows=500 width=8)\n  ->  Seq Scan on jobs  (cost=0.00..1.00 rows=10 width=8)");
     expect(slowPlans(log, 1)).toHaveLength(1);
     expect(slowPlans("")).toEqual([]);
   });

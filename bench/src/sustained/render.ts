@@ -102,15 +102,13 @@ export function detailsSection(lib: string, label: string, result: RunResult, su
         `${b.tables.autovacuums} | ${xminCell(b.oldestXmin)} | ${b.maintenance.join("; ") || "–"} |`,
     );
   }
-  const slowest = result.slowPlans[0];
-  if (slowest) {
-    const plan = slowest.text.split("\n").filter((line) => !line.startsWith("Query Text:")).slice(0, 30);
+  for (const slow of result.slowPlans) {
     lines.push(
       "",
-      `auto_explain logged ${result.slowPlans.length === 10 ? "10 or more" : result.slowPlans.length} statements slower than ${SLOW_STATEMENT_MS} ms; the slowest (${fmt(slowest.durationMs)} ms), query \`${slowest.text.split("\n")[0]!.replace(/^Query Text:\s*/, "").replace(/\s+/g, " ").slice(0, 80)}\`:`,
+      `auto_explain, slowest run of a statement over ${SLOW_STATEMENT_MS} ms: ${fmt(slow.durationMs)} ms, \`${slow.query.slice(0, 120)}\``,
       "",
       "```",
-      ...plan,
+      ...slow.plan.split("\n").slice(0, 20),
       "```",
     );
   }

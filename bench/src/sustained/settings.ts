@@ -17,9 +17,9 @@ export const DEFAULT_SUSTAINED: SustainedSettings = {
   rate: undefined,
   sustainedSeconds: 120,
   holdBeforeSeconds: 20,
-  holdSeconds: 60,
+  holdSeconds: 50,
   holdAfterSeconds: 60,
-  drainSeconds: 20,
+  drainSeconds: 5,
 };
 
 /** The full-length version (10 minutes of load; a 2-minute hold in the middle of 10 minutes). */

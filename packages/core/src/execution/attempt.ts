@@ -59,8 +59,14 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
   }
 
   const { abort } = env;
-  // Aborted before it started (a forced stop raced the claim): record the reason, run nothing.
-  if (abort.aborted) return failure(record, abort.reason, definition, env);
+  // Aborted before it started (a forced stop raced the claim): run nothing. A task that never
+  // ran is handed back without using up an attempt, or a stop could fail it for good unrun.
+  if (abort.aborted) {
+    const reason = abort.reason;
+    if (reason instanceof TaskCancelledError || reason instanceof WorkerLostError) return { kind: "abandoned", reason };
+    if (reason instanceof WorkerShutdownError) return handBackUncounted(record, reason, env);
+    return failure(record, reason, definition, env);
+  }
   const timeoutDone = definition.timeoutMs === undefined ? null : new AbortController();
   if (timeoutDone && definition.timeoutMs !== undefined) {
     const limit = definition.timeoutMs;
@@ -98,7 +104,7 @@ export async function runAttempt(record: TaskRecord, env: AttemptEnvironment): P
     const error = abort.aborted ? abort.reason : thrown;
     if (error instanceof TaskCancelledError || error instanceof WorkerLostError) return { kind: "abandoned", reason: error };
     if (error instanceof NonJsonReturnError) return finalFailure(record, new InvalidTaskError(error.message));
-    if (error instanceof StorageFaultError) return storageFault(record, error, env);
+    if (error instanceof StorageFaultError) return handBackUncounted(record, error, env);
     return failure(record, error, definition, env);
   } finally {
     timeoutDone?.abort();
@@ -176,15 +182,16 @@ function failure(record: TaskRecord, error: unknown, definition: TaskDefinition,
 /** Longest retry delay a backoff function can ask for (one day). */
 export const MAX_RETRY_DELAY_MS = 86_400_000;
 
-/** Runs of one task that a storage fault may add beyond its `maxAttempts`. */
+/** Runs of one task that storage faults and forced stops may add beyond its `maxAttempts` (see handBackUncounted). */
 export const MAX_STORAGE_FAULT_RERUNS = 10;
 
 /**
- * The storage connection failed inside an atomic task's transaction, so nothing of the attempt
- * committed: hand the task back to run again, whether or not attempts remain (the fault was not
- * the task's). Capped, so a task whose own transaction keeps breaking its connection still ends.
+ * Hands the task back to run again, whether or not attempts remain, for runs that were not the
+ * task's fault: the storage connection failed inside an atomic task's transaction (nothing of
+ * the attempt committed), or a forced stop caught a claim in flight (the task never started).
+ * Capped, so a task whose own transaction keeps breaking its connection still ends.
  */
-function storageFault(record: TaskRecord, error: StorageFaultError, env: AttemptEnvironment): AttemptReport {
+function handBackUncounted(record: TaskRecord, error: StorageFaultError | WorkerShutdownError, env: AttemptEnvironment): AttemptReport {
   if (record.attempts >= record.maxAttempts + MAX_STORAGE_FAULT_RERUNS) return finalFailure(record, error);
   return complete(record, { status: "READY", error: toErrorRecord(error), runAfter: env.clock.now() }, error);
 }

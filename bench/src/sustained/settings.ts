@@ -16,8 +16,8 @@ export interface SustainedSettings {
 export const DEFAULT_SUSTAINED: SustainedSettings = {
   rate: undefined,
   sustainedSeconds: 120,
-  holdBeforeSeconds: 20,
-  holdSeconds: 50,
+  holdBeforeSeconds: 15,
+  holdSeconds: 40,
   holdAfterSeconds: 60,
   drainSeconds: 5,
 };

@@ -3,6 +3,7 @@
  * Builds the library's worker, says "ready", starts on "go", reports on "stop".
  * `<lib>` {@link FLOOR_LIB} imports no library: its report is the memory floor of a child.
  */
+import { failToParent, sendToParent } from "./child-ipc.js";
 import { FLOOR_LIB, measureMemory, memoryFigures } from "./memory.js";
 import type { FromChild, ToChild } from "./protocol.js";
 import { wallMs, type Payload } from "./payload.js";
@@ -14,9 +15,8 @@ if (!lib || !target || !profileJson || !process.send) {
   process.exit(2);
 }
 
-function send(message: FromChild, then?: () => void): void {
-  process.send?.(message, undefined, {}, () => then?.());
-}
+const send = (message: FromChild, then?: () => void): void => sendToParent(message, then);
+const fail = failToParent;
 
 const seen: number[] = [];
 const latencies: number[] = [];
@@ -56,12 +56,6 @@ async function main(): Promise<void> {
     }
   });
   send({ type: "ready" });
-}
-
-function fail(error: unknown): void {
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.exitCode = 1;
-  send({ type: "failed", message }, () => process.disconnect());
 }
 
 main().catch(fail);

@@ -5,6 +5,7 @@
  * reports on "stop". Unlike worker-main.ts it keeps a bit set rather than a list of numbers, so a
  * 10-minute run stays small.
  */
+import { failToParent, sendToParent } from "../child-ipc.js";
 import { wallMs, type Payload } from "../payload.js";
 import type { PrepareWorker, PreparedWorker } from "../workers/types.js";
 import type { FromSustainedChild, ToSustainedChild } from "./protocol.js";
@@ -16,9 +17,8 @@ if (!lib || !target || !profileJson || !process.send) {
   process.exit(2);
 }
 
-function send(message: FromSustainedChild, then?: () => void): void {
-  process.send?.(message, undefined, {}, () => then?.());
-}
+const send = (message: FromSustainedChild, then?: () => void): void => sendToParent(message, then);
+const fail = failToParent;
 
 const seen = new SeenSet();
 const perSecond: number[] = [];
@@ -54,12 +54,6 @@ async function main(): Promise<void> {
     }
   });
   send({ type: "ready" });
-}
-
-function fail(error: unknown): void {
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.exitCode = 1;
-  send({ type: "failed", message }, () => process.disconnect());
 }
 
 main().catch(fail);

@@ -64,8 +64,10 @@ class OursSession implements LibSession {
   // (runnable_at 1 ms apart, in the past).
   async #insertRows(count: number, status: "READY" | "SUCCESSFUL"): Promise<void> {
     const finished = status === "SUCCESSFUL";
+    // Live tasks and finished ones have separate tables.
+    const table = this.sql(finished ? "tasks_results" : "tasks_queue");
     await this.sql`
-      INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
+      INSERT INTO ${table} (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
         enqueued_at, started_at, finished_at, last_attempted_at, attempts, max_attempts, worker_ids, errors,
         return_value, identity_hash)
       SELECT encode(set_byte(overlay(r.b PLACING substring(int8send(floor(extract(epoch FROM at) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
@@ -85,7 +87,7 @@ class OursSession implements LibSession {
 
   async progress() {
     const rows = await this.sql<{ status: string; count: number }[]>`
-      SELECT status, count(*)::int AS count FROM tasks_results GROUP BY status`;
+      SELECT status, count(*)::int AS count FROM (SELECT status FROM tasks_queue UNION ALL SELECT status FROM tasks_results) AS t GROUP BY status`;
     const by = new Map(rows.map((row) => [row.status, row.count]));
     return {
       succeeded: (by.get("SUCCESSFUL") ?? 0) - this.#finishedLoaded,
@@ -96,7 +98,8 @@ class OursSession implements LibSession {
 
   async stored() {
     const [row] = await this.sql<{ rows: number; distinct_n: number }[]>`
-      SELECT count(*)::int AS rows, count(DISTINCT args->0->>'n')::int AS distinct_n FROM tasks_results`;
+      SELECT count(*)::int AS rows, count(DISTINCT args->0->>'n')::int AS distinct_n
+      FROM (SELECT args FROM tasks_queue UNION ALL SELECT args FROM tasks_results) AS t`;
     return { rows: row?.rows ?? 0, distinctN: row?.distinct_n ?? 0 };
   }
 

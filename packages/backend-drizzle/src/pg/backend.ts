@@ -6,6 +6,7 @@ import type {
   CompleteAtomicallyParams,
   CompleteOutcome,
   CompleteParams,
+  Completion,
   DescheduleParams,
   EnqueueOutcome,
   EnqueueParams,
@@ -43,6 +44,7 @@ import { migrate as applyMigrations, migrationsTableOf, pendingMigrations as lis
 import { VERIFY_TIMEOUT_MS, verifyPostgres } from "./verify.js";
 import { Wakeups } from "./wakeup.js";
 import { AtomicLane } from "./atomic-lane.js";
+import { ClaimCursors, isAfter, type ClaimKey } from "./claim-cursor.js";
 
 /**
  * Stores tasks in Postgres (`tasks_results`, `tasks_workers`; create them with `migrate`).
@@ -56,6 +58,8 @@ export class PostgresBackend implements TaskBackend {
   readonly #wakeups: Wakeups;
   /** Connections for atomic tasks' transactions; null when `db` has no postgres.js client. */
   readonly #atomic: AtomicLane | null;
+  /** Where each claimer's next claim starts (see claim-cursor.ts). */
+  readonly #cursors = new ClaimCursors();
   #closed = false;
 
   constructor(options: PostgresBackendOptions) {
@@ -77,14 +81,42 @@ export class PostgresBackend implements TaskBackend {
     const queues = params.tasks.length === 1 ? [params.tasks[0]!.queueName] : [...new Set(params.tasks.map((task) => task.queueName))];
     // Our own pool runs the prepared statement; the application's transaction runs the same SQL through Drizzle.
     const client = inTransaction ? null : this.#resolved.client;
-    return insertTasks(db, client, params.backend, params.now, params.tasks, this.#wakeups.queuesToNotify(queues, inTransaction));
+    const outcomes = await insertTasks(db, client, params.backend, params.now, params.tasks, this.#wakeups.queuesToNotify(queues, inTransaction));
+    this.#madeReady(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.record));
+    return outcomes;
+  }
+
+  /** Retries put their tasks back at their new runnable time, often behind a cursor. */
+  #retried(completions: readonly Completion[]): void {
+    let earliest: ClaimKey | null = null;
+    for (const { id, outcome } of completions) {
+      if (outcome.status !== "READY") continue;
+      // The task's priority is not at hand; the highest possible rank sends every claimer past this time to the head.
+      const key = { rank: -MAX_PRIORITY, runnableAt: outcome.runAfter.toISOString(), runnableAtMs: outcome.runAfter.getTime(), id };
+      if (!earliest || isAfter(earliest, key)) earliest = key;
+    }
+    if (earliest) this.#cursors.readyAt(earliest);
+  }
+
+  /** Sends this process's claimers back to the head when `records` became READY behind their cursors. */
+  #madeReady(records: readonly TaskRecord[]): void {
+    let earliest: ClaimKey | null = null;
+    for (const record of records) {
+      if (record.status !== "READY") continue;
+      const runnableAt = record.runAfter ?? record.enqueuedAt;
+      const key = { rank: -record.priority, runnableAt: runnableAt.toISOString(), runnableAtMs: runnableAt.getTime(), id: record.id };
+      if (!earliest || isAfter(earliest, key)) earliest = key;
+    }
+    if (earliest) this.#cursors.readyAt(earliest);
   }
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {
     assertLimit("claim()", params.limit);
     const ids = params.ids?.filter((id) => UUID.test(id));
     const claim = ids === undefined ? params : { ...params, ids };
-    return claimTasks(this.#resolved.db, this.#resolved.client, claim);
+    // Claims of given ids, or that ignore run_after, are one-offs: they walk from the head.
+    const resume = ids === undefined && params.ignoreRunAfter !== true ? { cursors: this.#cursors, claimer: claimerOf(params) } : null;
+    return claimTasks(this.#resolved.db, this.#resolved.client, claim, resume);
   }
 
   async heartbeat(params: HeartbeatParams): Promise<HeartbeatOutcome> {
@@ -92,7 +124,11 @@ export class PostgresBackend implements TaskBackend {
   }
 
   async complete(params: CompleteParams): Promise<CompleteOutcome> {
-    const applied = await completeTasks(this.#resolved.db, this.#resolved.client, params.backend, params.now, params.completions);
+    // An id that is not a UUID, or an attempt that is not a whole number, matches no stored
+    // row; leaving it out keeps the statement's array parameters well formed.
+    const completions = params.completions.filter(({ id, attempt }) => UUID.test(id) && Number.isInteger(attempt));
+    const applied = await completeTasks(this.#resolved.db, this.#resolved.client, params.backend, params.now, completions);
+    this.#retried(completions);
     return { applied };
   }
 
@@ -117,7 +153,9 @@ export class PostgresBackend implements TaskBackend {
 
   async rescueExpired(params: RescueParams): Promise<TaskRecord[]> {
     assertLimit("rescueExpired()", params.limit);
-    return rescueExpiredTasks(this.#resolved.db, params.backend, params.now, params.limit, params.error);
+    const rescued = await rescueExpiredTasks(this.#resolved.db, params.backend, params.now, params.limit, params.error);
+    this.#madeReady(rescued);
+    return rescued;
   }
 
   async cancel(params: CancelParams): Promise<TaskRecord | null> {
@@ -175,6 +213,14 @@ export class PostgresBackend implements TaskBackend {
     await this.#atomic?.close();
     if (this.#resolved.owned) await this.#resolved.client?.end({ timeout: 5 });
   }
+}
+
+/** The highest priority a task may have (a smallint column). */
+const MAX_PRIORITY = 32_767;
+
+/** Names one claimer: claims with the same alias, worker, queues and task names share a cursor. */
+function claimerOf(params: ClaimParams): string {
+  return JSON.stringify([params.backend, params.workerId, params.queues, params.taskNames ?? null]);
 }
 
 /** Ids are UUIDs; anything else cannot name a stored task (and would be a cast error). */

@@ -18,9 +18,19 @@ import type {
   TaskErrorRecord,
   TaskRecord,
 } from "@tasks/core/backend";
-import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
-import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w } from "./schema.js";
-import { arrayLiteral, completeTasks, ENQUEUED_CHANNEL, insertRows, resultRows, setAsideRows } from "./statements.js";
+import {
+  buildHealthReport,
+  dedupeByUniqueKey,
+  knownStatus,
+  newTaskRecord,
+  readRows,
+  rowToRecord,
+  taskNameList,
+  type TaskRowShape,
+} from "../shared/rows.js";
+import { failureColumns, queueRecordColumns, runningColumns, tasksQueue as q, tasksResults as r, tasksWorkers as w } from "./schema.js";
+import { arrayLiteral, completeTasks, ENQUEUED_CHANNEL, insertRows, resultRows, runRows, setAsideRows, withParams } from "./statements.js";
+import { errorsPlus, moveText, recordSelect } from "./moves.js";
 
 export type { PgDb } from "./db.js";
 /** The channel `enqueue` notifies on (written into the insert statement); the payload is the queue name. */
@@ -28,10 +38,9 @@ export { ENQUEUED_CHANNEL } from "./statements.js";
 
 // Status tests are literal SQL (not parameters) so that even generic prepared plans can
 // prove the partial indexes' predicates.
-const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
-const IS_READY = sql`${t.status} = 'READY'`;
-const IS_RUNNING = sql`${t.status} = 'RUNNING'`;
-const IS_FAILED = sql`${t.status} = 'FAILED'`;
+const IS_READY = sql`${q.status} = 'READY'`;
+const IS_RUNNING = sql`${q.status} = 'RUNNING'`;
+const IS_FAILED = sql`${r.status} = 'FAILED'`;
 
 /** A timestamptz parameter (drizzle's postgres.js setup passes dates through as strings). */
 function at(date: Date): SQL {
@@ -42,10 +51,14 @@ function plusMs(date: Date, ms: number): Date {
   return new Date(date.getTime() + ms);
 }
 
-/** Reads rows by id (used after conflicts and lost leases). */
+/** Every column of a task, from whichever table holds it: $1 backend, $2 the ids (uuid[]). */
+const ROWS_BY_ID_TEXT = `SELECT ${recordSelect("t")} FROM tasks_queue AS t WHERE t.id = ANY($2::uuid[]) AND t.backend = $1
+  UNION ALL SELECT ${recordSelect("t")} FROM tasks_results AS t WHERE t.id = ANY($2::uuid[]) AND t.backend = $1`;
+
+/** Reads rows by id, live or finished (one statement, so one snapshot: a row being moved is seen once). */
 async function rowsById(db: PgDb, backend: string, ids: readonly string[]): Promise<TaskRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids])));
+  const rows = resultRows<TaskRowShape>(await db.execute(withParams(ROWS_BY_ID_TEXT, [backend, arrayLiteral(ids)])));
   return rows.map(rowToRecord);
 }
 
@@ -76,7 +89,7 @@ export async function insertTasks(
     });
     if (conflicted.length === 0) break;
     const keys = conflicted.map(({ task }) => task.uniqueKey as string);
-    const holders = await db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE));
+    const holders = await db.select(queueRecordColumns).from(q).where(and(eq(q.backend, backend), inArray(q.uniqueKey, keys)));
     const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
     pending = conflicted.filter(({ task, index }) => {
       const record = byKey.get(task.uniqueKey);
@@ -123,15 +136,17 @@ export async function heartbeatLeases(db: PgDb, params: HeartbeatParams): Promis
   if (params.leases.length === 0) return [];
   const leases = JSON.stringify(params.leases.map(({ id, attempt }) => ({ id, attempt })));
   const kept = await db.execute(sql`
-    UPDATE tasks_results AS t SET lease_expires_at = ${at(expiresAt)}
+    UPDATE tasks_queue AS t SET lease_expires_at = ${at(expiresAt)}
     FROM jsonb_to_recordset(${leases}::jsonb) AS v(id uuid, attempt integer)
-    WHERE t.id = v.id AND t.backend = ${params.backend} AND t.attempts = v.attempt AND t.status = 'RUNNING'
+    WHERE t.id = ANY(ARRAY(SELECT id FROM jsonb_to_recordset(${leases}::jsonb) AS l(id uuid))) AND t.id = v.id AND t.backend = ${params.backend} AND t.attempts = v.attempt AND t.status = 'RUNNING'
     RETURNING t.id`);
   const keptIds = new Set(resultRows<{ id: string }>(kept).map((row) => row.id));
   const lostIds = params.leases.map((lease) => lease.id).filter((id) => !keptIds.has(id));
   if (lostIds.length === 0) return [];
   // Only the status is needed (and a row other code wrote may not read as a whole record).
-  const rows = await db.select({ id: t.id, status: t.status }).from(t).where(and(eq(t.backend, params.backend), inArray(t.id, lostIds)));
+  const statusOf = (table: typeof q | typeof r) =>
+    db.select({ id: table.id, status: table.status }).from(table).where(and(eq(table.backend, params.backend), inArray(table.id, lostIds)));
+  const rows = [...(await statusOf(q)), ...(await statusOf(r))];
   const found = new Map(rows.map((row) => [row.id, knownStatus(row.status)]));
   return lostIds.map((id) => ({ id, status: found.get(id) ?? null }));
 }
@@ -143,53 +158,68 @@ export async function heartbeatLeases(db: PgDb, params: HeartbeatParams): Promis
  * row that cannot be read is set aside as FAILED instead and left out of the result.
  */
 export async function rescueExpiredTasks(db: PgDb, backend: string, now: Date, limit: number, error: TaskErrorRecord): Promise<TaskRecord[]> {
-  const expired = db.$with("expired").as(
-    db
-      .select({ expiredId: t.id })
-      .from(t)
-      .where(and(eq(t.backend, backend), IS_RUNNING, sql`(${t.leaseExpiresAt} IS NULL OR ${t.leaseExpiresAt} < ${at(now)})`))
-      .orderBy(sql`${t.leaseExpiresAt} ASC NULLS FIRST`)
-      .limit(limit)
-      .for("update", { skipLocked: true }),
-  );
-  const retry = sql`${t.attempts} < ${t.maxAttempts}`;
-  const rows = await db
-    .with(expired)
-    .update(t)
-    .set({
-      status: sql`CASE WHEN ${retry} THEN 'READY' ELSE 'FAILED' END`,
-      errors: sql`CASE WHEN jsonb_typeof(${t.errors}) = 'array' THEN ${t.errors} ELSE '[]'::jsonb END || jsonb_build_array(${JSON.stringify(error)}::jsonb)`,
-      leaseExpiresAt: null,
-      finishedAt: sql`CASE WHEN ${retry} THEN NULL ELSE ${at(now)} END`,
-    })
-    .from(expired)
-    .where(eq(t.id, expired.expiredId))
-    .returning(recordColumns);
+  const rows = await recordRows(db, RESCUE_TEXT, [backend, now.toISOString(), limit, JSON.stringify(error)]);
   const { records, unreadable } = readRows(rows);
   await setAsideRows(db, null, backend, now, unreadable);
   return records.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * The rescue: locks up to $3 expired RUNNING rows (oldest lease first); those with attempts
+ * left go back to READY in the queue, the others move to the results table as FAILED.
+ * Returns every column of each, as records. $1 backend, $2 now, $4 the error (JSON).
+ */
+const RESCUE_TEXT = `WITH expired AS (
+    SELECT id, attempts < max_attempts AS retry FROM tasks_queue
+    WHERE backend = $1 AND status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at < $2::timestamptz)
+    ORDER BY lease_expires_at ASC NULLS FIRST LIMIT $3 FOR UPDATE SKIP LOCKED
+  ), retried AS (
+    UPDATE tasks_queue AS t SET status = 'READY', errors = ${errorsPlus("t.errors", "$4::jsonb")}, lease_expires_at = NULL, finished_at = NULL
+    WHERE t.id = ANY(ARRAY(SELECT id FROM expired WHERE retry))
+    RETURNING ${recordSelect("t")}
+  ), ${moveText(
+    {
+      where: "q.id = ANY(ARRAY(SELECT id FROM expired WHERE NOT retry))",
+      set: { status: "'FAILED'", errors: errorsPlus("d.errors", "$4::jsonb"), lease_expires_at: "NULL", finished_at: "$2::timestamptz" },
+      returning: recordSelect("r"),
+    },
+    "failed",
+  )}
+  SELECT * FROM retried UNION ALL SELECT * FROM failed`;
+
+/** Runs a statement that returns whole task rows (selected with {@link recordSelect}). */
+async function recordRows(db: PgDb, text: string, params: readonly unknown[]): Promise<TaskRowShape[]> {
+  return resultRows<TaskRowShape>(await db.execute(withParams(text, params)));
+}
+
+/** READY or RUNNING → CANCELLED (moved to the results table); $1 backend, $2 now, $3 the id. */
+const CANCEL_TEXT = moveText({
+  where: "q.id = $3::uuid AND q.backend = $1",
+  set: { status: "'CANCELLED'", finished_at: "$2::timestamptz", lease_expires_at: "NULL" },
+  returning: recordSelect("r"),
+});
+
 /** READY or RUNNING → CANCELLED; a finished row comes back unchanged; null for an unknown id. */
 export async function cancelTask(db: PgDb, backend: string, now: Date, id: string): Promise<TaskRecord | null> {
-  const [cancelled] = await db
-    .update(t)
-    .set({ status: "CANCELLED", finishedAt: now, leaseExpiresAt: null })
-    .where(and(eq(t.backend, backend), eq(t.id, id), ACTIVE))
-    .returning(recordColumns);
+  const [cancelled] = await recordRows(db, CANCEL_TEXT, [backend, now.toISOString(), id]);
   if (cancelled) return rowToRecord(cancelled);
   const [existing] = await rowsById(db, backend, [id]);
   return existing ?? null;
 }
 
+/**
+ * Every READY task with task name $3 and identity hash $4 → CANCELLED. No index serves this
+ * (deschedule is rare, and an index would cost every enqueue an entry): it reads the queue
+ * table, which holds only live tasks.
+ */
+const DESCHEDULE_TEXT = moveText({
+  where: "q.backend = $1 AND q.status = 'READY' AND q.task_name = $3 AND q.identity_hash = $4",
+  set: { status: "'CANCELLED'", finished_at: "$2::timestamptz" },
+});
+
 /** Cancels every READY task with this name and identity hash; returns how many. */
 export async function descheduleTasks(db: PgDb, backend: string, now: Date, taskName: string, identityHash: string): Promise<number> {
-  const rows = await db
-    .update(t)
-    .set({ status: "CANCELLED", finishedAt: now })
-    .where(and(eq(t.backend, backend), eq(t.taskName, taskName), eq(t.identityHash, identityHash), IS_READY))
-    .returning({ id: t.id });
-  return rows.length;
+  return (await recordRows(db, DESCHEDULE_TEXT, [backend, now.toISOString(), taskName, identityHash])).length;
 }
 
 /** One task by id, or null. */
@@ -203,31 +233,39 @@ const HEALTH_RUNNING_LIMIT = 1000;
 
 /** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers, unrunnable READY tasks. */
 export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthReport> {
-  const mine = eq(t.backend, params.backend);
-  const [counts, readyByName, oldest, running, failures, workers] = await Promise.all([
+  const countsOf = (table: typeof q | typeof r) =>
     db
-      .select({ queueName: t.queueName, status: t.status, count: sql<string>`count(*)` })
-      .from(t)
-      .where(mine)
-      .groupBy(t.queueName, t.status),
+      .select({ queueName: table.queueName, status: table.status, count: sql<string>`count(*)` })
+      .from(table)
+      .where(eq(table.backend, params.backend))
+      .groupBy(table.queueName, table.status);
+  const live = eq(q.backend, params.backend);
+  const [liveCounts, finishedCounts, readyByName, oldest, running, failures, workers] = await Promise.all([
+    countsOf(q),
+    countsOf(r),
     db
-      .select({ taskName: t.taskName, queueName: t.queueName, count: sql<string>`count(*)` })
-      .from(t)
-      .where(and(mine, IS_READY))
-      .groupBy(t.taskName, t.queueName),
+      .select({ taskName: q.taskName, queueName: q.queueName, count: sql<string>`count(*)` })
+      .from(q)
+      .where(and(live, IS_READY))
+      .groupBy(q.taskName, q.queueName),
     db
-      .select({ oldest: sql<string | null>`min(${t.runnableAt})` })
-      .from(t)
-      .where(and(mine, IS_READY, sql`${t.runnableAt} <= ${at(params.now)}`)),
-    db.select(runningColumns).from(t).where(and(mine, IS_RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT),
+      .select({ oldest: sql<string | null>`min(${q.runnableAt})` })
+      .from(q)
+      .where(and(live, IS_READY, sql`${q.runnableAt} <= ${at(params.now)}`)),
+    db.select(runningColumns).from(q).where(and(live, IS_RUNNING)).orderBy(asc(q.startedAt), asc(q.id)).limit(HEALTH_RUNNING_LIMIT),
     params.recentFailures > 0
-      ? db.select(failureColumns).from(t).where(and(mine, IS_FAILED)).orderBy(desc(t.finishedAt), desc(t.id)).limit(params.recentFailures)
+      ? db
+          .select(failureColumns)
+          .from(r)
+          .where(and(eq(r.backend, params.backend), IS_FAILED))
+          .orderBy(desc(r.finishedAt), desc(r.id))
+          .limit(params.recentFailures)
       : Promise.resolve([]),
     db.select().from(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${at(params.now)}`)).orderBy(asc(w.workerId)),
   ]);
   const oldestValue = oldest[0]?.oldest ?? null;
   return buildHealthReport({
-    counts,
+    counts: [...liveCounts, ...finishedCounts],
     readyByName,
     oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
     running,
@@ -237,22 +275,29 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
   });
 }
 
-/** Deletes one chunk of finished rows past their threshold (or counts all of them for a dry run). */
+/**
+ * Deletes one chunk of finished rows past their threshold (or counts all of them for a dry
+ * run). The rows are found through the results table's block-range index on `finished_at`:
+ * rows arrive in about the order they finish, so the old ones sit in the first blocks, and
+ * the index costs a completion next to nothing (a btree would add an entry per task).
+ */
 export async function pruneTasks(db: PgDb, params: PruneParams): Promise<number> {
+  const latest = params.finishedBefore > params.failedBefore ? params.finishedBefore : params.failedBefore;
   const prunable = and(
-    eq(t.backend, params.backend),
+    eq(r.backend, params.backend),
+    sql`${r.finishedAt} < ${at(latest)}`,
     or(
-      and(sql`${t.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${t.finishedAt} < ${at(params.finishedBefore)}`),
-      and(IS_FAILED, sql`${t.finishedAt} < ${at(params.failedBefore)}`),
+      and(sql`${r.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${r.finishedAt} < ${at(params.finishedBefore)}`),
+      and(IS_FAILED, sql`${r.finishedAt} < ${at(params.failedBefore)}`),
     ),
-    params.queues ? (params.queues.length === 0 ? sql`false` : inArray(t.queueName, [...params.queues])) : undefined,
+    params.queues ? (params.queues.length === 0 ? sql`false` : inArray(r.queueName, [...params.queues])) : undefined,
   );
   if (params.dryRun) {
-    const [row] = await db.select({ count: sql<string>`count(*)` }).from(t).where(prunable);
+    const [row] = await db.select({ count: sql<string>`count(*)` }).from(r).where(prunable);
     return Number(row?.count ?? 0);
   }
-  const chunk = db.select({ id: t.id }).from(t).where(prunable).orderBy(asc(t.finishedAt)).limit(params.limit);
-  const deleted = await db.delete(t).where(inArray(t.id, chunk)).returning({ id: t.id });
+  const chunk = db.select({ id: r.id }).from(r).where(prunable).limit(params.limit);
+  const deleted = await db.delete(r).where(inArray(r.id, chunk)).returning({ id: r.id });
   await db.delete(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} < ${at(params.finishedBefore)}`));
   return deleted.length;
 }

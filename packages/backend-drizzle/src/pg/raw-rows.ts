@@ -13,7 +13,8 @@ import type { RowReader } from "../shared/decode.js";
  * only for a row claimed before (`attempts > 1` after the increment): on a first claim they
  * are known (started now by this worker, no errors, no result). That trims the rows Postgres
  * writes and Node parses on every claim. JSON columns come as their text, whatever the
- * driver's JSON parsing, so a stored JSON string is read as that string.
+ * driver's JSON parsing, so a stored JSON string is read as that string. The runnable time
+ * comes last, for the claimer's cursor (claim-cursor.ts); it is not part of the record.
  */
 export const CLAIM_RETURNED = [
   "id",
@@ -32,6 +33,7 @@ export const CLAIM_RETURNED = [
   "worker_ids",
   "errors",
   "return_value",
+  "runnable_at",
 ] as const;
 
 /** Index of the first history column in {@link CLAIM_RETURNED}. */
@@ -144,9 +146,15 @@ export function completionRows(completions: readonly Completion[]): string {
   );
 }
 
-/** Successful outcomes as JSON rows (the all-succeeded completion in statements.ts). */
-export function successRows(completions: readonly Completion[]): string {
-  return JSON.stringify(
-    completions.map(({ id, attempt, outcome }) => ({ id, attempt, return_value: outcome.status === "SUCCESSFUL" ? outcome.returnValue : null })),
-  );
+/**
+ * Successful outcomes as three parameters in the same order (the all-succeeded completion in
+ * statements.ts): the ids and the attempts as array literals, the return values as one JSON
+ * array. Ids are UUIDs (the backend drops any other id before it reaches a statement), so
+ * they need no quoting.
+ */
+export function successArrays(completions: readonly Completion[]): [ids: string, attempts: string, returnValues: string] {
+  const ids = completions.map(({ id }) => id);
+  const attempts = completions.map(({ attempt }) => attempt);
+  const returnValues = completions.map(({ outcome }) => (outcome.status === "SUCCESSFUL" ? outcome.returnValue : null));
+  return [`{${ids.join(",")}}`, `{${attempts.join(",")}}`, JSON.stringify(returnValues)];
 }

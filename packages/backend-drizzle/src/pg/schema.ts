@@ -8,10 +8,12 @@ import type { JsonValue, TaskErrorRecord } from "@tasks/core/backend";
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
 
-/** One row per task; `backend` is the alias, so several aliases can share the table. */
-export const tasksResults = pgTable(
-  "tasks_results",
-  {
+/**
+ * The columns of a task row. Both task tables have exactly these, in this order, so a row
+ * moves from one to the other with `INSERT … SELECT` of the same list.
+ */
+function taskColumns() {
+  return {
     id: uuid("id").primaryKey(),
     backend: text("backend").notNull(),
     taskName: text("task_name").notNull(),
@@ -34,31 +36,50 @@ export const tasksResults = pgTable(
     leaseExpiresAt: time("lease_expires_at"),
     identityHash: text("identity_hash").notNull(),
     uniqueKey: text("unique_key"),
-  },
-  (table) => [
-    // Only READY rows, in claim order: claims read the head of this index and stop.
-    index("tasks_results_claim_idx")
-      .on(table.backend, table.queueName, table.priority.desc().nullsFirst(), table.runnableAt, table.id)
-      .where(sql`${table.status} = 'READY'`),
-    // All-queue claims: same order without the queue column.
-    index("tasks_results_claim_any_queue_idx")
-      .on(table.backend, table.priority.desc().nullsFirst(), table.runnableAt, table.id)
-      .where(sql`${table.status} = 'READY'`),
-    uniqueIndex("tasks_results_unique_key_idx")
-      .on(table.backend, table.uniqueKey)
-      .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
-    index("tasks_results_lease_idx").on(table.backend, table.leaseExpiresAt).where(sql`${table.status} = 'RUNNING'`),
-    // Same predicate as the SQLite index (written with OR there for SQLite's sake), so both
-    // dialects keep identical index definitions and migration names.
-    index("tasks_results_finished_idx")
-      .on(table.backend, table.status, table.finishedAt)
-      .where(sql`(${table.status} = 'SUCCESSFUL' OR ${table.status} = 'FAILED' OR ${table.status} = 'CANCELLED')`),
-    // deschedule() looks READY rows up by identity hash, which already covers the task name.
-    // A hash index on the hash alone: its entries are 4-byte codes rather than 64-character
-    // keys, which made bulk enqueues about 20% faster than the old (backend, name, hash) btree.
-    index("tasks_results_identity_idx").using("hash", table.identityHash).where(sql`${table.status} = 'READY'`),
-  ],
-);
+  };
+}
+
+/**
+ * The live tasks: READY and RUNNING rows only, so the table stays as small as the backlog. A
+ * task's row is written here at enqueue, updated by its claims and retries, and moved to
+ * {@link tasksResults} in the statement that finishes it. `backend` is the alias, so several
+ * aliases can share the table.
+ */
+export const tasksQueue = pgTable("tasks_queue", taskColumns(), (table) => [
+  // READY rows only, in claim order: higher priority first, then runnable time, then id. The
+  // priority is negated so that every column ascends and a claim can resume after the last
+  // row it took with one row comparison; and no index but the primary key can serve a lookup
+  // by id (an index over every row let the planner pick it for those after autoanalyze).
+  index("tasks_queue_claim_idx")
+    .on(table.backend, table.queueName, sql`(-${table.priority})`, table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  // All-queue claims: same order without the queue column.
+  index("tasks_queue_claim_any_queue_idx")
+    .on(table.backend, sql`(-${table.priority})`, table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  // Every row here is active, so a unique key is held by any row that has one.
+  uniqueIndex("tasks_queue_unique_key_idx").on(table.backend, table.uniqueKey).where(sql`${table.uniqueKey} IS NOT NULL`),
+]);
+
+/**
+ * The finished tasks (SUCCESSFUL, FAILED, CANCELLED), each written once when its task
+ * finished, with its result and history; read by id, pruned by finish time.
+ */
+export const tasksResults = pgTable("tasks_results", taskColumns(), (table) => [
+  // Only for rows inserted by a process of the version before this layout (which inserted
+  // READY rows here, and named this index in ON CONFLICT); a trigger moves such rows to the
+  // queue table at once, so the index stays empty.
+  uniqueIndex("tasks_results_unique_key_idx")
+    .on(table.backend, table.uniqueKey)
+    .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
+  // Failures are few and are kept longer: health's recent failures and the pruning of failed
+  // rows read this; successes pay no index entry beyond the primary key.
+  index("tasks_results_failed_idx").on(table.backend, table.finishedAt).where(sql`${table.status} = 'FAILED'`),
+  // Prune's: rows are appended in about the order they finish, so each block range holds a
+  // narrow span of finish times. A block-range index is a few pages for millions of rows and
+  // is rarely written by an insert, where a btree would cost every completion an entry.
+  index("tasks_results_finished_brin").using("brin", table.finishedAt),
+]);
 
 /** Live workers: one row per worker id, refreshed by every heartbeat. */
 export const tasksWorkers = pgTable(
@@ -74,37 +95,45 @@ export const tasksWorkers = pgTable(
   (table) => [primaryKey({ columns: [table.backend, table.workerId] })],
 );
 
-/** A `tasks_results` row as Drizzle returns it. */
+/** A task row (of either table) as Drizzle returns it. */
 export type TaskRow = typeof tasksResults.$inferSelect;
 
 /**
- * Every column for a record, JSON columns as their text and times as the driver sends them:
- * the shared row reader parses them, so a stored JSON string stays a string (the driver's JSON
- * parsing, then Drizzle's, would turn "[1]" into an array) and a value that cannot be read is
- * named with what it holds, not thrown.
+ * Every column of `table` for a record, JSON columns as their text and times as the driver
+ * sends them: the shared row reader parses them, so a stored JSON string stays a string (the
+ * driver's JSON parsing, then Drizzle's, would turn "[1]" into an array) and a value that
+ * cannot be read is named with what it holds, not thrown.
  */
-export const recordColumns = {
-  ...getTableColumns(tasksResults),
-  args: sql<string>`${tasksResults.args}::text`,
-  workerIds: sql<string>`${tasksResults.workerIds}::text`,
-  errors: sql<string>`${tasksResults.errors}::text`,
-  returnValue: sql<string | null>`${tasksResults.returnValue}::text`,
-  runAfter: sql<unknown>`${tasksResults.runAfter}`,
-  enqueuedAt: sql<unknown>`${tasksResults.enqueuedAt}`,
-  startedAt: sql<unknown>`${tasksResults.startedAt}`,
-  finishedAt: sql<unknown>`${tasksResults.finishedAt}`,
-  lastAttemptedAt: sql<unknown>`${tasksResults.lastAttemptedAt}`,
-  leaseExpiresAt: sql<unknown>`${tasksResults.leaseExpiresAt}`,
-};
+function recordColumnsOf<T extends typeof tasksQueue | typeof tasksResults>(table: T) {
+  return {
+    ...(getTableColumns(table) as T["_"]["columns"]),
+    args: sql<string>`${table.args}::text`,
+    workerIds: sql<string>`${table.workerIds}::text`,
+    errors: sql<string>`${table.errors}::text`,
+    returnValue: sql<string | null>`${table.returnValue}::text`,
+    runAfter: sql<unknown>`${table.runAfter}`,
+    enqueuedAt: sql<unknown>`${table.enqueuedAt}`,
+    startedAt: sql<unknown>`${table.startedAt}`,
+    finishedAt: sql<unknown>`${table.finishedAt}`,
+    lastAttemptedAt: sql<unknown>`${table.lastAttemptedAt}`,
+    leaseExpiresAt: sql<unknown>`${table.leaseExpiresAt}`,
+  };
+}
+
+/** Every column of a live task for a record; see {@link recordColumnsOf}. */
+export const queueRecordColumns = recordColumnsOf(tasksQueue);
+
+/** Every column of a finished task for a record; see {@link recordColumnsOf}. */
+export const resultRecordColumns = recordColumnsOf(tasksResults);
 
 /** What `health()` lists of a RUNNING task. */
 export const runningColumns = {
-  id: tasksResults.id,
-  taskName: tasksResults.taskName,
-  queueName: tasksResults.queueName,
-  workerIds: sql<string>`${tasksResults.workerIds}::text`,
-  startedAt: tasksResults.startedAt,
-  leaseExpiresAt: tasksResults.leaseExpiresAt,
+  id: tasksQueue.id,
+  taskName: tasksQueue.taskName,
+  queueName: tasksQueue.queueName,
+  workerIds: sql<string>`${tasksQueue.workerIds}::text`,
+  startedAt: tasksQueue.startedAt,
+  leaseExpiresAt: tasksQueue.leaseExpiresAt,
 };
 
 /** What `health()` lists of a FAILED task. */

@@ -9,7 +9,7 @@ import { columnsMissing, migrationsPending, missingColumns, schemaMissing, STORA
 import { connectionProblem, noAnswer } from "./connection-problems.js";
 import { pendingIn } from "./migrate.js";
 import type { PgDb } from "./queries.js";
-import { tasksResults, tasksWorkers } from "./schema.js";
+import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
 import { resultRows } from "./statements.js";
 import { readStorageState, TASK_TABLES, type MigrationsTableName } from "./storage-state.js";
 import { postgresTargetOf, scrub, type PostgresTarget } from "./target.js";
@@ -48,11 +48,11 @@ export async function verifyPostgres(db: PgDb, options: VerifyOptions): Promise<
 async function checkSchema(db: PgDb, target: PostgresTarget, migrations: MigrationsTableName): Promise<StorageCheck> {
   const state = await readStorageState(db, migrations);
   const where = `database "${state.database}" on Postgres at ${target.address}`;
+  // Pending migrations first: a table that a pending migration creates is missing because of it.
+  const pending = state.recorded ? pendingIn(state) : [];
+  if (pending.length > 0) return migrationsPending(where, pending);
   if (state.missingTables.length > 0) return schemaMissing(where, state.missingTables, TASK_TABLES);
-  if (state.recorded) {
-    const pending = pendingIn(state);
-    if (pending.length > 0) return migrationsPending(where, pending);
-  } else {
+  if (!state.recorded) {
     const missing = missingColumns(expectedColumns(), await presentColumns(db));
     if (missing.length > 0) return columnsMissing(where, missing, `${migrations.schema}.${migrations.table}`);
   }
@@ -61,7 +61,7 @@ async function checkSchema(db: PgDb, target: PostgresTarget, migrations: Migrati
 
 function expectedColumns(): Map<string, string[]> {
   return new Map(
-    [tasksResults, tasksWorkers].map((table) => {
+    [tasksQueue, tasksResults, tasksWorkers].map((table) => {
       const config = getTableConfig(table);
       return [config.name, config.columns.map((column) => column.name)];
     }),

@@ -147,14 +147,18 @@ export function completionRows(completions: readonly Completion[]): string {
 }
 
 /**
- * Successful outcomes as three parameters in the same order (the all-succeeded completion in
- * statements.ts): the ids and the attempts as array literals, the return values as one JSON
- * array. Ids are UUIDs (the backend drops any other id before it reaches a statement), so
- * they need no quoting.
+ * Successful outcomes as the two parameters of the all-succeeded completion (statements.ts):
+ * the ids as an array literal, and a JSON object of `[attempt, return value]` by id. Ids are
+ * UUIDs (the backend drops any other id before it reaches a statement), written in lower
+ * case as Postgres prints them, since the statement looks each row's id up as text.
  */
-export function successArrays(completions: readonly Completion[]): [ids: string, attempts: string, returnValues: string] {
-  const ids = completions.map(({ id }) => id);
-  const attempts = completions.map(({ attempt }) => attempt);
-  const returnValues = completions.map(({ outcome }) => (outcome.status === "SUCCESSFUL" ? outcome.returnValue : null));
-  return [`{${ids.join(",")}}`, `{${attempts.join(",")}}`, JSON.stringify(returnValues)];
+export function successParams(completions: readonly Completion[]): [ids: string, byId: string] {
+  const ids: string[] = [];
+  const byId: Record<string, [number, JsonValue]> = {};
+  for (const { id, attempt, outcome } of completions) {
+    const key = id.toLowerCase();
+    ids.push(key);
+    byId[key] = [attempt, outcome.status === "SUCCESSFUL" ? outcome.returnValue : null];
+  }
+  return [`{${ids.join(",")}}`, JSON.stringify(byId)];
 }

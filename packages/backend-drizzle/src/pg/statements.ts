@@ -22,10 +22,10 @@ import {
   newTaskRows,
   perTaskRows,
   sharedColumns,
-  successArrays,
+  successParams,
   type RawValue,
 } from "./raw-rows.js";
-import { errorsPlus, moveText, stillHeldAt } from "./moves.js";
+import { errorsPlus, moveText, stillHeld } from "./moves.js";
 import { isAfter, RESUME_LAG_MS, type ClaimCursors, type ClaimKey } from "./claim-cursor.js";
 
 const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
@@ -285,11 +285,11 @@ export async function setAsideRows(db: PgDb, client: postgres.Sql | null, backen
 /**
  * The common batch, where every attempt succeeded: each row still RUNNING under its attempt
  * moves to the results table with its return value, in one statement. $3 the ids (uuid[]),
- * $4 the attempts (int[]) and $5 the return values (a JSON array), all in the same order.
+ * $4 a JSON object of `[attempt, return value]` by id.
  */
 const SUCCEED_TEXT = moveText({
-  where: stillHeldAt("$3::uuid[]", "$4::integer[]"),
-  carry: "$5::jsonb -> (array_position($3::uuid[], q.id) - 1) AS new_return_value",
+  where: stillHeld("$3::uuid[]", "$4::jsonb"),
+  carry: "$4::jsonb -> q.id::text -> 1 AS new_return_value",
   set: { status: "'SUCCESSFUL'", return_value: "d.new_return_value", finished_at: "$2::timestamptz", lease_expires_at: "NULL" },
 });
 
@@ -331,7 +331,7 @@ export async function completeTasks(db: PgDb, client: postgres.Sql | null, backe
   if (completions.length === 0) return [];
   const head = [backend, now.toISOString()];
   const params = completions.every(({ outcome }) => outcome.status === "SUCCESSFUL")
-    ? [SUCCEED_TEXT, [...head, ...successArrays(completions)]] as const
+    ? [SUCCEED_TEXT, [...head, ...successParams(completions)]] as const
     : [COMPLETE_TEXT, [...head, completionRows(completions)]] as const;
   return runRows(db, client, params[0], params[1], ["id"], firstColumn);
 }

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { at, ids, newTask, type Harness } from "../harness.js";
+import { at, errorRecord, ids, newTask, type Harness } from "../harness.js";
 
 /** claim: order, deferral, limit, queue selection, alias partitioning and the fields it sets. */
 export function claimSuite(h: Harness): void {
@@ -42,6 +42,24 @@ export function claimSuite(h: Harness): void {
       const f = await h.enqueueOne(alias, {}, at(3));
       const e = await h.enqueueOne(alias, { runAfter: at(5) }, at(0)); // enqueued first, runnable late
       expect(await drain(alias, 10)).toEqual([b.id, d.id, a.id, g.id, f.id, e.id, n.id]);
+    });
+
+    h.test("a claim after others still takes first what became READY ahead of them: a higher priority, an earlier runAfter, a retry", { supportsWorkers: true, supportsDefer: true, supportsPriority: true }, async () => {
+      const alias = h.alias();
+      const first = await h.enqueueOne(alias, {}, at(0));
+      const second = await h.enqueueOne(alias, {}, at(1));
+      const third = await h.enqueueOne(alias, {}, at(2));
+      expect(ids(await h.claim(alias, at(10)))).toEqual([first.id]);
+      const high = await h.enqueueOne(alias, { priority: 10 }, at(11));
+      expect(ids(await h.claim(alias, at(12)))).toEqual([high.id]);
+      const early = await h.enqueueOne(alias, { runAfter: at(-10) }, at(13));
+      expect(ids(await h.claim(alias, at(14)))).toEqual([early.id]);
+      const [claimed] = await h.claim(alias, at(15));
+      expect(claimed?.id).toBe(second.id);
+      const retry = { status: "READY" as const, runAfter: at(-20), error: errorRecord("again") };
+      await h.backend.complete({ backend: alias, now: at(16), completions: [{ id: second.id, attempt: claimed!.attempts, outcome: retry }] });
+      expect(ids(await h.claim(alias, at(17)))).toEqual([second.id]);
+      expect(ids(await h.claim(alias, at(18)))).toEqual([third.id]);
     });
 
     h.test("never claims a deferred task before runAfter; claims it at and after", { supportsWorkers: true, supportsDefer: true }, async () => {

@@ -12,7 +12,7 @@ import { getTableConfig } from "drizzle-orm/pg-core";
 import { tasksQueue } from "./schema.js";
 
 /** Every task column, in table order (both tables have the same). */
-export const TASK_COLUMNS: readonly string[] = getTableConfig(tasksQueue).columns.map((column) => column.name);
+const TASK_COLUMNS: readonly string[] = getTableConfig(tasksQueue).columns.map((column) => column.name);
 
 const RECORD_FIELD_OF: Readonly<Record<string, string>> = {
   task_name: "taskName",

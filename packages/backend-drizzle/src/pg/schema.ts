@@ -123,9 +123,6 @@ function recordColumnsOf<T extends typeof tasksQueue | typeof tasksResults>(tabl
 /** Every column of a live task for a record; see {@link recordColumnsOf}. */
 export const queueRecordColumns = recordColumnsOf(tasksQueue);
 
-/** Every column of a finished task for a record; see {@link recordColumnsOf}. */
-export const resultRecordColumns = recordColumnsOf(tasksResults);
-
 /** What `health()` lists of a RUNNING task. */
 export const runningColumns = {
   id: tasksQueue.id,

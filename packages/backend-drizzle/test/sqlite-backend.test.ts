@@ -1,10 +1,11 @@
-/** SQLite specifics: options, the claim's query plan, storage format, migrations, close. */
+/** SQLite specifics: options, the query plans of claim, prune and rescue, moves to the results table, storage format, migrations, close. */
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityHash, newTaskId, type NewTaskRecord } from "@tasks/core/backend";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { migrate, SqliteBackend, sqliteBackend, sqliteMigrationsFolder } from "../src/sqlite/index.js";
+import { uuidFloorOf } from "../src/sqlite/queries.js";
 import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
 
 function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
@@ -67,18 +68,18 @@ describe("SQLite backend specifics", () => {
         const claimed = await backend.claim({ backend: "plan", now, workerId: "w", queues: { include, exclude: [] }, limit: 1, leaseMs: 1000, ...names });
         expect(claimed).toHaveLength(1);
         // The claim picks the rowids of the queue's head, then marks those rows RUNNING.
-        const pick = prepared.find((source) => source.startsWith("SELECT rowid FROM tasks_results WHERE"));
+        const pick = prepared.find((source) => source.startsWith("SELECT rowid FROM tasks_queue WHERE"));
         expect(pick, `no claim pick prepared for ${String(include)} ${String(taskNames)}`).toBeDefined();
         if (taskNames === manyNames) expect(pick).toContain("task_name IN (SELECT value FROM json_each(?))");
         else if (taskNames) expect(pick).toContain("task_name IN (?, ?)");
-        expect(planOf(pick!)).toMatch(/USING (COVERING )?INDEX tasks_results_claim(_any_queue)?_idx/);
-        expect(planOf(pick!)).not.toMatch(/SCAN tasks_results/);
+        expect(planOf(pick!)).toMatch(/USING (COVERING )?INDEX tasks_queue_claim(_any_queue)?_idx/);
+        expect(planOf(pick!)).not.toMatch(/SCAN tasks_queue/);
       }
       // Prepared on the first claim: the take, by rowid.
-      const take = [...allPrepared].find((source) => source.startsWith("UPDATE tasks_results SET status = 'RUNNING'"));
+      const take = [...allPrepared].find((source) => source.startsWith("UPDATE tasks_queue SET status = 'RUNNING'"));
       expect(take, "no claim UPDATE prepared").toBeDefined();
       expect(planOf(take!)).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-      expect(planOf(take!)).not.toMatch(/SCAN tasks_results/);
+      expect(planOf(take!)).not.toMatch(/SCAN tasks_queue/);
     } finally {
       await backend.close();
       client.close();
@@ -104,51 +105,93 @@ describe("SQLite backend specifics", () => {
     }
   });
 
-  it("prunes and lists recent failures through the finished index, never scanning the table", async () => {
+  it("prunes successes by primary-key range and failures through the failed index, and rescues through the lease index, never scanning a table", async () => {
     const { client, logged, backend } = loggingBackend(file);
     try {
       const later = new Date(now.getTime() + 60_000);
       await backend.prune({ backend: "plan-finished", finishedBefore: later, failedBefore: later, limit: 10, dryRun: false });
       await backend.prune({ backend: "plan-finished", finishedBefore: later, failedBefore: later, limit: 10, dryRun: true });
       await backend.health({ backend: "plan-finished", now, recentFailures: 5 });
-      const reads = logged.filter(({ sql }) => sql.includes("'FAILED'") && !sql.startsWith("delete"));
-      // Each delete carries its chunk's select as a subquery, so its plan shows that read too.
-      const deletes = logged.filter(({ sql }) => sql.startsWith("delete from \"tasks_results\""));
-      expect(reads.length).toBe(3); // two dry-run counts and the recent failures
-      expect(deletes.length).toBe(2);
-      for (const { sql, params } of [...reads, ...deletes]) {
-        const plan = client
+      await backend.rescueExpired({ backend: "plan-finished", now, limit: 10, error: { className: "E", message: "m", stack: "" } });
+      const planOf = ({ sql, params }: { sql: string; params: unknown[] }) =>
+        client
           .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
           .all(...params)
           .map((row) => row.detail)
           .join("\n");
-        expect(plan, sql).toMatch(/USING (COVERING )?INDEX tasks_results_finished_idx/);
-        expect(plan, sql).not.toMatch(/SCAN tasks_results\b/);
+      // Each delete carries its chunk's select as a subquery, so its plan shows that read too.
+      const successes = logged.filter(({ sql }) => sql.includes("'SUCCESSFUL'"));
+      const failures = logged.filter(({ sql }) => sql.includes("'FAILED'") && !sql.includes("'SUCCESSFUL'") && !sql.startsWith("update"));
+      expect(successes.map(({ sql }) => sql.split(" ")[0])).toEqual(["delete", "select"]); // a chunk, then the dry-run count
+      expect(failures.map(({ sql }) => sql.split(" ")[0])).toEqual(["delete", "select", "select"]); // a chunk, the count, recent failures
+      for (const statement of successes) {
+        expect(planOf(statement), statement.sql).toMatch(/SEARCH tasks_results USING (COVERING )?INDEX sqlite_autoindex_tasks_results_1 \(id<\?\)/);
+        expect(planOf(statement), statement.sql).not.toMatch(/SCAN tasks_results\b/);
       }
+      for (const statement of failures) {
+        expect(planOf(statement), statement.sql).toMatch(/USING (COVERING )?INDEX tasks_results_failed_idx/);
+        expect(planOf(statement), statement.sql).not.toMatch(/SCAN tasks_results\b/);
+      }
+      const rescue = logged.find(({ sql }) => sql.startsWith("update") && sql.includes("lease_expires_at"));
+      expect(rescue, "no rescue UPDATE was logged").toBeDefined();
+      expect(planOf(rescue!)).toMatch(/USING (COVERING )?INDEX tasks_queue_lease_idx/);
+      expect(planOf(rescue!)).not.toMatch(/SCAN tasks_queue\b/);
     } finally {
       await backend.close();
       client.close();
     }
   });
 
-  it("deschedules through the identity index, never scanning the table", async () => {
-    const { client, logged, backend } = loggingBackend(file);
+  it("prunes by id range only below the UUIDv7 of the threshold's millisecond, and each finished row by its own finish time", async () => {
+    const backend = sqliteBackend({ path: file });
     try {
-      const args = [{ user: 7 }];
-      await backend.enqueue({ backend: "plan-identity", now, tasks: [newTask({ args, identityHash: identityHash("t", args) }), newTask()] });
-      expect(await backend.deschedule({ backend: "plan-identity", now, taskName: "t", identityHash: identityHash("t", args) })).toBe(1);
-      const statement = logged.find(({ sql }) => sql.startsWith("update") && sql.includes('"identity_hash"'));
-      expect(statement, "no deschedule UPDATE was logged").toBeDefined();
-      const plan = client
-        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${statement!.sql}`)
-        .all(...statement!.params)
-        .map((row) => row.detail)
-        .join("\n");
-      expect(plan).toMatch(/USING INDEX tasks_results_identity_idx/);
-      expect(plan).not.toMatch(/SCAN tasks_results\b/);
+      const alias = "prune-range";
+      const enqueued = new Date(now.getTime() - 10_000);
+      const tasks = Array.from({ length: 3 }, () => newTask({ id: newTaskId(enqueued.getTime()) }));
+      await backend.enqueue({ backend: alias, now: enqueued, tasks });
+      const queues = { include: "*" as const, exclude: [] };
+      const claimed = await backend.claim({ backend: alias, now: enqueued, workerId: "w", queues, limit: 3, leaseMs: 60_000 });
+      // Finished before, at and after the threshold.
+      for (const [index, record] of claimed.entries()) {
+        const at = new Date(now.getTime() + (index - 1) * 1000);
+        await backend.complete({ backend: alias, now: at, completions: [{ id: record.id, attempt: record.attempts, outcome: { status: "SUCCESSFUL", returnValue: null } }] });
+      }
+      const params = { backend: alias, finishedBefore: now, failedBefore: now, limit: 10 };
+      expect(await backend.prune({ ...params, dryRun: true })).toBe(1);
+      expect(await backend.prune({ ...params, dryRun: false })).toBe(1);
+      expect(await backend.get({ backend: alias, id: claimed[0]!.id })).toBeNull();
+      for (const record of claimed.slice(1)) expect((await backend.get({ backend: alias, id: record.id }))?.status).toBe("SUCCESSFUL");
+      // The range ends at the threshold's millisecond: a task enqueued at it cannot have finished before it.
+      expect(uuidFloorOf(new Date(0x0123456789ab))).toBe("01234567-89ab-0000-0000-000000000000");
+      // (newTaskId never goes back in time within a process, so the ids are written out.)
+      expect("01234567-89ab-7000-8000-000000000000" > uuidFloorOf(new Date(0x0123456789ab))).toBe(true);
+      expect("01234567-89aa-7fff-bfff-ffffffffffff" < uuidFloorOf(new Date(0x0123456789ab))).toBe(true);
     } finally {
       await backend.close();
-      client.close();
+    }
+  });
+
+  it("deschedules READY rows of one identity by moving them to the results table", async () => {
+    const backend = sqliteBackend({ path: file });
+    try {
+      const alias = "deschedule-move";
+      const args = [{ user: 7 }];
+      const hash = identityHash("t", args);
+      const [ready, running, other] = [newTask({ args, identityHash: hash }), newTask({ args, identityHash: hash }), newTask()];
+      await backend.enqueue({ backend: alias, now, tasks: [running!, ready!, other!] });
+      await backend.claim({ backend: alias, now, workerId: "w", queues: { include: "*", exclude: [] }, ids: [running!.id], limit: 1, leaseMs: 60_000 });
+      expect(await backend.deschedule({ backend: alias, now, taskName: "t", identityHash: hash })).toBe(1);
+      const where = (id: string) =>
+        backend.db.$client.prepare<[string, string], { live: number; finished: string | null }>(
+          "SELECT (SELECT count(*) FROM tasks_queue WHERE id = ?) AS live, (SELECT status FROM tasks_results WHERE id = ?) AS finished",
+        );
+      const placeOf = (id: string) => where(id).get(id, id);
+      expect(placeOf(ready!.id)).toEqual({ live: 0, finished: "CANCELLED" });
+      expect(placeOf(running!.id)).toEqual({ live: 1, finished: null });
+      expect(placeOf(other!.id)).toEqual({ live: 1, finished: null });
+      expect(await backend.get({ backend: alias, id: ready!.id })).toMatchObject({ status: "CANCELLED", finishedAt: now });
+    } finally {
+      await backend.close();
     }
   });
 
@@ -173,7 +216,7 @@ describe("SQLite backend specifics", () => {
       const runAfter = new Date(now.getTime() + 1234);
       const task = newTask({ args: [{ nested: ["a", 1, null, true] }], runAfter });
       await backend.enqueue({ backend: "format", now, tasks: [task] });
-      const raw = backend.db.$client.prepare("SELECT args, run_after, runnable_at, enqueued_at, worker_ids FROM tasks_results WHERE id = ?").get(task.id);
+      const raw = backend.db.$client.prepare("SELECT args, run_after, runnable_at, enqueued_at, worker_ids FROM tasks_queue WHERE id = ?").get(task.id);
       expect(raw).toEqual({ args: '[{"nested":["a",1,null,true]}]', run_after: runAfter.getTime(), runnable_at: runAfter.getTime(), enqueued_at: now.getTime(), worker_ids: "[]" });
       expect(await backend.get({ backend: "format", id: task.id })).toMatchObject({ args: [{ nested: ["a", 1, null, true] }], runAfter, enqueuedAt: now, returnValue: null });
     } finally {
@@ -187,7 +230,7 @@ describe("SQLite backend specifics", () => {
       await migrate(db);
       await migrate(db);
       const tables = client.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
-      expect(tables).toEqual(expect.arrayContaining(["tasks_migrations", "tasks_results", "tasks_workers"]));
+      expect(tables).toEqual(expect.arrayContaining(["tasks_migrations", "tasks_queue", "tasks_results", "tasks_workers"]));
       expect(tables).not.toContain("__drizzle_migrations");
       const bundled = readMigrationFiles({ migrationsFolder: sqliteMigrationsFolder }).length;
       expect(bundled).toBeGreaterThan(1);

@@ -44,7 +44,7 @@ describe("SQLite transactions", () => {
 
   const notes = (): string[] => peer.client.prepare<[], { note: string }>("SELECT note FROM app_notes ORDER BY id").all().map((row) => row.note);
   const peerCount = (taskName: string): number =>
-    peer.client.prepare<[string], { n: number }>("SELECT count(*) AS n FROM tasks_results WHERE task_name = ?").get(taskName)?.n ?? -1;
+    peer.client.prepare<[string, string], { n: number }>("SELECT (SELECT count(*) FROM tasks_queue WHERE task_name = ?) + (SELECT count(*) FROM tasks_results WHERE task_name = ?) AS n").get(taskName, taskName)?.n ?? -1;
 
   it("enqueue inside a transaction exists after commit and not after rollback", async () => {
     const send = task({ name: "tx.send", queueName: "tx-commit" }, async (to: string) => to);
@@ -72,7 +72,7 @@ describe("SQLite transactions", () => {
     let outside = -1;
     app.db.transaction((tx) => {
       void send.using({ transaction: tx }).enqueue();
-      inside = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM tasks_results WHERE task_name = 'tx.invisible'`).n;
+      inside = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM tasks_queue WHERE task_name = 'tx.invisible'`).n;
       outside = peerCount("tx.invisible");
     });
     expect(inside).toBe(1);

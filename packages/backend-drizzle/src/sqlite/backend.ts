@@ -56,7 +56,8 @@ import { readStorageState } from "./storage-state.js";
 import { verifySqlite } from "./verify.js";
 
 /**
- * Stores tasks in SQLite (`tasks_results`, `tasks_workers`; create them with `migrate`).
+ * Stores tasks in SQLite (live ones in `tasks_queue`, finished ones in `tasks_results`, workers
+ * in `tasks_workers`; create them with `migrate`).
  * Several processes may share the file: every write is an immediate transaction, and a file
  * locked by another connection is waited for asynchronously (see `busyRetry`).
  *

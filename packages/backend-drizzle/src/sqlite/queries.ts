@@ -1,10 +1,11 @@
 /**
- * The SQLite storage operations, one function each. The hot-path SQL (claim, completion, the
- * insert of new tasks) is prepared once per connection in statements.ts, as a draining worker
- * runs it thousands of times a second; the rest is built here with Drizzle. Each takes the
- * database (or a transaction) to run on, runs synchronously (better-sqlite3) and returns rows
- * mapped to plain records; no row leaves this file. Callers wrap writes in an immediate
- * transaction.
+ * The SQLite storage operations, one function each. Live tasks (READY, RUNNING) are in
+ * `tasks_queue`, finished ones in `tasks_results`; an operation that finishes a task moves its
+ * row (moves.ts). The hot-path SQL (claim, completion, the insert of new tasks) is prepared
+ * once per connection in statements.ts, as a draining worker runs it thousands of times a
+ * second; the rest is built here with Drizzle. Each takes the database (or a transaction) to
+ * run on, runs synchronously (better-sqlite3) and returns rows mapped to plain records; no row
+ * leaves this file. Callers wrap writes in an immediate transaction.
  *
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
@@ -22,10 +23,20 @@ import type {
   TaskErrorRecord,
   TaskRecord,
 } from "@tasks/core/backend";
-import { TasksError } from "@tasks/core/backend";
+import { ResultStatus, TasksError } from "@tasks/core/backend";
 import { buildHealthReport, dedupeByUniqueKey, knownStatus, newTaskRecord, readRows, rowToRecord, taskNameList } from "../shared/rows.js";
-import { clientOf } from "./open.js";
-import { failureColumns, recordColumns, runningColumns, tasksResults as t, tasksWorkers as w, workerColumns } from "./schema.js";
+import { moveFinishedRows, moveRows } from "./moves.js";
+import { clientOf, type SqliteClient } from "./open.js";
+import {
+  failureColumns,
+  queueRecordColumns,
+  resultRecordColumns,
+  runningColumns,
+  tasksQueue as q,
+  tasksResults as r,
+  tasksWorkers as w,
+  workerColumns,
+} from "./schema.js";
 import { setAsideRows } from "./set-aside.js";
 import { preparedStatements, type PreparedStatements } from "./statements.js";
 
@@ -33,11 +44,10 @@ import { preparedStatements, type PreparedStatements } from "./statements.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SqliteDb = BaseSQLiteDatabase<"sync", any, any, any>;
 
-const READY = sql`${t.status} = 'READY'`;
-const RUNNING = sql`${t.status} = 'RUNNING'`;
-const ACTIVE = sql`${t.status} IN ('READY', 'RUNNING')`;
-/** The finished index's own WHERE, word for word: a query must repeat it for SQLite to use that index. */
-const FINISHED = sql`(${t.status} = 'SUCCESSFUL' OR ${t.status} = 'FAILED' OR ${t.status} = 'CANCELLED')`;
+const READY = sql`${q.status} = 'READY'`;
+const RUNNING = sql`${q.status} = 'RUNNING'`;
+/** The failed index's own WHERE: a query must imply it, visibly, for SQLite to use that index. */
+const FAILED = sql`${r.status} = 'FAILED'`;
 /** Ids per lookup of already stored ids: far below SQLite's bound-parameter limit. */
 const ID_CHUNK = 500;
 
@@ -51,7 +61,7 @@ function plusMs(date: Date, add: number): Date {
 }
 
 /** `json_insert(column, '$[#]', json(value))`: appends one JSON value to a JSON array column. */
-function appendJson(column: SQL | typeof t.errors | typeof t.workerIds, value: unknown): SQL {
+function appendJson(column: SQL | typeof q.errors, value: unknown): SQL {
   return sql`json_insert(${column}, '$[#]', json(${JSON.stringify(value)}))`;
 }
 
@@ -59,10 +69,14 @@ function errorCopy(error: TaskErrorRecord): TaskErrorRecord {
   return { className: error.className, message: error.message, stack: error.stack };
 }
 
-/** Reads rows by id (used after conflicts and lost leases). */
+/** Reads rows by id, live ones from the queue table and the others from the results table. */
 function rowsById(db: SqliteDb, backend: string, ids: readonly string[]): TaskRecord[] {
   if (ids.length === 0) return [];
-  return db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.id, [...ids]))).all().map(rowToRecord);
+  const live = db.select(queueRecordColumns).from(q).where(and(eq(q.backend, backend), inArray(q.id, [...ids]))).all();
+  const found = new Set(live.map((row) => row.id));
+  const rest = ids.filter((id) => !found.has(id));
+  const finished = rest.length === 0 ? [] : db.select(resultRecordColumns).from(r).where(and(eq(r.backend, backend), inArray(r.id, rest))).all();
+  return [...live, ...finished].map(rowToRecord);
 }
 
 /**
@@ -85,7 +99,8 @@ export function insertTasks(db: SqliteDb, backend: string, now: Date, tasks: rea
   });
   if (conflicted.length > 0) {
     const keys = conflicted.map(({ task }) => task.uniqueKey as string);
-    const holders = db.select(recordColumns).from(t).where(and(eq(t.backend, backend), inArray(t.uniqueKey, keys), ACTIVE)).all();
+    // Every queue row is active, so any holder of the key is the one that blocked the insert.
+    const holders = db.select(queueRecordColumns).from(q).where(and(eq(q.backend, backend), inArray(q.uniqueKey, keys))).all();
     const byKey = new Map(holders.map((row) => [row.uniqueKey, rowToRecord(row)]));
     for (const { task, index } of conflicted) {
       const record = byKey.get(task.uniqueKey);
@@ -100,11 +115,16 @@ export function insertTasks(db: SqliteDb, backend: string, now: Date, tasks: rea
   });
 }
 
-/** The prepared statements of the connection under `db` (the backend's, or the application's transaction). */
-function statementsOf(db: SqliteDb): PreparedStatements {
+/** The better-sqlite3 connection under `db` (the backend's, or the application's transaction). */
+function connectionOf(db: SqliteDb): SqliteClient {
   const client = clientOf(db);
   if (!client) throw new TasksError("The SQLite task backend runs on a Drizzle better-sqlite3 database; this one has no better-sqlite3 connection under it.");
-  return preparedStatements(client);
+  return client;
+}
+
+/** The prepared statements of the connection under `db`. */
+function statementsOf(db: SqliteDb): PreparedStatements {
+  return preparedStatements(connectionOf(db));
 }
 
 function assertNewIds(db: SqliteDb, backend: string, tasks: readonly NewTaskRecord[]): void {
@@ -126,15 +146,14 @@ function firstRepeated(ids: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The first of `ids` stored in either table. */
 function findExistingId(db: SqliteDb, ids: readonly string[]): string | undefined {
   for (let start = 0; start < ids.length; start += ID_CHUNK) {
-    const [found] = db
-      .select({ id: t.id })
-      .from(t)
-      .where(inArray(t.id, ids.slice(start, start + ID_CHUNK)))
-      .limit(1)
-      .all();
-    if (found) return found.id;
+    const chunk = ids.slice(start, start + ID_CHUNK);
+    for (const table of [q, r]) {
+      const [found] = db.select({ id: table.id }).from(table).where(inArray(table.id, chunk)).limit(1).all();
+      if (found) return found.id;
+    }
   }
   return undefined;
 }
@@ -160,72 +179,83 @@ export function heartbeatLeases(db: SqliteDb, params: HeartbeatParams): LostLeas
   const lostIds: string[] = [];
   for (const lease of params.leases) {
     const result = db
-      .update(t)
+      .update(q)
       .set({ leaseExpiresAt: expiresAt })
-      .where(and(eq(t.backend, params.backend), eq(t.id, lease.id), RUNNING, eq(t.attempts, lease.attempt)))
+      .where(and(eq(q.backend, params.backend), eq(q.id, lease.id), RUNNING, eq(q.attempts, lease.attempt)))
       .run() as { changes: number };
     if (result.changes === 0) lostIds.push(lease.id);
   }
   if (lostIds.length === 0) return [];
-  // Only the status is needed (and a row other code wrote may not read as a whole record).
-  const rows = db.select({ id: t.id, status: t.status }).from(t).where(and(eq(t.backend, params.backend), inArray(t.id, lostIds))).all();
-  const found = new Map(rows.map((row) => [row.id, knownStatus(row.status)]));
+  // Only the status is needed (and a row other code wrote may not read as a whole record). A
+  // lost task is still live (retried or rescued) or finished (cancelled, failed by a rescue).
+  const rows = [q, r].flatMap((table) =>
+    db.select({ id: table.id, status: table.status }).from(table).where(and(eq(table.backend, params.backend), inArray(table.id, lostIds))).all(),
+  );
+  const found = new Map<string, ResultStatus | null>();
+  for (const row of rows) if (!found.has(row.id)) found.set(row.id, knownStatus(row.status));
   return lostIds.map((id) => ({ id, status: found.get(id) ?? null }));
 }
 
 /**
  * RUNNING tasks whose lease expired before `now`, or that have no lease expiry at all (written
  * by other code or an older version): READY when attempts remain, keeping their runnable time
- * and so their place in claim order, otherwise FAILED; `error` appended either way. A rescued
- * row that cannot be read is set aside as FAILED instead and left out of the result.
+ * and so their place in claim order, otherwise FAILED and moved to the results table; `error`
+ * appended either way. A rescued row that cannot be read is set aside as FAILED instead and
+ * left out of the result.
  */
 export function rescueExpiredTasks(db: SqliteDb, backend: string, now: Date, limit: number, error: TaskErrorRecord): TaskRecord[] {
   const expired = db
-    .select({ id: t.id })
-    .from(t)
-    .where(and(eq(t.backend, backend), RUNNING, sql`(${t.leaseExpiresAt} IS NULL OR ${t.leaseExpiresAt} < ${ms(now)})`))
-    .orderBy(asc(t.leaseExpiresAt))
+    .select({ id: q.id })
+    .from(q)
+    .where(and(eq(q.backend, backend), RUNNING, sql`(${q.leaseExpiresAt} IS NULL OR ${q.leaseExpiresAt} < ${ms(now)})`))
+    .orderBy(asc(q.leaseExpiresAt))
     .limit(limit);
-  const retry = sql`${t.attempts} < ${t.maxAttempts}`;
+  const retry = sql`${q.attempts} < ${q.maxAttempts}`;
+  // Both outcomes are written in place first (one statement, whose RETURNING gives the
+  // records); the FAILED rows then move, unchanged, to the results table.
   const rows = db
-    .update(t)
+    .update(q)
     .set({
       status: sql`CASE WHEN ${retry} THEN 'READY' ELSE 'FAILED' END`,
       // Errors that are not JSON (other code) stay as they are, for the set-aside below to report.
-      errors: sql`CASE WHEN json_valid(${t.errors}) THEN ${appendJson(t.errors, errorCopy(error))} ELSE ${t.errors} END`,
+      errors: sql`CASE WHEN json_valid(${q.errors}) THEN ${appendJson(q.errors, errorCopy(error))} ELSE ${q.errors} END`,
       leaseExpiresAt: null,
       finishedAt: sql`CASE WHEN ${retry} THEN NULL ELSE ${ms(now)} END`,
     })
-    .where(inArray(t.id, expired))
-    .returning(recordColumns)
+    .where(inArray(q.id, expired))
+    .returning(queueRecordColumns)
     .all();
   const { records, unreadable } = readRows(rows);
-  const client = clientOf(db);
-  if (unreadable.length > 0 && client) setAsideRows(client, backend, now, unreadable);
+  const client = connectionOf(db);
+  if (unreadable.length > 0) setAsideRows(client, backend, now, unreadable);
+  moveFinishedRows(
+    client,
+    backend,
+    records.filter((record) => record.status === ResultStatus.FAILED).map((record) => record.id),
+  );
   return records.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** READY or RUNNING → CANCELLED; a finished row comes back unchanged; null for an unknown id. */
+/** READY or RUNNING → CANCELLED (moved to the results table); a finished row comes back unchanged; null for an unknown id. */
 export function cancelTask(db: SqliteDb, backend: string, now: Date, id: string): TaskRecord | null {
-  const [cancelled] = db
-    .update(t)
-    .set({ status: "CANCELLED", finishedAt: now, leaseExpiresAt: null })
-    .where(and(eq(t.backend, backend), eq(t.id, id), ACTIVE))
-    .returning(recordColumns)
-    .all();
-  if (cancelled) return rowToRecord(cancelled);
-  const [existing] = rowsById(db, backend, [id]);
-  return existing ?? null;
+  moveRows(connectionOf(db), {
+    where: "id = ? AND backend = ? AND (status = 'READY' OR status = 'RUNNING')",
+    whereValues: [id, backend],
+    set: { status: "'CANCELLED'", finished_at: "?", lease_expires_at: "NULL" },
+    setValues: [now.getTime()],
+  });
+  const [record] = rowsById(db, backend, [id]);
+  return record ?? null;
 }
 
-/** Cancels every READY task with this name and identity hash; returns how many. */
+/** Cancels every READY task with this name and identity hash (moved to the results table); returns how many. */
 export function descheduleTasks(db: SqliteDb, backend: string, now: Date, taskName: string, identityHash: string): number {
-  const result = db
-    .update(t)
-    .set({ status: "CANCELLED", finishedAt: now })
-    .where(and(eq(t.backend, backend), eq(t.taskName, taskName), eq(t.identityHash, identityHash), READY))
-    .run() as { changes: number };
-  return result.changes;
+  return moveRows(connectionOf(db), {
+    where: "identity_hash = ? AND backend = ? AND task_name = ? AND status = 'READY'",
+    whereValues: [identityHash, backend, taskName],
+    set: { status: "'CANCELLED'", finished_at: "?" },
+    setValues: [now.getTime()],
+  });
 }
 
 /** One task by id, or null. */
@@ -239,32 +269,35 @@ const HEALTH_RUNNING_LIMIT = 1000;
 
 /** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers, unrunnable READY tasks. */
 export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
-  const mine = eq(t.backend, params.backend);
-  const counts = db
-    .select({ queueName: t.queueName, status: t.status, count: sql<number>`count(*)` })
-    .from(t)
-    .where(mine)
-    .groupBy(t.queueName, t.status)
-    .all();
+  const live = eq(q.backend, params.backend);
+  // Per table: the report adds up the groups of both (a queue and status may appear in each).
+  const counts = [q, r].flatMap((table) =>
+    db
+      .select({ queueName: table.queueName, status: table.status, count: sql<number>`count(*)` })
+      .from(table)
+      .where(eq(table.backend, params.backend))
+      .groupBy(table.queueName, table.status)
+      .all(),
+  );
   const readyByName = db
-    .select({ taskName: t.taskName, queueName: t.queueName, count: sql<number>`count(*)` })
-    .from(t)
-    .where(and(mine, READY))
-    .groupBy(t.taskName, t.queueName)
+    .select({ taskName: q.taskName, queueName: q.queueName, count: sql<number>`count(*)` })
+    .from(q)
+    .where(and(live, READY))
+    .groupBy(q.taskName, q.queueName)
     .all();
   const [oldest] = db
-    .select({ oldest: sql<number | null>`min(${t.runnableAt})` })
-    .from(t)
-    .where(and(mine, READY, sql`(${t.runAfter} IS NULL OR ${t.runAfter} <= ${ms(params.now)})`))
+    .select({ oldest: sql<number | null>`min(${q.runnableAt})` })
+    .from(q)
+    .where(and(live, READY, sql`(${q.runAfter} IS NULL OR ${q.runAfter} <= ${ms(params.now)})`))
     .all();
-  const running = db.select(runningColumns).from(t).where(and(mine, RUNNING)).orderBy(asc(t.startedAt), asc(t.id)).limit(HEALTH_RUNNING_LIMIT).all();
+  const running = db.select(runningColumns).from(q).where(and(live, RUNNING)).orderBy(asc(q.startedAt), asc(q.id)).limit(HEALTH_RUNNING_LIMIT).all();
   const failures =
     params.recentFailures > 0
       ? db
           .select(failureColumns)
-          .from(t)
-          .where(and(mine, FINISHED, sql`${t.status} = 'FAILED'`))
-          .orderBy(desc(t.finishedAt), desc(t.id))
+          .from(r)
+          .where(and(eq(r.backend, params.backend), FAILED))
+          .orderBy(desc(r.finishedAt), desc(r.id))
           .limit(params.recentFailures)
           .all()
       : [];
@@ -287,28 +320,48 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
 }
 
 /**
+ * The smallest UUIDv7 of the millisecond `at` (its first 48 bits, every other bit zero), as
+ * text. Task ids are UUIDv7 made at enqueue, and a task finishes after it was enqueued, so
+ * every task finished before `at` has an id below this one.
+ */
+export function uuidFloorOf(at: Date): string {
+  const msValue = Math.min(Math.max(at.getTime(), 0), 2 ** 48 - 1);
+  const hex = msValue.toString(16).padStart(12, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
+/**
  * Deletes one chunk of finished rows past their threshold (or counts all of them for a dry
- * run): first SUCCESSFUL and CANCELLED rows, then FAILED ones, each a range of the finished
- * index, so a chunk reads about as many index entries as it deletes.
+ * run): first SUCCESSFUL and CANCELLED rows, then FAILED ones. Successes have no index but
+ * the primary key, so their part walks it up to the UUIDv7 of the threshold's millisecond
+ * ({@link uuidFloorOf}) and tests `finished_at` on each row; failures are a range of the failed
+ * index. Either way a chunk reads about as many rows as it deletes (plus the kept failures and
+ * long-deferred tasks among the old ids). An id made later than its enqueue time (`newTaskId`
+ * never goes back within a process, e.g. after the clock stepped back) only delays that row's
+ * pruning until the threshold passes its id's millisecond.
  */
 export function pruneTasks(db: SqliteDb, params: PruneParams): number {
   const scope = and(
-    eq(t.backend, params.backend),
-    FINISHED,
-    params.queues ? (params.queues.length === 0 ? sql`0` : inArray(t.queueName, [...params.queues])) : undefined,
+    eq(r.backend, params.backend),
+    params.queues ? (params.queues.length === 0 ? sql`0` : inArray(r.queueName, [...params.queues])) : undefined,
   );
   const parts = [
-    and(scope, sql`${t.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${t.finishedAt} < ${ms(params.finishedBefore)}`),
-    and(scope, sql`${t.status} = 'FAILED'`, sql`${t.finishedAt} < ${ms(params.failedBefore)}`),
+    and(
+      sql`${r.id} < ${uuidFloorOf(params.finishedBefore)}`,
+      scope,
+      sql`(${r.status} = 'SUCCESSFUL' OR ${r.status} = 'CANCELLED')`,
+      sql`${r.finishedAt} < ${ms(params.finishedBefore)}`,
+    ),
+    and(scope, FAILED, sql`${r.finishedAt} < ${ms(params.failedBefore)}`),
   ];
   if (params.dryRun) {
-    return parts.reduce((sum, part) => sum + Number(db.select({ count: sql<number>`count(*)` }).from(t).where(part).all()[0]?.count ?? 0), 0);
+    return parts.reduce((sum, part) => sum + Number(db.select({ count: sql<number>`count(*)` }).from(r).where(part).all()[0]?.count ?? 0), 0);
   }
   let deleted = 0;
   for (const part of parts) {
     if (deleted >= params.limit) break;
-    const chunk = db.select({ id: t.id }).from(t).where(part).limit(params.limit - deleted);
-    deleted += (db.delete(t).where(inArray(t.id, chunk)).run() as { changes: number }).changes;
+    const chunk = db.select({ id: r.id }).from(r).where(part).limit(params.limit - deleted);
+    deleted += (db.delete(r).where(inArray(r.id, chunk)).run() as { changes: number }).changes;
   }
   db.delete(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} < ${ms(params.finishedBefore)}`)).run();
   return deleted;

@@ -1,6 +1,6 @@
 /**
  * The rows the SQLite hot-path statements (statements.ts) read and write, without a query
- * builder: `tasks_results` rows read straight from better-sqlite3 (raw mode: one array per
+ * builder: task rows (of either table) read straight from better-sqlite3 (raw mode: one array per
  * row) into records, and the values a new task or an attempt's error is stored as. Drizzle's
  * row mapping builds an object per row and runs a mapper per column; the claim returns every
  * column of every claimed row, so this mapping is done by position instead.
@@ -9,7 +9,7 @@ import type { JsonValue, NewTaskRecord, TaskErrorRecord, TaskRecord } from "@tas
 import { ResultStatus } from "@tasks/core/backend";
 import type { RowReader } from "../shared/decode.js";
 
-/** Every column of `tasks_results`, in the order {@link rawRowToRecord} reads them. */
+/** Every column of a task row, in the order {@link rawRowToRecord} reads them. */
 export const RECORD_COLUMNS =
   "id, backend, task_name, queue_name, priority, args, status, run_after, enqueued_at, started_at, finished_at, " +
   "last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key";

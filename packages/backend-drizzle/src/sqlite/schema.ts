@@ -1,7 +1,9 @@
 /**
- * The SQLite tables: the same logical schema as the Postgres ones, with timestamps stored as
- * integer milliseconds and JSON as text. Export these into your own drizzle-kit schema to
- * manage the tables with your migrations, or call `migrate(db)` to apply the bundled ones.
+ * The SQLite tables: the same logical schema as the Postgres ones (live tasks in
+ * `tasks_queue`, finished ones in `tasks_results`, live workers in `tasks_workers`), with
+ * timestamps stored as integer milliseconds and JSON as text. Export these into your own
+ * drizzle-kit schema to manage the tables with your migrations, or call `migrate(db)` to apply
+ * the bundled ones.
  */
 import { getTableColumns, sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -9,10 +11,12 @@ import type { JsonValue, TaskErrorRecord } from "@tasks/core/backend";
 
 const time = (name: string) => integer(name, { mode: "timestamp_ms" });
 
-/** One row per task; `backend` is the alias, so several aliases can share the table. */
-export const tasksResults = sqliteTable(
-  "tasks_results",
-  {
+/**
+ * The columns of a task row. Both task tables have exactly these, in this order, so a row
+ * moves from one to the other with `INSERT … SELECT` of the same list.
+ */
+function taskColumns() {
+  return {
     id: text("id").primaryKey(),
     backend: text("backend").notNull(),
     taskName: text("task_name").notNull(),
@@ -35,35 +39,52 @@ export const tasksResults = sqliteTable(
     leaseExpiresAt: time("lease_expires_at"),
     identityHash: text("identity_hash").notNull(),
     uniqueKey: text("unique_key"),
-  },
-  (table) => [
-    // Only READY rows, in claim order: claims read the head of this index and stop.
-    index("tasks_results_claim_idx")
-      .on(table.backend, table.queueName, sql`${table.priority} DESC`, table.runnableAt, table.id)
-      .where(sql`${table.status} = 'READY'`),
-    // All-queue claims: same order without the queue column.
-    index("tasks_results_claim_any_queue_idx")
-      .on(table.backend, sql`${table.priority} DESC`, table.runnableAt, table.id)
-      .where(sql`${table.status} = 'READY'`),
-    uniqueIndex("tasks_results_unique_key_idx")
-      .on(table.backend, table.uniqueKey)
-      .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
-    index("tasks_results_lease_idx").on(table.backend, table.leaseExpiresAt).where(sql`${table.status} = 'RUNNING'`),
-    // Finished rows, for prune and health. Written with OR, not `IN (…)`: SQLite evaluates a
-    // partial index's WHERE for every row written, and compiles a three-value IN list into a
-    // temporary table each time (twice per UPDATE), which cost more than the rest of a completion.
-    index("tasks_results_finished_idx")
-      .on(table.backend, table.status, table.finishedAt)
-      .where(sql`(${table.status} = 'SUCCESSFUL' OR ${table.status} = 'FAILED' OR ${table.status} = 'CANCELLED')`),
-    // deschedule() looks READY rows up by identity hash, which already covers the task name;
-    // indexing the hash alone keeps the entries narrow (Postgres uses a hash index here). Every
-    // row has its entry, written once at insert and removed by prune: SQLite deletes an entry
-    // of a partial index as soon as a row leaves its WHERE, and a `status = 'READY'` index lost
-    // one entry per claimed task at a random place (the hash), one more page per task written
-    // to the WAL on every claim, about a third of a draining worker's SQLite time.
-    index("tasks_results_identity_idx").on(table.identityHash),
-  ],
-);
+  };
+}
+
+/**
+ * The live tasks: READY and RUNNING rows only, so the table and its indexes stay as small as
+ * the backlog. A task's row is written here at enqueue, updated by its claims and retries, and
+ * moved to {@link tasksResults} in the transaction that finishes it. `backend` is the alias,
+ * so several aliases can share the table.
+ */
+export const tasksQueue = sqliteTable("tasks_queue", taskColumns(), (table) => [
+  // Only READY rows, in claim order: claims read the head of this index and stop.
+  index("tasks_queue_claim_idx")
+    .on(table.backend, table.queueName, sql`${table.priority} DESC`, table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  // All-queue claims: same order without the queue column.
+  index("tasks_queue_claim_any_queue_idx")
+    .on(table.backend, sql`${table.priority} DESC`, table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  // Every row here is active, so a unique key is held by any row that has one.
+  uniqueIndex("tasks_queue_unique_key_idx").on(table.backend, table.uniqueKey).where(sql`${table.uniqueKey} IS NOT NULL`),
+  // Rescue reads RUNNING rows by lease expiry. Without this index it read the whole queue
+  // table, under the write lock, every lease / 3 per worker: 33 ms with 200,000 tasks waiting
+  // (0.7 ms with it); its entries cost a drain ~80 bytes of WAL per task and no measurable CPU.
+  index("tasks_queue_lease_idx").on(table.backend, table.leaseExpiresAt).where(sql`${table.status} = 'RUNNING'`),
+  // No identity index: deschedule reads the queue table (45 ms with 200,000 tasks waiting).
+  // Every queue row is deleted when its task finishes, so an identity entry, keyed by a hash,
+  // would be removed at a random place by every completion: measured, one more page per task
+  // in the WAL (a drain's WAL tripled) and ~10 µs more per completion.
+]);
+
+/**
+ * The finished tasks (SUCCESSFUL, FAILED, CANCELLED), each written once, when its task
+ * finished, with its result and history; read by id and pruned by id range (ids are UUIDv7:
+ * their first 48 bits are the enqueue time, which precedes the finish).
+ */
+export const tasksResults = sqliteTable("tasks_results", taskColumns(), (table) => [
+  // Only for rows inserted by a process of the version before this layout (which inserted
+  // READY rows here, and relied on this index for ON CONFLICT); the trigger
+  // tasks_results_route_active moves such rows to the queue table at once, so it stays empty.
+  uniqueIndex("tasks_results_unique_key_idx")
+    .on(table.backend, table.uniqueKey)
+    .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
+  // Failures are few and kept longer: health's recent failures and the pruning of failed rows
+  // read this; successes pay no index entry beyond the primary key.
+  index("tasks_results_failed_idx").on(table.backend, table.finishedAt).where(sql`${table.status} = 'FAILED'`),
+]);
 
 /** Live workers: one row per worker id, refreshed by every heartbeat. */
 export const tasksWorkers = sqliteTable(
@@ -79,39 +100,47 @@ export const tasksWorkers = sqliteTable(
   (table) => [primaryKey({ columns: [table.backend, table.workerId] })],
 );
 
-/** A `tasks_results` row as Drizzle returns it. */
+/** A task row (of either table) as Drizzle returns it. */
 export type TaskRow = typeof tasksResults.$inferSelect;
 
 /**
- * Every column for a record, JSON columns and times as stored: the shared row reader parses
- * them, so a value other code wrote (text that is not JSON, text in a time column) is named
- * with what it holds, not thrown.
+ * Every column of `table` for a record, JSON columns and times as stored: the shared row
+ * reader parses them, so a value other code wrote (text that is not JSON, text in a time
+ * column) is named with what it holds, not thrown.
  */
-export const recordColumns = {
-  ...getTableColumns(tasksResults),
-  args: sql<string>`${tasksResults.args}`,
-  workerIds: sql<string>`${tasksResults.workerIds}`,
-  errors: sql<string>`${tasksResults.errors}`,
-  returnValue: sql<string | null>`${tasksResults.returnValue}`,
-  runAfter: sql<unknown>`${tasksResults.runAfter}`,
-  enqueuedAt: sql<unknown>`${tasksResults.enqueuedAt}`,
-  startedAt: sql<unknown>`${tasksResults.startedAt}`,
-  finishedAt: sql<unknown>`${tasksResults.finishedAt}`,
-  lastAttemptedAt: sql<unknown>`${tasksResults.lastAttemptedAt}`,
-  leaseExpiresAt: sql<unknown>`${tasksResults.leaseExpiresAt}`,
-};
+function recordColumnsOf<T extends typeof tasksQueue | typeof tasksResults>(table: T) {
+  return {
+    ...(getTableColumns(table) as T["_"]["columns"]),
+    args: sql<string>`${table.args}`,
+    workerIds: sql<string>`${table.workerIds}`,
+    errors: sql<string>`${table.errors}`,
+    returnValue: sql<string | null>`${table.returnValue}`,
+    runAfter: sql<unknown>`${table.runAfter}`,
+    enqueuedAt: sql<unknown>`${table.enqueuedAt}`,
+    startedAt: sql<unknown>`${table.startedAt}`,
+    finishedAt: sql<unknown>`${table.finishedAt}`,
+    lastAttemptedAt: sql<unknown>`${table.lastAttemptedAt}`,
+    leaseExpiresAt: sql<unknown>`${table.leaseExpiresAt}`,
+  };
+}
 
-/** What `health()` lists of a RUNNING task. */
+/** Every column of a live task for a record; see {@link recordColumnsOf}. */
+export const queueRecordColumns = recordColumnsOf(tasksQueue);
+
+/** Every column of a finished task for a record; see {@link recordColumnsOf}. */
+export const resultRecordColumns = recordColumnsOf(tasksResults);
+
+/** What `health()` lists of a RUNNING task (a live row). */
 export const runningColumns = {
-  id: tasksResults.id,
-  taskName: tasksResults.taskName,
-  queueName: tasksResults.queueName,
-  workerIds: sql<string>`${tasksResults.workerIds}`,
-  startedAt: tasksResults.startedAt,
-  leaseExpiresAt: tasksResults.leaseExpiresAt,
+  id: tasksQueue.id,
+  taskName: tasksQueue.taskName,
+  queueName: tasksQueue.queueName,
+  workerIds: sql<string>`${tasksQueue.workerIds}`,
+  startedAt: tasksQueue.startedAt,
+  leaseExpiresAt: tasksQueue.leaseExpiresAt,
 };
 
-/** What `health()` lists of a FAILED task. */
+/** What `health()` lists of a FAILED task (a finished row). */
 export const failureColumns = {
   id: tasksResults.id,
   taskName: tasksResults.taskName,

@@ -7,6 +7,7 @@
  */
 import type { TaskRecord } from "@tasks/core/backend";
 import { COLUMN_OF, RowReader, setAsideErrorRecord, type RecordField, type UnreadableRow } from "../shared/decode.js";
+import { moveFinishedRows } from "./moves.js";
 import type { SqliteClient } from "./open.js";
 import { rawRowToRecord, RECORD_COLUMNS, type RawTaskRow } from "./raw-rows.js";
 
@@ -40,11 +41,13 @@ function storedFallback(field: RecordField, record: TaskRecord): unknown {
 
 /**
  * Marks each unreadable row FAILED (finished `now`, no lease), appends the set-aside error to
- * the errors that could be read, and writes the fallbacks of its unreadable values. Run it in
- * the transaction that read the rows. Returns how many rows it changed.
+ * the errors that could be read, and writes the fallbacks of its unreadable values, then moves
+ * those rows to the results table. The rows are live ones (a claim or a rescue just read them
+ * from the queue table). Run it in the transaction that read the rows. Returns how many rows
+ * it changed.
  */
 export function setAsideRows(client: SqliteClient, backend: string, now: Date, rows: readonly UnreadableRow[]): number {
-  let changed = 0;
+  const changed: string[] = [];
   for (const { record, problems } of rows) {
     const sets = ["status = 'FAILED'", "finished_at = ?", "lease_expires_at = NULL", "errors = ?"];
     const values: unknown[] = [now.getTime(), JSON.stringify([...record.errors, setAsideErrorRecord(problems)])];
@@ -54,9 +57,13 @@ export function setAsideRows(client: SqliteClient, backend: string, now: Date, r
       sets.push(`${COLUMN_OF[field]} = ?`);
       values.push(value);
     }
-    changed += client.prepare(`UPDATE tasks_results SET ${sets.join(", ")} WHERE id = ? AND backend = ?`).run(...values, record.id, backend).changes;
+    // Updated in place first, so the fallbacks are written by the same code whatever the
+    // column; the move then copies the row as it now reads.
+    const update = client.prepare(`UPDATE tasks_queue SET ${sets.join(", ")} WHERE id = ? AND backend = ?`);
+    if (update.run(...values, record.id, backend).changes > 0) changed.push(record.id);
   }
-  return changed;
+  moveFinishedRows(client, backend, changed);
+  return changed.length;
 }
 
 /**
@@ -66,7 +73,7 @@ export function setAsideRows(client: SqliteClient, backend: string, now: Date, r
  */
 export function setAsideClaimHead(client: SqliteClient, where: string, whereValues: readonly unknown[], backend: string, now: Date): number {
   const rows = client
-    .prepare(`SELECT ${RECORD_COLUMNS} FROM tasks_results WHERE ${where} ORDER BY priority DESC, runnable_at, id LIMIT ?`)
+    .prepare(`SELECT ${RECORD_COLUMNS} FROM tasks_queue WHERE ${where} ORDER BY priority DESC, runnable_at, id LIMIT ?`)
     .raw(true)
     .all(...whereValues) as RawTaskRow[];
   const unreadable: UnreadableRow[] = [];

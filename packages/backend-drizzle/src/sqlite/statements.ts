@@ -16,6 +16,7 @@ import { RowReader, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { SqliteClient } from "./open.js";
 import { CLAIMED_COLUMNS, claimedRowToRecord, errorJson, jsonText, newTaskValues, type ClaimedBy, type RawTaskRow } from "./raw-rows.js";
+import { moveDeleteText, moveInsertText } from "./moves.js";
 import { setAsideClaimHead, setAsideRows } from "./set-aside.js";
 
 /** Claim picks kept per connection; past this many shapes the cache starts over. */
@@ -35,29 +36,34 @@ const MAX_TAKE = 1024;
 
 /** What a claim sets on every row it takes; values: worker id, now, now, lease expiry, then the rowids. */
 const TAKE_SET =
-  "UPDATE tasks_results SET status = 'RUNNING', attempts = max(attempts, 0) + 1, worker_ids = json_insert(worker_ids, '$[#]', ?), " +
+  "UPDATE tasks_queue SET status = 'RUNNING', attempts = max(attempts, 0) + 1, worker_ids = json_insert(worker_ids, '$[#]', ?), " +
   "started_at = coalesce(started_at, ?), last_attempted_at = ?, lease_expires_at = ?";
 
-/** Where a row must still be to take this completion: RUNNING under the same attempt. */
-const STILL_HELD = "WHERE id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
+/** Where a row must still be to take this completion: RUNNING under the same attempt. Values: id, backend, attempt. */
+const STILL_HELD = "id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
 
-/** The completion of each outcome, guarded by {@link STILL_HELD}. */
+/**
+ * The completion of each outcome, guarded by {@link STILL_HELD}. A final outcome moves the row
+ * to the results table (moves.ts): the INSERT copies it with its outcome (values: finished at,
+ * then the return value or the error, in column order, then the guard's), and the DELETE runs
+ * only when it did. A retry stays an UPDATE of the queue row.
+ */
 const COMPLETE_SQL = {
-  SUCCESSFUL: `UPDATE tasks_results SET status = 'SUCCESSFUL', return_value = ?, finished_at = ?, lease_expires_at = NULL ${STILL_HELD}`,
-  FAILED:
-    "UPDATE tasks_results SET status = 'FAILED', errors = json_insert(errors, '$[#]', json(?)), finished_at = ?, lease_expires_at = NULL " +
-    STILL_HELD,
+  SUCCESSFUL: moveInsertText(STILL_HELD, { status: "'SUCCESSFUL'", finished_at: "?", return_value: "?", lease_expires_at: "NULL" }),
+  FAILED: moveInsertText(STILL_HELD, { status: "'FAILED'", finished_at: "?", errors: "json_insert(errors, '$[#]', json(?))", lease_expires_at: "NULL" }),
   READY:
-    "UPDATE tasks_results SET status = 'READY', errors = json_insert(errors, '$[#]', json(?)), run_after = ?, runnable_at = ?, lease_expires_at = NULL " +
-    STILL_HELD,
+    "UPDATE tasks_queue SET status = 'READY', errors = json_insert(errors, '$[#]', json(?)), run_after = ?, runnable_at = ?, lease_expires_at = NULL " +
+    `WHERE ${STILL_HELD}`,
+  /** The second half of a final outcome's move: the row just copied, by id. */
+  REMOVE: moveDeleteText("id = ?"),
 } as const;
 
 /**
- * One new READY row; a row whose id or active unique key is already stored is skipped
+ * One new READY row; a row whose id or unique key is already in the queue is skipped
  * (`changes` 0). Values in the order of `newTaskValues` (raw-rows.ts).
  */
 const INSERT_SQL =
-  "INSERT INTO tasks_results (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at, enqueued_at, " +
+  "INSERT INTO tasks_queue (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at, enqueued_at, " +
   "attempts, max_attempts, worker_ids, errors, identity_hash, unique_key) " +
   "VALUES (?, ?, ?, ?, ?, ?, 'READY', ?, ?, ?, 0, ?, '[]', '[]', ?, ?) ON CONFLICT DO NOTHING";
 
@@ -206,8 +212,9 @@ export class PreparedStatements {
 
   /**
    * Writes attempt outcomes, each only where the row is still RUNNING under the same attempt
-   * number, one small statement per completion. Run it inside {@link immediate}. Returns the
-   * ids that were written.
+   * number: a final outcome moves the row to the results table (two small statements), a retry
+   * updates it in the queue table (one). Run it inside {@link immediate}. Returns the ids that
+   * were written.
    */
   complete(backend: string, now: Date, completions: readonly Completion[]): string[] {
     const at = now.getTime();
@@ -216,15 +223,18 @@ export class PreparedStatements {
       SUCCESSFUL: this.#client.prepare(COMPLETE_SQL.SUCCESSFUL),
       FAILED: this.#client.prepare(COMPLETE_SQL.FAILED),
       READY: this.#client.prepare(COMPLETE_SQL.READY),
+      REMOVE: this.#client.prepare(COMPLETE_SQL.REMOVE),
     });
     for (const { id, attempt, outcome } of completions) {
       let changes: number;
       switch (outcome.status) {
         case "SUCCESSFUL":
-          changes = complete.SUCCESSFUL.run(jsonText(outcome.returnValue), at, id, backend, attempt).changes;
+          changes = complete.SUCCESSFUL.run(at, jsonText(outcome.returnValue), id, backend, attempt).changes;
+          if (changes > 0) complete.REMOVE.run(id);
           break;
         case "FAILED":
-          changes = complete.FAILED.run(errorJson(outcome.error), at, id, backend, attempt).changes;
+          changes = complete.FAILED.run(at, errorJson(outcome.error), id, backend, attempt).changes;
+          if (changes > 0) complete.REMOVE.run(id);
           break;
         case "READY": {
           const runAfter = outcome.runAfter.getTime();
@@ -240,7 +250,7 @@ export class PreparedStatements {
   /**
    * Inserts new READY tasks, one prepared statement run per task, in the caller's transaction
    * (the backend's immediate transaction, or the application's own). Returns, per task, whether
-   * it was stored: false when an active row already holds its unique key (or its id).
+   * it was stored: false when a queue row already holds its unique key (or its id).
    */
   insert(backend: string, now: Date, tasks: readonly NewTaskRecord[]): boolean[] {
     const insert = (this.#insert ??= this.#client.prepare(INSERT_SQL));
@@ -261,7 +271,7 @@ export class PreparedStatements {
     let statement = this.#picks.get(where);
     if (statement === undefined) {
       if (this.#picks.size >= MAX_CACHED_SHAPES) this.#picks.clear();
-      statement = this.#client.prepare(`SELECT rowid FROM tasks_results WHERE ${where} ORDER BY priority DESC, runnable_at, id LIMIT ?`).pluck(true);
+      statement = this.#client.prepare(`SELECT rowid FROM tasks_queue WHERE ${where} ORDER BY priority DESC, runnable_at, id LIMIT ?`).pluck(true);
       this.#picks.set(where, statement);
     }
     return statement;

@@ -10,7 +10,7 @@ import { columnsMissing, migrationsPending, missingColumns, schemaMissing, STORA
 import { pendingIn } from "./migrate.js";
 import { isInMemory } from "./open.js";
 import type { SqliteDb } from "./queries.js";
-import { tasksResults, tasksWorkers } from "./schema.js";
+import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
 import { readStorageState, TASK_TABLES } from "./storage-state.js";
 
 /** How messages name the database at `location` (a file path, or empty / `:memory:`). */
@@ -22,18 +22,19 @@ export function describeSqliteLocation(location: string): string {
 export function verifySqlite(db: SqliteDb, location: string, migrationsTable: string): StorageCheck {
   const where = describeSqliteLocation(location);
   const state = readStorageState(db, migrationsTable);
+  // Recorded migrations first: a table that a pending migration creates (tasks_queue, for a
+  // database from before 0005) is an outdated schema, not a missing one.
+  const pending = state.recorded ? pendingIn(state) : [];
+  if (pending.length > 0 && state.missingTables.length < TASK_TABLES.length) return migrationsPending(where, pending);
   if (state.missingTables.length > 0) return schemaMissing(where, state.missingTables, TASK_TABLES);
-  if (state.recorded) {
-    const pending = pendingIn(state);
-    return pending.length > 0 ? migrationsPending(where, pending) : STORAGE_OK;
-  }
+  if (state.recorded) return STORAGE_OK;
   const missing = missingColumns(expectedColumns(), presentColumns(db));
   return missing.length > 0 ? columnsMissing(where, missing, migrationsTable) : STORAGE_OK;
 }
 
 function expectedColumns(): Map<string, string[]> {
   return new Map(
-    [tasksResults, tasksWorkers].map((table) => {
+    [tasksQueue, tasksResults, tasksWorkers].map((table) => {
       const config = getTableConfig(table);
       return [config.name, config.columns.map((column) => column.name)];
     }),

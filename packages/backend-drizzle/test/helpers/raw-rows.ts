@@ -1,7 +1,9 @@
 /**
- * Rows written by other code, on both dialects: raw SQL inserts and reads of `tasks_results`
+ * Rows written by other code, on both dialects: raw SQL inserts and reads of the task tables
  * next to a real backend (Postgres in a database of its own, SQLite in a temporary file with a
- * second connection, as another program would open it).
+ * second connection, as another program would open it). Inserts go into `tasks_results`, as
+ * the version before migration 0005 wrote them: its trigger moves READY and RUNNING rows to
+ * `tasks_queue`. Reads look in both tables (a row is in exactly one).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
@@ -88,10 +90,12 @@ export function useSqliteDialect(): () => RawDialect {
         return String(row.id);
       },
       async row(id) {
-        return client.prepare("SELECT * FROM tasks_results WHERE id = ?").get(id) as Record<string, unknown>;
+        return client.prepare("SELECT * FROM tasks_queue WHERE id = @id UNION ALL SELECT * FROM tasks_results WHERE id = @id").get({ id }) as Record<string, unknown>;
       },
       async rows(alias, queue) {
-        return client.prepare("SELECT * FROM tasks_results WHERE backend = ? AND queue_name = ? ORDER BY id").all(alias, queue) as Record<string, unknown>[];
+        return client
+          .prepare("SELECT * FROM tasks_queue WHERE backend = @alias AND queue_name = @queue UNION ALL SELECT * FROM tasks_results WHERE backend = @alias AND queue_name = @queue ORDER BY id")
+          .all({ alias, queue }) as Record<string, unknown>[];
       },
     };
     cleanup = async () => {
@@ -137,11 +141,14 @@ export function usePostgresDialect(): () => RawDialect {
         return String(row.id);
       },
       async row(id) {
-        const [row] = await client.unsafe("SELECT * FROM tasks_results WHERE id = $1::uuid", [id]);
+        const [row] = await client.unsafe("SELECT * FROM tasks_queue WHERE id = $1::uuid UNION ALL SELECT * FROM tasks_results WHERE id = $1::uuid", [id]);
         return row as Record<string, unknown>;
       },
       async rows(alias, queue) {
-        return (await client.unsafe("SELECT * FROM tasks_results WHERE backend = $1 AND queue_name = $2 ORDER BY id", [alias, queue])) as Record<string, unknown>[];
+        return (await client.unsafe(
+          "SELECT * FROM tasks_queue WHERE backend = $1 AND queue_name = $2 UNION ALL SELECT * FROM tasks_results WHERE backend = $1 AND queue_name = $2 ORDER BY id",
+          [alias, queue],
+        )) as Record<string, unknown>[];
       },
     };
   });

@@ -19,6 +19,12 @@ interface RawExecution {
   recorded_ms: number;
 }
 
+/**
+ * Every task row, live (`tasks_queue`) and finished (`tasks_results`), read in one statement so
+ * that a row moving between the two tables is seen exactly once.
+ */
+const ALL_TASKS = "(SELECT * FROM tasks_queue UNION ALL SELECT * FROM tasks_results)";
+
 /** Reads a scenario's SQLite file (read-only connections, opened per call). */
 export function sqliteStore(path: string): TaskStore {
   return {
@@ -26,7 +32,7 @@ export function sqliteStore(path: string): TaskStore {
       try {
         const [row] = sqliteRows<{ total: number; finished: number }>(
           path,
-          "SELECT count(*) AS total, count(*) FILTER (WHERE status IN ('SUCCESSFUL', 'FAILED', 'CANCELLED')) AS finished FROM tasks_results",
+          `SELECT count(*) AS total, count(*) FILTER (WHERE status IN ('SUCCESSFUL', 'FAILED', 'CANCELLED')) AS finished FROM ${ALL_TASKS}`,
         );
         return row ? { total: row.total, finished: row.finished } : null;
       } catch {
@@ -35,7 +41,7 @@ export function sqliteStore(path: string): TaskStore {
     },
     async statusCounts(): Promise<Record<string, number> | null> {
       try {
-        const rows = sqliteRows<{ status: string; n: number }>(path, "SELECT status, count(*) AS n FROM tasks_results GROUP BY status");
+        const rows = sqliteRows<{ status: string; n: number }>(path, `SELECT status, count(*) AS n FROM ${ALL_TASKS} GROUP BY status`);
         return Object.fromEntries(rows.map((row) => [row.status, row.n]));
       } catch {
         return null;
@@ -49,7 +55,7 @@ export function sqliteStore(path: string): TaskStore {
       }
     },
     async snapshot(): Promise<Snapshot> {
-      const tasks = sqliteRows<RawTask>(path, "SELECT id, task_name, status, attempts, worker_ids FROM tasks_results");
+      const tasks = sqliteRows<RawTask>(path, `SELECT id, task_name, status, attempts, worker_ids FROM ${ALL_TASKS}`);
       const executions = sqliteRows<RawExecution>(path, "SELECT task_id, seq, run_id, worker_id, atomic, started_ms, recorded_ms FROM chaos_executions");
       return {
         tasks: tasks.map((row) => ({

@@ -153,12 +153,15 @@ export function completionRows(completions: readonly Completion[]): string {
  * case as Postgres prints them, since the statement looks each row's id up as text.
  */
 export function successParams(completions: readonly Completion[]): [ids: string, byId: string] {
-  const ids: string[] = [];
-  const byId: Record<string, [number, JsonValue]> = {};
+  let ids = "";
+  let byId = "";
   for (const { id, attempt, outcome } of completions) {
     const key = id.toLowerCase();
-    ids.push(key);
-    byId[key] = [attempt, outcome.status === "SUCCESSFUL" ? outcome.returnValue : null];
+    const returnValue = outcome.status === "SUCCESSFUL" ? JSON.stringify(outcome.returnValue) ?? "null" : "null";
+    // Written as text: an object with hundreds of UUID keys is a slow dictionary in V8, and
+    // building then stringifying it cost more than the statement's own parsing.
+    ids += ids === "" ? key : `,${key}`;
+    byId += `${byId === "" ? "" : ","}"${key}":[${Number(attempt)},${returnValue}]`;
   }
-  return [`{${ids.join(",")}}`, JSON.stringify(byId)];
+  return [`{${ids}}`, `{${byId}}`];
 }

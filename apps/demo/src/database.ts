@@ -68,6 +68,7 @@ export async function openDemoDatabase(options: { readonly fresh: boolean }): Pr
         await database.db.transaction(async (tx) => {
           for (const statement of pgShop.recreateStatements) await tx.execute(statement);
           const names = demoTasks.map((demoTask) => demoTask.name);
+          await tx.execute(sql`DELETE FROM tasks_queue WHERE ${inArray(sql`task_name`, names)}`);
           await tx.execute(sql`DELETE FROM tasks_results WHERE ${inArray(sql`task_name`, names)}`);
         });
       }

@@ -2,7 +2,7 @@
 import Database from "better-sqlite3";
 import postgres from "postgres";
 
-/** A `tasks_results` row, normalised across dialects. */
+/** A task row (from `tasks_queue` or `tasks_results`), normalised across dialects. */
 export interface StoredTask {
   readonly id: string;
   readonly taskName: string;
@@ -34,7 +34,7 @@ export function sqliteView(path: string): DatabaseView {
     async tasks() {
       const rows = db
         .prepare(
-          "SELECT id, task_name, queue_name, priority, status, attempts, enqueued_at, run_after, started_at, errors, return_value FROM tasks_results",
+          "SELECT id, task_name, queue_name, priority, status, attempts, enqueued_at, run_after, started_at, errors, return_value FROM tasks_queue UNION ALL SELECT id, task_name, queue_name, priority, status, attempts, enqueued_at, run_after, started_at, errors, return_value FROM tasks_results",
         )
         .all() as Record<string, unknown>[];
       return rows.map((row) => normalise(row, true));
@@ -56,7 +56,8 @@ export function postgresView(url: string): DatabaseView {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   return {
     async tasks() {
-      const rows = await sql`SELECT id::text, task_name, queue_name, priority, status, attempts, enqueued_at, run_after, started_at, errors, return_value FROM tasks_results`;
+      const rows = await sql`SELECT id::text, task_name, queue_name, priority, status, attempts, enqueued_at, run_after, started_at, errors, return_value FROM tasks_queue
+        UNION ALL SELECT id::text, task_name, queue_name, priority, status, attempts, enqueued_at, run_after, started_at, errors, return_value FROM tasks_results`;
       return rows.map((row) => normalise(row as Record<string, unknown>, false));
     },
     async orderIds() {

@@ -1,12 +1,18 @@
 import type { ExecutionRecord, Progress, Snapshot, TaskRow, TaskStore } from "../report/store.js";
 import { psql } from "./psql.js";
 
+/**
+ * Every task row, live (`tasks_queue`) and finished (`tasks_results`), in one statement: one
+ * snapshot, so a row moving between the two tables is seen exactly once.
+ */
+const ALL_TASKS = "(SELECT id, task_name, status, attempts, worker_ids FROM tasks_queue UNION ALL SELECT id, task_name, status, attempts, worker_ids FROM tasks_results) AS t";
+
 /** Reads a scenario's Postgres database through psql. */
 export function postgresStore(url: string): TaskStore {
   return {
     async progress(): Promise<Progress | null> {
       try {
-        const rows = await psql(url, "SELECT count(*), count(*) FILTER (WHERE status IN ('SUCCESSFUL', 'FAILED', 'CANCELLED')) FROM tasks_results", 5_000);
+        const rows = await psql(url, `SELECT count(*), count(*) FILTER (WHERE status IN ('SUCCESSFUL', 'FAILED', 'CANCELLED')) FROM ${ALL_TASKS}`, 5_000);
         return { total: Number(rows[0]?.[0]), finished: Number(rows[0]?.[1]) };
       } catch {
         return null;
@@ -14,7 +20,7 @@ export function postgresStore(url: string): TaskStore {
     },
     async statusCounts(): Promise<Record<string, number> | null> {
       try {
-        return Object.fromEntries((await psql(url, "SELECT status, count(*) FROM tasks_results GROUP BY status", 5_000)).map(([status, count]) => [String(status), Number(count)]));
+        return Object.fromEntries((await psql(url, `SELECT status, count(*) FROM ${ALL_TASKS} GROUP BY status`, 5_000)).map(([status, count]) => [String(status), Number(count)]));
       } catch {
         return null;
       }
@@ -27,7 +33,7 @@ export function postgresStore(url: string): TaskStore {
       }
     },
     async snapshot(): Promise<Snapshot> {
-      const tasks = await psql(url, "SELECT id, task_name, status, attempts, worker_ids::text FROM tasks_results", 60_000);
+      const tasks = await psql(url, `SELECT id, task_name, status, attempts, worker_ids::text FROM ${ALL_TASKS}`, 60_000);
       const executions = await psql(url, "SELECT task_id, seq, run_id, worker_id, atomic, started_ms, recorded_ms FROM chaos_executions", 60_000);
       return {
         tasks: tasks.map(([id, taskName, status, attempts, workerIds]): TaskRow => ({

@@ -80,6 +80,14 @@ describe("SQLite backend specifics", () => {
       expect(take, "no claim UPDATE prepared").toBeDefined();
       expect(planOf(take!)).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(planOf(take!)).not.toMatch(/SCAN tasks_queue/);
+      // A completion moves its rows: each listed row looked up by primary key, then deleted by it.
+      const [claimed] = await backend.claim({ backend: "plan", now, workerId: "w", queues: { include: "*", exclude: [] }, limit: 1, leaseMs: 1000 });
+      await backend.complete({ backend: "plan", now, completions: [{ id: claimed!.id, attempt: 1, outcome: { status: "SUCCESSFUL", returnValue: 1 } }] });
+      const finish = [...allPrepared].find((source) => source.startsWith("INSERT INTO tasks_results"));
+      const remove = [...allPrepared].find((source) => source.startsWith("DELETE FROM tasks_queue"));
+      expect(planOf(finish!)).toMatch(/SEARCH q USING INDEX sqlite_autoindex_tasks_queue_1 \(id=\?\)/);
+      expect(planOf(finish!)).not.toMatch(/SCAN (tasks_queue|q)\b/);
+      expect(planOf(remove!)).toMatch(/SEARCH tasks_queue USING INDEX sqlite_autoindex_tasks_queue_1 \(id=\?\)/);
     } finally {
       await backend.close();
       client.close();
@@ -100,6 +108,46 @@ describe("SQLite backend specifics", () => {
       expect(claimed.every((record) => record.status === "RUNNING" && record.workerIds.join() === "w" && record.attempts === 1)).toBe(true);
       const [last] = await backend.claim({ backend: "big-claim", now, workerId: "w", queues, limit: 10, leaseMs: 60_000 });
       expect(last?.id).toBe(expected[1499]);
+      // One call completes them all, in more than one statement of at most 1,024 rows.
+      const completions = [...claimed, last!].map((record) => ({ id: record.id, attempt: 1, outcome: { status: "SUCCESSFUL" as const, returnValue: record.args } }));
+      expect((await backend.complete({ backend: "big-claim", now, completions })).applied).toEqual(completions.map(({ id }) => id));
+      const places = backend.db.$client
+        .prepare("SELECT (SELECT count(*) FROM tasks_queue WHERE backend = 'big-claim') AS live, (SELECT count(*) FROM tasks_results WHERE backend = 'big-claim' AND status = 'SUCCESSFUL') AS done")
+        .get();
+      expect(places).toEqual({ live: 0, done: 1500 });
+      expect((await backend.get({ backend: "big-claim", id: last!.id }))?.returnValue).toEqual(last!.args);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("completes mixed outcomes in call order: a task listed twice is completed once, a stale attempt not at all", async () => {
+    const backend = sqliteBackend({ path: file });
+    try {
+      const alias = "mixed-completions";
+      const tasks = Array.from({ length: 5 }, (_, i) => newTask({ args: [i], maxAttempts: 2 }));
+      await backend.enqueue({ backend: alias, now, tasks });
+      const claimed = await backend.claim({ backend: alias, now, workerId: "w", queues: { include: "*", exclude: [] }, limit: 5, leaseMs: 60_000 });
+      const [a, b, c, d, e] = claimed.map((record) => record.id) as [string, string, string, string, string];
+      const error = { className: "Error", message: "no", stack: "" };
+      const { applied } = await backend.complete({
+        backend: alias,
+        now,
+        completions: [
+          { id: a, attempt: 1, outcome: { status: "SUCCESSFUL", returnValue: "first" } },
+          { id: b, attempt: 1, outcome: { status: "FAILED", error } },
+          { id: c, attempt: 1, outcome: { status: "READY", error, runAfter: now } },
+          { id: a, attempt: 1, outcome: { status: "FAILED", error } },
+          { id: c, attempt: 1, outcome: { status: "SUCCESSFUL", returnValue: "too late" } },
+          { id: d, attempt: 2, outcome: { status: "SUCCESSFUL", returnValue: "stale" } },
+          { id: e, attempt: 1, outcome: { status: "SUCCESSFUL", returnValue: null } },
+        ],
+      });
+      expect(applied).toEqual([a, b, c, e]);
+      const status = async (id: string) => (await backend.get({ backend: alias, id }))?.status;
+      expect([await status(a), await status(b), await status(c), await status(d), await status(e)]).toEqual(["SUCCESSFUL", "FAILED", "READY", "RUNNING", "SUCCESSFUL"]);
+      expect((await backend.get({ backend: alias, id: a }))?.returnValue).toBe("first");
+      expect((await backend.get({ backend: alias, id: b }))?.errors).toEqual([error]);
     } finally {
       await backend.close();
     }

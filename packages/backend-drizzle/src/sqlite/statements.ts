@@ -16,7 +16,7 @@ import { RowReader, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { SqliteClient } from "./open.js";
 import { CLAIMED_COLUMNS, claimedRowToRecord, errorJson, jsonText, newTaskValues, type ClaimedBy, type RawTaskRow } from "./raw-rows.js";
-import { moveDeleteText, moveInsertText } from "./moves.js";
+import { finishBatchText, moveDeleteText, type FinalStatus } from "./moves.js";
 import { setAsideClaimHead, setAsideRows } from "./set-aside.js";
 
 /** Claim picks kept per connection; past this many shapes the cache starts over. */
@@ -39,24 +39,14 @@ const TAKE_SET =
   "UPDATE tasks_queue SET status = 'RUNNING', attempts = max(attempts, 0) + 1, worker_ids = json_insert(worker_ids, '$[#]', ?), " +
   "started_at = coalesce(started_at, ?), last_attempted_at = ?, lease_expires_at = ?";
 
-/** Where a row must still be to take this completion: RUNNING under the same attempt. Values: id, backend, attempt. */
-const STILL_HELD = "id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
-
 /**
- * The completion of each outcome, guarded by {@link STILL_HELD}. A final outcome moves the row
- * to the results table (moves.ts): the INSERT copies it with its outcome (values: finished at,
- * then the return value or the error, in column order, then the guard's), and the DELETE runs
- * only when it did. A retry stays an UPDATE of the queue row.
+ * A retry, where the row is still RUNNING under the same attempt: it stays in the queue table.
+ * Values: the error, run after, runnable at, then id, backend, attempt. (Final outcomes move
+ * the row: moves.ts, finishBatchText.)
  */
-const COMPLETE_SQL = {
-  SUCCESSFUL: moveInsertText(STILL_HELD, { status: "'SUCCESSFUL'", finished_at: "?", return_value: "?", lease_expires_at: "NULL" }),
-  FAILED: moveInsertText(STILL_HELD, { status: "'FAILED'", finished_at: "?", errors: "json_insert(errors, '$[#]', json(?))", lease_expires_at: "NULL" }),
-  READY:
-    "UPDATE tasks_queue SET status = 'READY', errors = json_insert(errors, '$[#]', json(?)), run_after = ?, runnable_at = ?, lease_expires_at = NULL " +
-    `WHERE ${STILL_HELD}`,
-  /** The second half of a final outcome's move: the row just copied, by id. */
-  REMOVE: moveDeleteText("id = ?"),
-} as const;
+const RETRY_SQL =
+  "UPDATE tasks_queue SET status = 'READY', errors = json_insert(errors, '$[#]', json(?)), run_after = ?, runnable_at = ?, lease_expires_at = NULL " +
+  "WHERE id = ? AND backend = ? AND status = 'RUNNING' AND attempts = ?";
 
 /**
  * One new READY row; a row whose id or unique key is already in the queue is skipped
@@ -85,7 +75,9 @@ export class PreparedStatements {
   readonly #begin: Statement;
   readonly #commit: Statement;
   readonly #rollback: Statement;
-  #complete: { readonly [S in keyof typeof COMPLETE_SQL]: Statement } | null = null;
+  #retry: Statement | null = null;
+  readonly #finishes = new Map<string, Statement>();
+  readonly #removes = new Map<number, Statement>();
   #insert: Statement | null = null;
   readonly #picks = new Map<string, Statement>();
   readonly #takes = new Map<number, Statement>();
@@ -212,39 +204,39 @@ export class PreparedStatements {
 
   /**
    * Writes attempt outcomes, each only where the row is still RUNNING under the same attempt
-   * number: a final outcome moves the row to the results table (two small statements), a retry
-   * updates it in the queue table (one). Run it inside {@link immediate}. Returns the ids that
-   * were written.
+   * number: the final outcomes of a call move their rows to the results table in one INSERT and
+   * one DELETE per outcome (not two statements per task), a retry updates its row in the queue
+   * table. Run it inside {@link immediate}. Returns the ids that were written, in call order.
    */
   complete(backend: string, now: Date, completions: readonly Completion[]): string[] {
     const at = now.getTime();
-    const applied: string[] = [];
-    const complete = (this.#complete ??= {
-      SUCCESSFUL: this.#client.prepare(COMPLETE_SQL.SUCCESSFUL),
-      FAILED: this.#client.prepare(COMPLETE_SQL.FAILED),
-      READY: this.#client.prepare(COMPLETE_SQL.READY),
-      REMOVE: this.#client.prepare(COMPLETE_SQL.REMOVE),
+    const written = new Array<boolean>(completions.length).fill(false);
+    // A task listed twice is completed in call order: its second completion runs in a second round.
+    const rounds: number[][] = [];
+    const seen = new Map<string, number>();
+    completions.forEach(({ id }, index) => {
+      const round = seen.get(id) ?? 0;
+      seen.set(id, round + 1);
+      (rounds[round] ??= []).push(index);
     });
-    for (const { id, attempt, outcome } of completions) {
-      let changes: number;
-      switch (outcome.status) {
-        case "SUCCESSFUL":
-          changes = complete.SUCCESSFUL.run(at, jsonText(outcome.returnValue), id, backend, attempt).changes;
-          if (changes > 0) complete.REMOVE.run(id);
-          break;
-        case "FAILED":
-          changes = complete.FAILED.run(at, errorJson(outcome.error), id, backend, attempt).changes;
-          if (changes > 0) complete.REMOVE.run(id);
-          break;
-        case "READY": {
+    for (const round of rounds) {
+      const finals: Record<FinalStatus, { index: number; row: unknown[] }[]> = { SUCCESSFUL: [], FAILED: [] };
+      for (const index of round) {
+        const { id, attempt, outcome } = completions[index] as Completion;
+        if (outcome.status === "SUCCESSFUL") finals.SUCCESSFUL.push({ index, row: [id, attempt, jsonText(outcome.returnValue)] });
+        else if (outcome.status === "FAILED") finals.FAILED.push({ index, row: [id, attempt, errorJson(outcome.error)] });
+        else {
           const runAfter = outcome.runAfter.getTime();
-          changes = complete.READY.run(errorJson(outcome.error), runAfter, runAfter, id, backend, attempt).changes;
-          break;
+          const retry = (this.#retry ??= this.#client.prepare(RETRY_SQL));
+          written[index] = retry.run(errorJson(outcome.error), runAfter, runAfter, id, backend, attempt).changes > 0;
         }
       }
-      if (changes > 0) applied.push(id);
+      for (const status of ["SUCCESSFUL", "FAILED"] as const) {
+        const moved = this.#finish(status, at, backend, finals[status].map(({ row }) => row));
+        for (const { index } of finals[status]) written[index] = moved.has(completions[index]!.id);
+      }
     }
-    return applied;
+    return completions.filter((_, index) => written[index]).map(({ id }) => id);
   }
 
   /**
@@ -277,13 +269,39 @@ export class PreparedStatements {
     return statement;
   }
 
+  /**
+   * Moves the rows of `rows` (`[id, attempt, value]`, distinct ids) that are still RUNNING under
+   * that attempt to the results table with outcome `status`; returns their ids. Lists are padded
+   * with NULL rows to a power of two (at most {@link MAX_TAKE}), so a connection prepares a
+   * handful of shapes.
+   */
+  #finish(status: FinalStatus, at: number, backend: string, rows: readonly unknown[][]): Set<string> {
+    const moved = new Set<string>();
+    for (const chunk of chunks(rows)) {
+      const size = paddedSize(chunk.length);
+      const key = `${status}:${size}`;
+      let insert = this.#finishes.get(key);
+      if (insert === undefined) this.#finishes.set(key, (insert = this.#client.prepare(finishBatchText(status, size)).pluck(true)));
+      const values: unknown[] = [at];
+      for (const row of chunk) values.push(...row);
+      for (let pad = chunk.length; pad < size; pad++) values.push(null, null, null);
+      values.push(backend);
+      const ids = insert.all(...values) as string[];
+      if (ids.length === 0) continue;
+      const removeSize = paddedSize(ids.length);
+      let remove = this.#removes.get(removeSize);
+      if (remove === undefined) this.#removes.set(removeSize, (remove = this.#client.prepare(moveDeleteText(`id IN (${marks(removeSize)})`))));
+      remove.run(...ids, ...new Array<null>(removeSize - ids.length).fill(null));
+      for (const id of ids) moved.add(id);
+    }
+    return moved;
+  }
+
   /** Marks the rows `rowids` RUNNING with the `set` values and returns them ({@link CLAIMED_COLUMNS}). */
   #take(set: readonly unknown[], rowids: readonly number[]): RawTaskRow[] {
     const rows: RawTaskRow[] = [];
-    for (let start = 0; start < rowids.length; start += MAX_TAKE) {
-      const chunk = rowids.slice(start, start + MAX_TAKE);
-      let size = 1;
-      while (size < chunk.length) size *= 2;
+    for (const chunk of chunks(rowids)) {
+      const size = paddedSize(chunk.length);
       let statement = this.#takes.get(size);
       if (statement === undefined) {
         statement = this.#client
@@ -301,4 +319,18 @@ export class PreparedStatements {
 
 function marks(count: number): string {
   return count === 1 ? "?" : `?${", ?".repeat(count - 1)}`;
+}
+
+/** `items` in slices of at most {@link MAX_TAKE}. */
+function chunks<T>(items: readonly T[]): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += MAX_TAKE) slices.push(items.slice(start, start + MAX_TAKE));
+  return slices;
+}
+
+/** The power of two a list of `count` bound values is padded to. */
+function paddedSize(count: number): number {
+  let size = 1;
+  while (size < count) size *= 2;
+  return size;
 }

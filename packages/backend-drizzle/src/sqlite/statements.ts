@@ -2,9 +2,9 @@
  * The hot-path statements — begin/commit, claim, completion, insert — as fixed SQL texts,
  * prepared once per connection with better-sqlite3 and reused. Building them with Drizzle's
  * query builder on every call (and letting the driver compile them again) cost more CPU than
- * SQLite's own work did. Every value is a bound parameter; only the shape of the claim (how
- * many queues or ids are listed) varies, and each shape is prepared once. Rows are read by
- * position (raw-rows.ts).
+ * SQLite's own work did. Every value is a bound parameter; only the shapes of the claim and
+ * of a batch of completions (how many queues, ids or rows are listed) vary, and each shape is
+ * prepared once. Rows are read by position (raw-rows.ts).
  *
  * Status constants are written into the SQL text, not bound: SQLite uses a partial index only
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.

@@ -32,9 +32,9 @@ async function openSqliteSession(file: string): Promise<LibSession> {
     progress: async () => ({
       succeeded: count("SELECT count(*) AS c FROM tasks_results WHERE status = 'SUCCESSFUL'"),
       failed: count("SELECT count(*) AS c FROM tasks_results WHERE status IN ('FAILED', 'CANCELLED')"),
-      pending: count("SELECT count(*) AS c FROM tasks_results WHERE status IN ('READY', 'RUNNING')"),
+      pending: count("SELECT count(*) AS c FROM tasks_queue"),
     }),
-    stored: async () => ({ rows: count("SELECT count(*) AS c FROM tasks_results"), distinctN: -1 }),
+    stored: async () => ({ rows: count("SELECT (SELECT count(*) FROM tasks_queue) + (SELECT count(*) FROM tasks_results) AS c"), distinctN: -1 }),
     close: async () => {
       reader.close();
       await closeTasks();

@@ -1,6 +1,7 @@
 -- Live tasks (READY, RUNNING) move to their own table, tasks_queue; tasks_results keeps the
 -- finished ones, each written once when its task finishes. Per task, Postgres writes about a
--- third less WAL and fewer index entries, and claims never walk past finished rows.
+-- third less WAL and fewer index entries, and claims never walk past finished rows. The
+-- claim and lease indexes of tasks_results stay, empty, for processes of the previous version.
 -- Every statement here runs in one transaction, under an exclusive lock on tasks_results:
 -- a process of the previous version waits for the commit, then sees the new layout.
 LOCK TABLE "tasks_results" IN ACCESS EXCLUSIVE MODE;--> statement-breakpoint
@@ -31,9 +32,6 @@ CREATE TABLE "tasks_queue" (
 INSERT INTO "tasks_queue" (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at, enqueued_at, started_at, finished_at, last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key)
   SELECT id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at, enqueued_at, started_at, finished_at, last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key FROM "tasks_results" WHERE "status" IN ('READY', 'RUNNING');--> statement-breakpoint
 DELETE FROM "tasks_results" WHERE "status" IN ('READY', 'RUNNING');--> statement-breakpoint
-DROP INDEX "tasks_results_claim_idx";--> statement-breakpoint
-DROP INDEX "tasks_results_claim_any_queue_idx";--> statement-breakpoint
-DROP INDEX "tasks_results_lease_idx";--> statement-breakpoint
 DROP INDEX "tasks_results_finished_idx";--> statement-breakpoint
 DROP INDEX "tasks_results_identity_idx";--> statement-breakpoint
 CREATE INDEX "tasks_queue_claim_idx" ON "tasks_queue" USING btree ("backend","queue_name",(-"priority"),"runnable_at","id") WHERE "tasks_queue"."status" = 'READY';--> statement-breakpoint

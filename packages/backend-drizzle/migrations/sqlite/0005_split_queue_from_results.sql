@@ -1,8 +1,9 @@
 -- Live tasks (READY, RUNNING) move to their own table, tasks_queue, with the same columns;
 -- tasks_results keeps the finished ones (SUCCESSFUL, FAILED, CANCELLED). The queue table and its
--- indexes stay as small as the backlog, and a finished row is written once, into a table whose
--- only other index holds failures. The migrator runs every statement below in one transaction,
--- so another connection sees every row in exactly one of the two tables.
+-- indexes stay as small as the backlog, and a finished row is written once. The claim and lease
+-- indexes of tasks_results stay, empty, for processes of the previous version; its identity
+-- index goes. The migrator runs every statement below in one transaction (holding the write
+-- lock), so another connection sees every row in exactly one of the two tables.
 CREATE TABLE `tasks_queue` (
 	`id` text PRIMARY KEY NOT NULL,
 	`backend` text NOT NULL,
@@ -34,12 +35,7 @@ CREATE INDEX `tasks_queue_lease_idx` ON `tasks_queue` (`backend`,`lease_expires_
 -- Every live row moves with every column as it is; the finished ones stay.
 INSERT INTO `tasks_queue` (`id`, `backend`, `task_name`, `queue_name`, `priority`, `args`, `status`, `run_after`, `runnable_at`, `enqueued_at`, `started_at`, `finished_at`, `last_attempted_at`, `attempts`, `max_attempts`, `worker_ids`, `errors`, `return_value`, `lease_expires_at`, `identity_hash`, `unique_key`) SELECT `id`, `backend`, `task_name`, `queue_name`, `priority`, `args`, `status`, `run_after`, `runnable_at`, `enqueued_at`, `started_at`, `finished_at`, `last_attempted_at`, `attempts`, `max_attempts`, `worker_ids`, `errors`, `return_value`, `lease_expires_at`, `identity_hash`, `unique_key` FROM `tasks_results` WHERE `status` IN ('READY', 'RUNNING');--> statement-breakpoint
 DELETE FROM `tasks_results` WHERE `status` IN ('READY', 'RUNNING');--> statement-breakpoint
-DROP INDEX `tasks_results_claim_idx`;--> statement-breakpoint
-DROP INDEX `tasks_results_claim_any_queue_idx`;--> statement-breakpoint
-DROP INDEX `tasks_results_lease_idx`;--> statement-breakpoint
-DROP INDEX `tasks_results_finished_idx`;--> statement-breakpoint
 DROP INDEX `tasks_results_identity_idx`;--> statement-breakpoint
-CREATE INDEX `tasks_results_failed_idx` ON `tasks_results` (`backend`,`finished_at`) WHERE "tasks_results"."status" = 'FAILED';--> statement-breakpoint
 -- A process of the version before this migration may still run: its enqueue inserts READY rows
 -- into tasks_results. Such a row goes on to tasks_queue at once, where new workers claim it; the
 -- old statement still counts it as inserted. (The old version's claims, completions and

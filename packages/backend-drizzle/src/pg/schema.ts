@@ -66,12 +66,22 @@ export const tasksQueue = pgTable("tasks_queue", taskColumns(), (table) => [
  * finished, with its result and history; read by id, pruned by finish time.
  */
 export const tasksResults = pgTable("tasks_results", taskColumns(), (table) => [
-  // Only for rows inserted by a process of the version before this layout (which inserted
-  // READY rows here, and named this index in ON CONFLICT); a trigger moves such rows to the
-  // queue table at once, so the index stays empty.
+  // These four serve only a process of the version before this layout, still running during
+  // a deploy: it inserts READY rows here (naming the unique index in ON CONFLICT; a trigger
+  // moves each such row to the queue table at once), and its claims, lease renewals and
+  // rescues look for READY and RUNNING rows here. The indexes stay empty, so an insert of a
+  // finished row writes no entry to them; without them each of those lookups, woken by every
+  // enqueue's notification, would read the whole results table.
   uniqueIndex("tasks_results_unique_key_idx")
     .on(table.backend, table.uniqueKey)
     .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
+  index("tasks_results_claim_idx")
+    .on(table.backend, table.queueName, table.priority.desc().nullsFirst(), table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  index("tasks_results_claim_any_queue_idx")
+    .on(table.backend, table.priority.desc().nullsFirst(), table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  index("tasks_results_lease_idx").on(table.backend, table.leaseExpiresAt).where(sql`${table.status} = 'RUNNING'`),
   // Failures are few and are kept longer: health's recent failures and the pruning of failed
   // rows read this; successes pay no index entry beyond the primary key.
   index("tasks_results_failed_idx").on(table.backend, table.finishedAt).where(sql`${table.status} = 'FAILED'`),

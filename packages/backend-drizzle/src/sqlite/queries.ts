@@ -46,8 +46,9 @@ export type SqliteDb = BaseSQLiteDatabase<"sync", any, any, any>;
 
 const READY = sql`${q.status} = 'READY'`;
 const RUNNING = sql`${q.status} = 'RUNNING'`;
-/** The failed index's own WHERE: a query must imply it, visibly, for SQLite to use that index. */
 const FAILED = sql`${r.status} = 'FAILED'`;
+/** The finished index's own WHERE: a query must imply it, visibly, for SQLite to use that index. */
+const FINISHED = sql`(${r.status} = 'SUCCESSFUL' OR ${r.status} = 'FAILED' OR ${r.status} = 'CANCELLED')`;
 /** Ids per lookup of already stored ids: far below SQLite's bound-parameter limit. */
 const ID_CHUNK = 500;
 
@@ -296,7 +297,7 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
       ? db
           .select(failureColumns)
           .from(r)
-          .where(and(eq(r.backend, params.backend), FAILED))
+          .where(and(eq(r.backend, params.backend), FINISHED, FAILED))
           .orderBy(desc(r.finishedAt), desc(r.id))
           .limit(params.recentFailures)
           .all()
@@ -320,38 +321,18 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
 }
 
 /**
- * The smallest UUIDv7 of the millisecond `at` (its first 48 bits, every other bit zero), as
- * text. Task ids are UUIDv7 made at enqueue, and a task finishes after it was enqueued, so
- * every task finished before `at` has an id below this one.
- */
-export function uuidFloorOf(at: Date): string {
-  const msValue = Math.min(Math.max(at.getTime(), 0), 2 ** 48 - 1);
-  const hex = msValue.toString(16).padStart(12, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
-}
-
-/**
  * Deletes one chunk of finished rows past their threshold (or counts all of them for a dry
- * run): first SUCCESSFUL and CANCELLED rows, then FAILED ones. Successes have no index but
- * the primary key, so their part walks it up to the UUIDv7 of the threshold's millisecond
- * ({@link uuidFloorOf}) and tests `finished_at` on each row; failures are a range of the failed
- * index. Either way a chunk reads about as many rows as it deletes (plus the kept failures and
- * long-deferred tasks among the old ids). An id made later than its enqueue time (`newTaskId`
- * never goes back within a process, e.g. after the clock stepped back) only delays that row's
- * pruning until the threshold passes its id's millisecond.
+ * run): first SUCCESSFUL and CANCELLED rows, then FAILED ones, each a range of the finished
+ * index.
  */
 export function pruneTasks(db: SqliteDb, params: PruneParams): number {
   const scope = and(
     eq(r.backend, params.backend),
+    FINISHED,
     params.queues ? (params.queues.length === 0 ? sql`0` : inArray(r.queueName, [...params.queues])) : undefined,
   );
   const parts = [
-    and(
-      sql`${r.id} < ${uuidFloorOf(params.finishedBefore)}`,
-      scope,
-      sql`(${r.status} = 'SUCCESSFUL' OR ${r.status} = 'CANCELLED')`,
-      sql`${r.finishedAt} < ${ms(params.finishedBefore)}`,
-    ),
+    and(scope, sql`${r.status} IN ('SUCCESSFUL', 'CANCELLED')`, sql`${r.finishedAt} < ${ms(params.finishedBefore)}`),
     and(scope, FAILED, sql`${r.finishedAt} < ${ms(params.failedBefore)}`),
   ];
   if (params.dryRun) {

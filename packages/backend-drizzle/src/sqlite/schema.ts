@@ -71,19 +71,34 @@ export const tasksQueue = sqliteTable("tasks_queue", taskColumns(), (table) => [
 
 /**
  * The finished tasks (SUCCESSFUL, FAILED, CANCELLED), each written once, when its task
- * finished, with its result and history; read by id and pruned by id range (ids are UUIDv7:
- * their first 48 bits are the enqueue time, which precedes the finish).
+ * finished, with its result and history; read by id, pruned by finish time.
  */
 export const tasksResults = sqliteTable("tasks_results", taskColumns(), (table) => [
-  // Only for rows inserted by a process of the version before this layout (which inserted
-  // READY rows here, and relied on this index for ON CONFLICT); the trigger
-  // tasks_results_route_active moves such rows to the queue table at once, so it stays empty.
+  // These four serve only a process of the version before this layout, still running during
+  // a deploy: it inserts READY rows here (relying on the unique index for ON CONFLICT; the
+  // trigger tasks_results_route_active moves each such row to the queue table at once), and
+  // its claims, lease renewals and rescues look for READY and RUNNING rows here. They stay
+  // empty, so a finished row writes no entry to them; without them each of those lookups
+  // would read the whole results table under the write lock.
   uniqueIndex("tasks_results_unique_key_idx")
     .on(table.backend, table.uniqueKey)
     .where(sql`${table.uniqueKey} IS NOT NULL AND ${table.status} IN ('READY', 'RUNNING')`),
-  // Failures are few and kept longer: health's recent failures and the pruning of failed rows
-  // read this; successes pay no index entry beyond the primary key.
-  index("tasks_results_failed_idx").on(table.backend, table.finishedAt).where(sql`${table.status} = 'FAILED'`),
+  index("tasks_results_claim_idx")
+    .on(table.backend, table.queueName, sql`${table.priority} DESC`, table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  index("tasks_results_claim_any_queue_idx")
+    .on(table.backend, sql`${table.priority} DESC`, table.runnableAt, table.id)
+    .where(sql`${table.status} = 'READY'`),
+  index("tasks_results_lease_idx").on(table.backend, table.leaseExpiresAt).where(sql`${table.status} = 'RUNNING'`),
+  // Prune's and health's (recent failures): every row here is finished, so this holds them
+  // all, by status and finish time. Written with OR, not `IN (…)`: SQLite evaluates a partial
+  // index's WHERE for every row written, and compiles a three-value IN list into a temporary
+  // table each time. (Pruning by id range instead saved its ~170 bytes of WAL per task, but an
+  // id can be later than its task's finish, `newTaskId` never going back within a process,
+  // and such rows were left behind.)
+  index("tasks_results_finished_idx")
+    .on(table.backend, table.status, table.finishedAt)
+    .where(sql`(${table.status} = 'SUCCESSFUL' OR ${table.status} = 'FAILED' OR ${table.status} = 'CANCELLED')`),
 ]);
 
 /** Live workers: one row per worker id, refreshed by every heartbeat. */

@@ -29,7 +29,9 @@ import {
   type TaskRowShape,
 } from "../shared/rows.js";
 import { failureColumns, queueRecordColumns, runningColumns, tasksQueue as q, tasksResults as r, tasksWorkers as w } from "./schema.js";
-import { arrayLiteral, completeTasks, ENQUEUED_CHANNEL, insertRows, resultRows, setAsideRows, withParams } from "./statements.js";
+import { arrayLiteral, completeTasks, ENQUEUED_CHANNEL, insertRows } from "./statements.js";
+import { resultRows, withParams } from "./run-sql.js";
+import { setAsideRows } from "./set-aside.js";
 import { errorsPlus, moveText, recordSelect } from "./moves.js";
 
 export type { PgDb } from "./db.js";

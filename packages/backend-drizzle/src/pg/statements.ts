@@ -6,10 +6,9 @@
  * Drizzle driver, the same text runs through Drizzle with the same bound parameters. Rows are
  * read by position (raw-rows.ts), so a client-side column-name transform cannot change them.
  */
-import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import type { ClaimParams, Completion, NewTaskRecord, QueueSelector, TaskRecord } from "@tasks/core/backend";
-import { RowReader, setAsideErrorRecord, type UnreadableRow } from "../shared/decode.js";
+import { RowReader, type UnreadableRow } from "../shared/decode.js";
 import { sortClaimOrder, taskNameList } from "../shared/rows.js";
 import type { PgDb } from "./db.js";
 import {
@@ -27,6 +26,8 @@ import {
 } from "./raw-rows.js";
 import { errorsPlus, moveText, stillHeld } from "./moves.js";
 import { isAfter, RESUME_LAG_MS, type ClaimCursors, type ClaimKey } from "./claim-cursor.js";
+import { runRows } from "./run-sql.js";
+import { setAsideRows } from "./set-aside.js";
 
 const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
   const value = JSON_COLUMNS.has(column) ? `t.${column}::text` : `t.${column}`;
@@ -36,46 +37,6 @@ const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
 
 /** How many times one claim sets unreadable rows aside and claims again for the places they took. */
 const SET_ASIDE_ROUNDS = 5;
-
-/** The rows of a raw `execute` result, whichever Postgres driver Drizzle runs on. */
-export function resultRows<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  const rows = (result as { rows?: unknown } | null)?.rows;
-  return Array.isArray(rows) ? (rows as T[]) : [];
-}
-
-/** A fixed SQL text with `$n` placeholders as a Drizzle query binding `params`. */
-export function withParams(text: string, params: readonly unknown[]): SQL {
-  const parts = text.split(/\$(\d+)/);
-  return sql.join(parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)));
-}
-
-/**
- * Runs `text` and returns its rows, each given to `map` as an array in `columns` order:
- * prepared on `client` when given, otherwise through Drizzle on `db` (the application's
- * transaction, for example).
- */
-export async function runRows<T>(
-  db: PgDb,
-  client: postgres.Sql | null,
-  text: string,
-  params: readonly unknown[],
-  columns: readonly string[],
-  map: (row: RawValue[]) => T,
-): Promise<T[]> {
-  if (client) {
-    const rows = (await client.unsafe(text, params as never[], { prepare: true }).values()) as unknown as RawValue[][];
-    const mapped = rows.map(map);
-    // Empty postgres.js's result array as soon as its rows are mapped. Otherwise the rows and
-    // their strings are often still reachable from old-generation garbage when the next
-    // young-generation GCs run, so they are promoted instead of freed: a 50,000-task drain
-    // promoted ~50 MB to the old generation (3 full GCs) without this, ~15 MB (1) with it.
-    rows.length = 0;
-    return mapped;
-  }
-  const rows = resultRows<Record<string, RawValue>>(await db.execute(withParams(text, params)));
-  return rows.map((row) => map(columns.map((column) => row[column] as RawValue)));
-}
 
 /** One claim query shape: which optional predicates it has. */
 interface ClaimShape {
@@ -231,56 +192,6 @@ function claimKeyOf(record: TaskRecord, row: RawValue[]): ClaimKey | null {
 }
 
 const RUNNABLE_AT_COLUMN = CLAIM_RETURNED.indexOf("runnable_at");
-
-/**
- * Sets aside rows that cannot be read, each only while still as it was read (same status and
- * attempt): a live row moves to the results table as FAILED, a finished one (a rescue's) is
- * marked FAILED where it is; either way an error naming each unreadable column and what it
- * held is appended, and a time that could not be read is replaced by its fallback (NULL, or
- * the epoch for `enqueued_at`). $1 backend, $2 now, $3 the rows as JSON.
- */
-const SET_ASIDE_TEXT = `WITH v AS (
-    SELECT * FROM jsonb_to_recordset($3::jsonb)
-      AS v(id uuid, status text, attempt integer, error jsonb, run_after timestamptz, enqueued_at timestamptz, started_at timestamptz)
-  ), ${moveText(
-    {
-      where: "q.id = ANY(ARRAY(SELECT id FROM v)) AND q.backend = $1 AND (q.status, q.attempts) IN (SELECT status, attempt FROM v WHERE v.id = q.id)",
-      set: {
-        status: "'FAILED'",
-        finished_at: "$2::timestamptz",
-        lease_expires_at: "NULL",
-        errors: errorsPlus("d.errors", "(SELECT error FROM v WHERE v.id = d.id)"),
-        run_after: "(SELECT run_after FROM v WHERE v.id = d.id)",
-        enqueued_at: "(SELECT enqueued_at FROM v WHERE v.id = d.id)",
-        started_at: "(SELECT started_at FROM v WHERE v.id = d.id)",
-      },
-    },
-    "moved",
-  )}, finished AS (
-    UPDATE tasks_results AS t SET
-      status = 'FAILED', lease_expires_at = NULL, errors = ${errorsPlus("t.errors", "v.error")},
-      run_after = v.run_after, enqueued_at = v.enqueued_at, started_at = v.started_at
-    FROM v WHERE t.id = ANY(ARRAY(SELECT id FROM v)) AND t.id = v.id AND t.backend = $1 AND t.status = v.status AND t.attempts = v.attempt
-    RETURNING t.id
-  )
-  SELECT id FROM moved UNION ALL SELECT id FROM finished`;
-
-/** Sets aside rows a claim or rescue could not read; see {@link SET_ASIDE_TEXT}. Returns the ids set aside. */
-export async function setAsideRows(db: PgDb, client: postgres.Sql | null, backend: string, now: Date, rows: readonly UnreadableRow[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const json = JSON.stringify(
-    rows.map(({ record, problems }) => ({
-      id: record.id,
-      status: record.status,
-      attempt: record.attempts,
-      error: setAsideErrorRecord(problems),
-      run_after: record.runAfter?.toISOString() ?? null,
-      enqueued_at: record.enqueuedAt.toISOString(),
-      started_at: record.startedAt?.toISOString() ?? null,
-    })),
-  );
-  return runRows(db, client, SET_ASIDE_TEXT, [backend, now.toISOString(), json], ["id"], firstColumn);
-}
 
 /**
  * The common batch, where every attempt succeeded: each row still RUNNING under its attempt

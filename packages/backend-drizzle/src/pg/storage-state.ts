@@ -6,7 +6,7 @@
 import { getTableName, sql } from "drizzle-orm";
 import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
 import type { PgDb } from "./queries.js";
-import { resultRows } from "./statements.js";
+import { resultRows } from "./run-sql.js";
 import { toLatestApplied } from "../shared/migrations.js";
 
 /** The task tables, as they are named in the database. */

@@ -10,7 +10,7 @@ import { connectionProblem, noAnswer } from "./connection-problems.js";
 import { pendingIn } from "./migrate.js";
 import type { PgDb } from "./queries.js";
 import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
-import { resultRows } from "./statements.js";
+import { resultRows } from "./run-sql.js";
 import { readStorageState, TASK_TABLES, type MigrationsTableName } from "./storage-state.js";
 import { postgresTargetOf, scrub, type PostgresTarget } from "./target.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ClaimCursors, HEAD_RESCAN_MS, RESUME_LAG_MS, type ClaimKey } from "../src/pg/claim-cursor.js";
 
 function key(rank: number, ms: number, id = "01000000-0000-7000-8000-000000000000"): ClaimKey {
-  return { rank, runnableAt: new Date(ms).toISOString(), runnableAtMs: ms, id };
+  return { rank, runnableAtMs: ms, id };
 }
 
 describe("claim cursors", () => {

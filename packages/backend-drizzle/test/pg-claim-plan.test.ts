@@ -50,7 +50,7 @@ describe.skipIf(!available)("Postgres claim plans", () => {
     ["two queues", { include: ["default", "emails"], exclude: [] }, /Index Scan using tasks_queue_claim_any_queue_idx on tasks_queue/],
     ["all queues", { include: "*", exclude: [] }, /Index Scan using tasks_queue_claim_any_queue_idx on tasks_queue/],
   ];
-  const cursor = { rank: 0, runnableAt: new Date(Date.now() - 5_000_000).toISOString(), runnableAtMs: 0, id: "00000000-0000-0000-0000-000000000000" };
+  const cursor = { rank: 0, runnableAtMs: Date.now() - 5_000_000, id: "00000000-0000-0000-0000-000000000000" };
   for (const [title, queues, indexScan] of cases) {
     for (const [taskNames, resumeAfter] of [[NAMES, null], [["load.b"], null], [NAMES, cursor]] as const) {
       const how = resumeAfter ? "resumed at a cursor" : "from the head";

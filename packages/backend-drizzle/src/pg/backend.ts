@@ -92,7 +92,7 @@ export class PostgresBackend implements TaskBackend {
     for (const { id, outcome } of completions) {
       if (outcome.status !== "READY") continue;
       // The task's priority is not at hand; the highest possible rank sends every claimer past this time to the head.
-      const key = { rank: -MAX_PRIORITY, runnableAt: outcome.runAfter.toISOString(), runnableAtMs: outcome.runAfter.getTime(), id };
+      const key = { rank: -MAX_PRIORITY, runnableAtMs: outcome.runAfter.getTime(), id };
       if (!earliest || isAfter(earliest, key)) earliest = key;
     }
     if (earliest) this.#cursors.readyAt(earliest);
@@ -104,7 +104,7 @@ export class PostgresBackend implements TaskBackend {
     for (const record of records) {
       if (record.status !== "READY") continue;
       const runnableAt = record.runAfter ?? record.enqueuedAt;
-      const key = { rank: -record.priority, runnableAt: runnableAt.toISOString(), runnableAtMs: runnableAt.getTime(), id: record.id };
+      const key = { rank: -record.priority, runnableAtMs: runnableAt.getTime(), id: record.id };
       if (!earliest || isAfter(earliest, key)) earliest = key;
     }
     if (earliest) this.#cursors.readyAt(earliest);

@@ -25,8 +25,7 @@ export const RESUME_LAG_MS = 250;
 export interface ClaimKey {
   /** The negated priority (so that, like the other columns, it ascends in claim order). */
   readonly rank: number;
-  /** The runnable time as Postgres sent it (passed back as a parameter), and in ms. */
-  readonly runnableAt: string;
+  /** The runnable time, in ms since the epoch. */
   readonly runnableAtMs: number;
   readonly id: string;
 }
@@ -90,7 +89,7 @@ const MAX_CURSORS = 256;
 
 /** Where a claim resuming after `key` starts: {@link RESUME_LAG_MS} earlier, before any id. */
 function resumeStart(key: ClaimKey): ClaimKey {
-  return { rank: key.rank, runnableAt: key.runnableAt, runnableAtMs: key.runnableAtMs - RESUME_LAG_MS, id: "" };
+  return { rank: key.rank, runnableAtMs: key.runnableAtMs - RESUME_LAG_MS, id: "" };
 }
 
 /** Whether `a` comes after `b` in claim order. */

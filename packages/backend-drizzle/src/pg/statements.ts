@@ -31,8 +31,9 @@ import { setAsideRows } from "./set-aside.js";
 
 const CLAIM_RETURNING = CLAIM_RETURNED.map((column, index) => {
   const value = JSON_COLUMNS.has(column) ? `t.${column}::text` : `t.${column}`;
-  const always = index < FIRST_HISTORY_COLUMN || column === "runnable_at";
-  return always ? `${value} AS ${column}` : `CASE WHEN t.attempts > 1 THEN ${value} END AS ${column}`;
+  // The runnable time as ms since the epoch (a number: no date text to parse per row).
+  if (column === "runnable_at") return `(extract(epoch FROM t.runnable_at) * 1000)::float8 AS runnable_at`;
+  return index < FIRST_HISTORY_COLUMN ? `${value} AS ${column}` : `CASE WHEN t.attempts > 1 THEN ${value} END AS ${column}`;
 }).join(", ");
 
 /** How many times one claim sets unreadable rows aside and claims again for the places they took. */
@@ -68,7 +69,7 @@ function claimText(shape: ClaimShape): string {
   // the index and stops after `limit` matches (no index has task_name, so none competes).
   if (shape.byNames) where.push(`task_name = ANY($${next++}::text[])`);
   // One row comparison over the index's trailing columns: the walk starts at the cursor.
-  if (shape.resumed) where.push(`((-priority), runnable_at, id) > ($${next++}::integer, $${next++}::timestamptz - interval '${RESUME_LAG_MS} milliseconds', '${MIN_UUID}'::uuid)`);
+  if (shape.resumed) where.push(`((-priority), runnable_at, id) > ($${next++}::integer, to_timestamp(($${next++}::float8 - ${RESUME_LAG_MS}) / 1000), '${MIN_UUID}'::uuid)`);
   // The UPDATE finds its rows by primary key from the locked ids (never a join the planner
   // could turn into a scan of a bloated table).
   text = `WITH ready AS (
@@ -129,7 +130,7 @@ export function claimQuery(params: ClaimParams, resumeAfter: ClaimKey | null = n
     ...queue.values,
     ...(params.ids ? [arrayLiteral(params.ids)] : []),
     ...(names ? [namesLiteral(names)] : []),
-    ...(resumeAfter ? [resumeAfter.rank, resumeAfter.runnableAt] : []),
+    ...(resumeAfter ? [resumeAfter.rank, resumeAfter.runnableAtMs] : []),
   ];
   return { text: claimText(shape), values };
 }
@@ -185,10 +186,8 @@ export async function claimTasks(db: PgDb, client: postgres.Sql | null, params: 
 
 /** The claim-order key of a claimed row (its runnable time is the last column returned). */
 function claimKeyOf(record: TaskRecord, row: RawValue[]): ClaimKey | null {
-  const runnableAt = row[RUNNABLE_AT_COLUMN];
-  const ms = new RowReader().time("runAfter", runnableAt)?.getTime();
-  if (typeof runnableAt !== "string" || ms === undefined) return null;
-  return { rank: -record.priority, runnableAt, runnableAtMs: ms, id: record.id };
+  const ms = Number(row[RUNNABLE_AT_COLUMN]);
+  return Number.isFinite(ms) ? { rank: -record.priority, runnableAtMs: ms, id: record.id } : null;
 }
 
 const RUNNABLE_AT_COLUMN = CLAIM_RETURNED.indexOf("runnable_at");

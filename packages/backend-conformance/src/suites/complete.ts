@@ -75,6 +75,38 @@ export function completeSuite(h: Harness): void {
       expect((await h.mustGet(alias, record.id)).returnValue).toBe("fresh");
     });
 
+    h.test("a batch holding two attempts of one task applies only the current attempt's outcome, whatever the outcomes", WORKERS, async () => {
+      const alias = h.alias();
+      const outcomes = {
+        success: (returnValue: string) => ({ status: "SUCCESSFUL" as const, returnValue }),
+        failure: (message: string) => ({ status: "FAILED" as const, error: errorRecord(message) }),
+        retry: (message: string) => ({ status: "READY" as const, runAfter: at(100), error: errorRecord(message) }),
+      };
+      // Stale attempt first and last, all successes and mixed outcomes: a worker that lost its
+      // claim and took the task again can hand both attempts to one batch, in either order.
+      const cases = [
+        [outcomes.success("stale"), outcomes.success("fresh"), "SUCCESSFUL"],
+        [outcomes.failure("stale"), outcomes.success("fresh"), "SUCCESSFUL"],
+        [outcomes.success("stale"), outcomes.retry("fresh"), "READY"],
+        [outcomes.retry("stale"), outcomes.failure("fresh"), "FAILED"],
+      ] as const;
+      for (const [index, [stale, fresh, status]] of cases.entries()) {
+        const record = await h.enqueueOne(alias, { maxAttempts: 5 });
+        const first = await h.claimId(alias, record.id, at(0), "worker-1", 5_000);
+        await h.backend.rescueExpired({ backend: alias, now: at(6), limit: 10, error: errorRecord("worker lost") });
+        const second = await h.claimId(alias, record.id, at(7), "worker-1", 5_000);
+        const staleCompletion = { id: record.id, attempt: first.attempts, outcome: stale };
+        const freshCompletion = { id: record.id, attempt: second.attempts, outcome: fresh };
+        const completions = index % 2 === 0 ? [staleCompletion, freshCompletion] : [freshCompletion, staleCompletion];
+        const { applied } = await h.backend.complete({ backend: alias, now: at(8), completions });
+        expect(applied).toEqual([record.id]);
+        const stored = await h.mustGet(alias, record.id);
+        expect(stored.status).toBe(status);
+        if (status === "SUCCESSFUL") expect(stored.returnValue).toBe("fresh");
+        else expect(stored.errors.at(-1)?.message).toBe("fresh");
+      }
+    });
+
     h.test("completes a batch, applying only the completions whose claims still hold", WORKERS, async () => {
       const alias = h.alias();
       const one = await h.enqueueOne(alias, {}, at(0));

@@ -213,8 +213,11 @@ const COMPLETE_TEXT = `WITH v AS (
   ), ${moveText(
     {
       where:
-        "q.id = ANY(ARRAY(SELECT id FROM v WHERE status <> 'READY')) AND q.backend = $1 AND q.status = 'RUNNING' AND q.attempts = (SELECT attempt FROM v WHERE v.id = q.id)",
-      carry: "(SELECT to_jsonb(v) FROM v WHERE v.id = q.id) AS outcome",
+        "q.id = ANY(ARRAY(SELECT id FROM v WHERE status <> 'READY')) AND q.backend = $1 AND q.status = 'RUNNING' " +
+        "AND EXISTS (SELECT 1 FROM v WHERE v.id = q.id AND v.attempt = q.attempts AND v.status <> 'READY')",
+      // One batch can hold two attempts of one task (a worker that lost a claim and took the
+      // task again): each row takes the outcome of its own attempt.
+      carry: "(SELECT to_jsonb(v) FROM v WHERE v.id = q.id AND v.attempt = q.attempts AND v.status <> 'READY' LIMIT 1) AS outcome",
       set: {
         status: "d.outcome->>'status'",
         return_value: "CASE WHEN d.outcome->>'status' = 'SUCCESSFUL' THEN d.outcome->'return_value' ELSE d.return_value END",
@@ -227,7 +230,7 @@ const COMPLETE_TEXT = `WITH v AS (
   )}, retried AS (
     UPDATE tasks_queue AS t SET status = 'READY', errors = ${errorsPlus("t.errors", "v.error")},
       run_after = v.run_after, runnable_at = v.run_after, finished_at = NULL, lease_expires_at = NULL
-    FROM v WHERE t.id = ANY(ARRAY(SELECT id FROM v WHERE status = 'READY')) AND t.id = v.id
+    FROM v WHERE t.id = ANY(ARRAY(SELECT id FROM v WHERE status = 'READY')) AND t.id = v.id AND v.status = 'READY'
       AND t.backend = $1 AND t.status = 'RUNNING' AND t.attempts = v.attempt
     RETURNING t.id
   )
@@ -240,10 +243,19 @@ const COMPLETE_TEXT = `WITH v AS (
 export async function completeTasks(db: PgDb, client: postgres.Sql | null, backend: string, now: Date, completions: readonly Completion[]): Promise<string[]> {
   if (completions.length === 0) return [];
   const head = [backend, now.toISOString()];
-  const params = completions.every(({ outcome }) => outcome.status === "SUCCESSFUL")
+  const params = completions.every(({ outcome }) => outcome.status === "SUCCESSFUL") && eachIdOnce(completions)
     ? [SUCCEED_TEXT, [...head, ...successParams(completions)]] as const
     : [COMPLETE_TEXT, [...head, completionRows(completions)]] as const;
   return runRows(db, client, params[0], params[1], ["id"], firstColumn);
+}
+
+/**
+ * Whether no task appears twice. The all-succeeded statement looks outcomes up by id; a batch
+ * with two attempts of one task (a worker that lost its claim and took the task again) goes
+ * to the statement that matches each row's own attempt.
+ */
+function eachIdOnce(completions: readonly Completion[]): boolean {
+  return new Set(completions.map(({ id }) => id.toLowerCase())).size === completions.length;
 }
 
 /** The channel `enqueue` notifies on; the payload is the queue name. */

@@ -44,7 +44,7 @@ import { migrate as applyMigrations, migrationsTableOf, pendingMigrations as lis
 import { VERIFY_TIMEOUT_MS, verifyPostgres } from "./verify.js";
 import { Wakeups } from "./wakeup.js";
 import { AtomicLane } from "./atomic-lane.js";
-import { ClaimCursors, isAfter, type ClaimKey } from "./claim-cursor.js";
+import { ClaimCursors, type ClaimKey } from "./claim-cursor.js";
 
 /**
  * Stores tasks in Postgres (`tasks_results`, `tasks_workers`; create them with `migrate`).
@@ -88,26 +88,24 @@ export class PostgresBackend implements TaskBackend {
 
   /** Retries put their tasks back at their new runnable time, often behind a cursor. */
   #retried(completions: readonly Completion[]): void {
-    let earliest: ClaimKey | null = null;
+    if (this.#cursors.empty) return;
+    const keys: ClaimKey[] = [];
     for (const { id, outcome } of completions) {
-      if (outcome.status !== "READY") continue;
       // The task's priority is not at hand; the highest possible rank sends every claimer past this time to the head.
-      const key = { rank: -MAX_PRIORITY, runnableAtMs: outcome.runAfter.getTime(), id };
-      if (!earliest || isAfter(earliest, key)) earliest = key;
+      if (outcome.status === "READY") keys.push({ rank: -MAX_PRIORITY, runnableAtMs: outcome.runAfter.getTime(), id });
     }
-    if (earliest) this.#cursors.readyAt(earliest);
+    this.#cursors.readyAt(keys);
   }
 
   /** Sends this process's claimers back to the head when `records` became READY behind their cursors. */
   #madeReady(records: readonly TaskRecord[]): void {
-    let earliest: ClaimKey | null = null;
+    if (this.#cursors.empty) return;
+    const keys: ClaimKey[] = [];
     for (const record of records) {
-      if (record.status !== "READY") continue;
       const runnableAt = record.runAfter ?? record.enqueuedAt;
-      const key = { rank: -record.priority, runnableAtMs: runnableAt.getTime(), id: record.id };
-      if (!earliest || isAfter(earliest, key)) earliest = key;
+      if (record.status === "READY") keys.push({ rank: -record.priority, runnableAtMs: runnableAt.getTime(), id: record.id });
     }
-    if (earliest) this.#cursors.readyAt(earliest);
+    this.#cursors.readyAt(keys);
   }
 
   async claim(params: ClaimParams): Promise<TaskRecord[]> {

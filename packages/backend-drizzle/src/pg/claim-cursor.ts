@@ -76,8 +76,16 @@ export class ClaimCursors {
     }
   }
 
-  /** Rows were made READY at `earliest` (or later) in claim order: claimers past it start from the head next time. */
-  readyAt(earliest: ClaimKey): void {
+  /** True while no claimer has a cursor (a process that only enqueues, for example). */
+  get empty(): boolean {
+    return this.#cursors.size === 0;
+  }
+
+  /** Rows were made READY at `keys` in claim order: claimers past the earliest start from the head next time. */
+  readyAt(keys: ClaimKey | readonly ClaimKey[]): void {
+    let earliest: ClaimKey | null = null;
+    for (const key of Array.isArray(keys) ? keys : [keys]) if (!earliest || isAfter(earliest, key)) earliest = key;
+    if (!earliest) return;
     for (const cursor of this.#cursors.values()) {
       if (cursor.key && !isAfter(earliest, resumeStart(cursor.key))) cursor.key = null;
     }

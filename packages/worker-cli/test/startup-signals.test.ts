@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,26 +9,40 @@ import { BINARIES, FIXTURES_DIR, Running, type Exit } from "./helpers/spawn.js";
 const SIGNAL_READY = fileURLToPath(new URL("./helpers/signal-ready.cjs", import.meta.url));
 
 /**
- * A `tasks worker` that reports (on fd 3) the moment it first handles SIGTERM; `ready`
- * resolves then, and fails unless that was before the slow part of start-up (tsx, then the CLI).
+ * A `tasks worker` that reports (on fd 3) each moment a SIGTERM listener is added. `ready`
+ * resolves at the first (the launcher's early catcher), and fails unless that was before the
+ * slow part of start-up (tsx, then the CLI); `commandHandles` resolves at the second (the
+ * worker command's own handling, installed before it loads the config).
  */
-function startWorker(env: Record<string, string>, args: readonly string[] = []): { running: Running; ready: Promise<void> } {
+function startWorker(
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): { running: Running; ready: Promise<void>; commandHandles: Promise<void> } {
   const child = spawn(process.execPath, ["--require", SIGNAL_READY, BINARIES.tasks, "worker", "--log-format", "json", ...args], {
     cwd: FIXTURES_DIR,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "pipe"],
   });
-  const marks = child.stdio[3] as Readable;
+  const marks = createInterface({ input: child.stdio[3] as Readable });
+  const exitedEarly = () => new Error("The worker exited before handling signals.");
   const ready = new Promise<void>((resolve, reject) => {
-    marks.setEncoding("utf8").once("data", (line: string) => {
-      const { tsxRegistered } = JSON.parse(line) as { tsxRegistered: boolean };
+    marks.on("line", (line) => {
+      const { added, tsxRegistered } = JSON.parse(line) as { added: number; tsxRegistered: boolean };
+      if (added !== 1) return;
       if (tsxRegistered) reject(new Error("The worker first handled SIGTERM only after loading tsx: a signal before then would kill it."));
       else resolve();
     });
-    child.once("close", () => reject(new Error("The worker exited before handling signals.")));
+    child.once("close", () => reject(exitedEarly()));
+  });
+  const commandHandles = new Promise<void>((resolve, reject) => {
+    marks.on("line", (line) => {
+      if ((JSON.parse(line) as { added: number }).added === 2) resolve();
+    });
+    child.once("close", () => reject(exitedEarly()));
   });
   ready.catch(() => {});
-  return { running: new Running(child), ready };
+  commandHandles.catch(() => {});
+  return { running: new Running(child), ready, commandHandles };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,4 +117,24 @@ describe("signals while a worker starts", () => {
       expect(`${exit.stdout}${exit.stderr}`, detail).toContain("again while starting");
     }
   }, 120_000);
+
+  it("a second signal while the config loads (no logger yet) still says why it exits", async () => {
+    const exits = await Promise.all(
+      (["SIGTERM", "SIGINT"] as const).map(async (signal) => {
+        const { running, commandHandles } = startWorker(database.env, ["--config", "slow-load.config.ts"]);
+        // The command handles signals from here, and the config takes two seconds to load.
+        await commandHandles;
+        running.child.kill(signal);
+        await sleep(50);
+        running.child.kill(signal);
+        return [signal, await running.exited] as const;
+      }),
+    );
+    for (const [signal, exit] of exits) {
+      const detail = `${signal} twice while the config loads\nstdout:\n${exit.stdout}\nstderr:\n${exit.stderr}`;
+      expect(exit.code, detail).toBe(signal === "SIGTERM" ? 143 : 130);
+      expect(exit.stdout, detail).toBe("");
+      expect(exit.stderr, detail).toContain(`received ${signal} again while starting; exiting at once (no task was claimed).`);
+    }
+  }, 60_000);
 });

@@ -49,7 +49,9 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
   // First of all (the launcher caught signals until now): a signal during start-up stops the
   // worker before its first claim, and a second one exits at once.
   signals.startingUp = true;
-  signals.install((signal, count, cause) => onSignal(signal, count, cause, logger, worker, args));
+  // Until the config names the log format, the only place to say why the process exits is stderr.
+  const beforeLogger = (line: string) => io.stderr.write(`${program}: ${line}\n`);
+  signals.install((signal, count, cause) => onSignal(signal, count, cause, logger ?? beforeLogger, worker, args));
   const stopping = () => signals.graceful.signal.aborted;
   try {
     args = parseWorkerArgs(argv);
@@ -127,8 +129,20 @@ function exitCodeOf(summary: WorkerSummary, signals: ShutdownSignals): number {
   return signal ? signalExitCode(signal) : EXIT_ERROR;
 }
 
-function onSignal(signal: NodeJS.Signals, count: number, cause: string | undefined, logger: Logger | undefined, worker: Worker | undefined, args: WorkerArgs | undefined): void {
-  if (!logger) return;
+function onSignal(
+  signal: NodeJS.Signals,
+  count: number,
+  cause: string | undefined,
+  logger: Logger | ((line: string) => void),
+  worker: Worker | undefined,
+  args: WorkerArgs | undefined,
+): void {
+  if (typeof logger === "function") {
+    // No logger yet (the config is still loading): a first signal is reported once the logger
+    // exists ("Stopped before the first claim."); a second one exits now, so say so here.
+    if (count > 1) logger(`received ${signal} again while starting; exiting at once (no task was claimed).`);
+    return;
+  }
   const running = worker?.runningCount ?? 0;
   if (!worker) {
     if (count === 1) logger.warn(`${cause ?? `Received ${signal}`} while starting: stopping before the first claim.`);

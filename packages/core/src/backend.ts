@@ -26,6 +26,8 @@ export interface BackendCapabilities {
   readonly runsOnEnqueue: boolean;
   /** Workers may claim tasks from this backend (false for a store-only dummy). */
   readonly supportsWorkers: boolean;
+  /** `registerSchedules`, `enqueueOccurrences` and `listSchedules` are implemented: tasks may have schedules. */
+  readonly supportsSchedules: boolean;
 }
 
 /** Which queues a claim may take from: `"*"` for all, minus `exclude`. */
@@ -193,6 +195,63 @@ export interface HealthParams {
   readonly recentFailures: number;
 }
 
+/** What a backend stores about one schedule (see `schedule()` in core). */
+export interface ScheduleState {
+  /** The schedule's stable name. */
+  readonly name: string;
+  /**
+   * Every occurrence at or before this time is settled: enqueued, or passed over by the
+   * schedule's missed-run policy. Only later occurrences may still be enqueued.
+   */
+  readonly settledThrough: Date;
+  /** The occurrence of the latest task this schedule enqueued; `null` if none yet. */
+  readonly lastEnqueuedFor: Date | null;
+  /** The id of that task; `null` if none yet. */
+  readonly lastTaskId: string | null;
+}
+
+/** Params of {@link TaskBackend.registerSchedules}. */
+export interface RegisterSchedulesParams {
+  readonly backend: string;
+  readonly now: Date;
+  /**
+   * Names of the schedules a worker runs. A name with no stored state is stored with
+   * `settledThrough = now`: a new schedule starts with the occurrences after it was first seen.
+   */
+  readonly names: readonly string[];
+}
+
+/** One occurrence to enqueue: when it was due and the task to store for it (`scheduledFor` = `at`). */
+export interface ScheduledOccurrence {
+  readonly at: Date;
+  readonly task: NewTaskRecord;
+}
+
+/** Params of {@link TaskBackend.enqueueOccurrences}. */
+export interface EnqueueOccurrencesParams {
+  readonly backend: string;
+  readonly now: Date;
+  /** The schedule's name. */
+  readonly name: string;
+  /** After the call, the schedule is settled through at least this time. */
+  readonly through: Date;
+  /** Oldest first; each is stored only if `at` is later than the stored `settledThrough`. */
+  readonly occurrences: readonly ScheduledOccurrence[];
+}
+
+/** Result of {@link TaskBackend.enqueueOccurrences}. */
+export interface EnqueueOccurrencesOutcome {
+  /** The state after the call. */
+  readonly state: ScheduleState;
+  /** The tasks this call stored, oldest occurrence first (empty when another worker was first). */
+  readonly enqueued: TaskRecord[];
+}
+
+/** Params of {@link TaskBackend.listSchedules}. */
+export interface ListSchedulesParams {
+  readonly backend: string;
+}
+
 /** Params of {@link TaskBackend.prune}: one chunk of a prune. */
 export interface PruneParams {
   readonly backend: string;
@@ -288,4 +347,19 @@ export interface TaskBackend {
   pendingMigrations?(): Promise<string[]>;
   /** Optional: applies every pending bundled migration; resolves with the names applied (empty when up to date). */
   migrate?(): Promise<string[]>;
+
+  /**
+   * Periodic tasks (required when `capabilities.supportsSchedules`). Stores
+   * state for new schedule names and returns the state of every name given, in order.
+   */
+  registerSchedules?(params: RegisterSchedulesParams): Promise<ScheduleState[]>;
+  /**
+   * In one atomic step: stores the task of each occurrence later than the stored
+   * `settledThrough` (an absent state counts as settled through nothing), then moves
+   * `settledThrough` to the latest of itself and `through`. Any number of workers may call it
+   * for the same occurrences at once; each occurrence becomes exactly one task.
+   */
+  enqueueOccurrences?(params: EnqueueOccurrencesParams): Promise<EnqueueOccurrencesOutcome>;
+  /** Every stored schedule state of the alias (including schedules no longer declared in code), by name. */
+  listSchedules?(params: ListSchedulesParams): Promise<ScheduleState[]>;
 }

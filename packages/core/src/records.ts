@@ -29,6 +29,8 @@ export interface NewTaskRecord {
   readonly identityHash: string;
   /** When set, at most one READY or RUNNING row of the backend may hold this key. */
   readonly uniqueKey: string | null;
+  /** The occurrence of a schedule this task was enqueued for; `null` for tasks not enqueued by a schedule. */
+  readonly scheduledFor: Date | null;
 }
 
 /** A stored task as a backend returns it: plain data, never a database row object. */

@@ -46,6 +46,10 @@ export class TaskResult<R = unknown> {
   get enqueuedAt(): Date {
     return this.#record.enqueuedAt;
   }
+  /** The schedule occurrence this task was enqueued for (see `schedule()`); `null` for other tasks. */
+  get scheduledFor(): Date | null {
+    return this.#record.scheduledFor;
+  }
   /** When the first attempt started. */
   get startedAt(): Date | null {
     return this.#record.startedAt;

@@ -8,6 +8,11 @@ export interface TaskContext {
   readonly taskResult: TaskResult;
   /** This attempt's number, from 1. */
   readonly attempt: number;
+  /**
+   * The occurrence this task was enqueued for when a schedule enqueued it (the time it was
+   * due, not when it started); `null` for tasks enqueued otherwise.
+   */
+  readonly scheduledFor: Date | null;
   /** Aborted on timeout, cancel, lost lease or forced shutdown: stop work when it fires. */
   readonly signal: AbortSignal;
   /** Id of the worker running the attempt. */

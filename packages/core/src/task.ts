@@ -224,6 +224,7 @@ export class Task<A extends unknown[], R> {
       maxAttempts: this.#definition.maxAttempts ?? resolved.maxAttempts,
       identityHash: hash,
       uniqueKey: unique === false ? null : unique === true ? hash : `${this.name}:${unique.key}`,
+      scheduledFor: null,
     };
   }
 }

@@ -67,6 +67,7 @@ describe("a claimed attempt with stored arguments that are not a list", () => {
       priority: 0,
       args: stored as never,
       runAfter: null,
+      scheduledFor: null,
       maxAttempts: 3,
       identityHash: "hash",
       uniqueKey: null,

@@ -121,6 +121,7 @@ function invoke(definition: TaskDefinition, record: TaskRecord, env: AttemptEnvi
   const context: TaskContext = {
     taskResult: new TaskResult(record),
     attempt: record.attempts,
+    scheduledFor: record.scheduledFor,
     // Made on first read: most tasks never look at their signal.
     get signal() {
       return abort.signal;

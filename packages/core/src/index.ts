@@ -31,6 +31,10 @@ export type { Clock } from "./clock.js";
 export { consoleLogger, silentLogger, LOG_LEVELS } from "./logger.js";
 export type { Logger, LogLevel } from "./logger.js";
 export { registeredTaskNames, unregisterTasks } from "./registry.js";
+export { schedule, Schedule, DEFAULT_SCHEDULE_GRACE_MS, DEFAULT_BACKFILL_MS } from "./schedules/schedule.js";
+export type { ScheduleOptions, MissedRunPolicy } from "./schedules/schedule.js";
+export { registeredSchedules, unregisterSchedules } from "./schedules/registry.js";
+export { MAX_OCCURRENCES_PER_CALL } from "./schedules/occurrences.js";
 export { MIN_PRIORITY, MAX_PRIORITY, MAX_NAME_LENGTH } from "./validation.js";
 export {
   MAX_JSON_DEPTH,
@@ -43,7 +47,7 @@ export {
   MAX_RUN_AFTER_MS,
 } from "./limits.js";
 export type { JsonValue } from "./json.js";
-export type { BackendCapabilities, TaskBackend, QueueSelector, StorageCheck } from "./backend.js";
+export type { BackendCapabilities, TaskBackend, QueueSelector, StorageCheck, ScheduleState } from "./backend.js";
 export type { TaskErrorRecord, HealthReport, StatusCounts, RunningTaskSummary, FailedTaskSummary, LiveWorkerSummary, UnrunnableTaskSummary } from "./records.js";
 export {
   TasksError,

@@ -208,7 +208,16 @@ export class Task<A extends unknown[], R> {
     return results;
   }
 
-  #newRecord(args: A, resolved: ResolvedBackend, now: Date): NewTaskRecord {
+  /**
+   * The record to store for one occurrence of a schedule of this task, checked like an enqueue.
+   * @internal used by the scheduler
+   */
+  occurrenceRecord(args: A, resolved: ResolvedBackend, now: Date, scheduledFor: Date): NewTaskRecord {
+    this.#validate("schedule", resolved);
+    return this.#newRecord(args, resolved, now, scheduledFor);
+  }
+
+  #newRecord(args: A, resolved: ResolvedBackend, now: Date, scheduledFor: Date | null = null): NewTaskRecord {
     if (!Array.isArray(args)) throw new InvalidTaskError(`Task "${this.name}": arguments must be passed as an array.`);
     const argsJson = checkArgsForEnqueue(args, this.name, resolved);
     if (this.#definition.argsSchema) parseArgs(this.#definition, args);
@@ -224,7 +233,7 @@ export class Task<A extends unknown[], R> {
       maxAttempts: this.#definition.maxAttempts ?? resolved.maxAttempts,
       identityHash: hash,
       uniqueKey: unique === false ? null : unique === true ? hash : `${this.name}:${unique.key}`,
-      scheduledFor: null,
+      scheduledFor,
     };
   }
 }

@@ -9,6 +9,7 @@ export const ALL_CAPABILITIES: BackendCapabilities = {
   supportsAtomic: true,
   runsOnEnqueue: false,
   supportsWorkers: true,
+  supportsSchedules: true,
 };
 
 /**

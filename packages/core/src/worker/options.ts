@@ -48,6 +48,11 @@ export interface WorkerOptions {
   readonly heartbeatIntervalMs?: number;
   /** How often expired leases (of any worker) are rescued: above 0, at most 1 h. Default: lease / 3. */
   readonly rescueIntervalMs?: number;
+  /**
+   * Enqueue the due occurrences of the schedules declared (with `schedule()`) for this backend
+   * alias. Default true; with false this worker only runs tasks.
+   */
+  readonly schedules?: boolean;
   /** Default: the configured clock. */
   readonly clock?: Clock;
   /** Default: the configured logger. */
@@ -58,6 +63,7 @@ export interface WorkerOptions {
 export interface ResolvedWorkerOptions {
   readonly backend: string;
   readonly queues: QueueSelector;
+  readonly schedules: boolean;
   readonly concurrency: number;
   readonly pollIntervalMs: number;
   readonly batch: boolean;
@@ -157,6 +163,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   return {
     backend: options.backend ?? DEFAULT_BACKEND_ALIAS,
     queues: { include: queues === "*" ? "*" : [...queues], exclude: [...exclude] },
+    schedules: options.schedules ?? true,
     concurrency: positiveInteger("concurrency", options.concurrency ?? 50),
     pollIntervalMs: timeOption("pollIntervalMs", options.pollIntervalMs ?? 1000),
     batch: options.batch === true,

@@ -24,6 +24,9 @@ import { applyAttemptOutcome } from "../execution/outcome.js";
 import type { Logger } from "../logger.js";
 import { queueSelected } from "../claim-order.js";
 import { registeredTaskNameSnapshot } from "../registry.js";
+import { registeredSchedules } from "../schedules/registry.js";
+import { checkScheduleBackend } from "../schedules/schedule.js";
+import { Scheduler } from "../schedules/scheduler.js";
 import type { TaskRecord } from "../records.js";
 import { TaskResult } from "../result.js";
 import { ResultStatus } from "../status.js";
@@ -72,6 +75,8 @@ export class Worker {
   readonly #deadline: StorageDeadline;
   /** Heartbeat and rescue loops (`maintenance.ts`). */
   readonly #leases: LeaseKeeper;
+  /** Enqueues the due occurrences of the schedules declared for this alias (`schedules/scheduler.ts`). */
+  readonly #scheduler: Scheduler;
   readonly #running = new Map<string, RunningTask>();
   /** One per claim lane; the first also serves the wait for running tasks at the end of a run. */
   readonly #wakes = [new Wake(), new Wake()];
@@ -117,6 +122,12 @@ export class Worker {
       finished: this.#finished.signal,
       ...maintenanceIntervalsFor(this.#options, this.#resolved.leaseMs),
     });
+    const schedules = this.#options.schedules ? registeredSchedules(this.#resolved.alias) : [];
+    for (const declared of schedules) checkScheduleBackend(declared, this.#resolved);
+    this.#scheduler = new Scheduler(
+      { resolved: this.#resolved, clock: this.#clock, logger: this.#logger, outage: this.#outage, deadline: this.#deadline, workerId: this.#options.workerId, finished: this.#finished.signal },
+      schedules,
+    );
     this.#externalSignals = { ...(options.signal ? { signal: options.signal } : {}), ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}) };
   }
 
@@ -156,7 +167,7 @@ export class Worker {
     }
     // Rescue before the first claim, so a batch run also picks up tasks a crashed worker left behind.
     await this.#leases.rescuePass();
-    const maintenance = this.#leases.run();
+    const maintenance = Promise.all([this.#leases.run(), this.#scheduler.run()]);
     try {
       await this.#claimLoop();
       while (this.#running.size > 0) await this.#wakes[0]!.sleep(this.#clock, this.#options.pollIntervalMs);

@@ -1,6 +1,7 @@
 import { DEFAULT_BACKEND_ALIAS, getBackend, getClock } from "./config.js";
 import { InvalidTaskError, TaskCancelledError, TaskResultDoesNotExistError } from "./errors.js";
 import type { HealthReport } from "./records.js";
+import { scheduleOverview } from "./schedules/overview.js";
 import { TaskResult } from "./result.js";
 import { validateQueueName } from "./validation.js";
 
@@ -31,10 +32,36 @@ export interface HealthOptions {
   readonly recentFailures?: number;
 }
 
-/** Counts by queue and status, oldest READY age, running tasks, recent failures, live workers. */
-export async function taskHealth(options: HealthOptions = {}): Promise<HealthReport> {
+/** A schedule whose next occurrence is due for longer than its grace period, as {@link taskHealth} lists it. */
+export interface OverdueScheduleSummary {
+  readonly name: string;
+  readonly taskName: string;
+  /** The occurrence no worker has enqueued. */
+  readonly dueAt: Date;
+  /** How long it has been due. */
+  readonly overdueMs: number;
+}
+
+/** What {@link taskHealth} reports: the backend's report and the overdue schedules. */
+export interface TaskHealthReport extends HealthReport {
+  /**
+   * Schedules declared in this process (their modules imported) whose next occurrence no
+   * worker has enqueued within the grace period: no worker runs, or none declares the schedule.
+   */
+  readonly overdueSchedules: OverdueScheduleSummary[];
+}
+
+/** Counts by queue and status, oldest READY age, running tasks, recent failures, live workers, overdue schedules. */
+export async function taskHealth(options: HealthOptions = {}): Promise<TaskHealthReport> {
   const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
-  return resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10 });
+  const [report, schedules] = await Promise.all([
+    resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10 }),
+    scheduleOverview({ backend: resolved.alias }),
+  ]);
+  const overdueSchedules = schedules.flatMap((entry) =>
+    entry.overdueMs === null ? [] : [{ name: entry.name, taskName: entry.taskName!, dueAt: entry.nextOccurrence!, overdueMs: entry.overdueMs }],
+  );
+  return { ...report, overdueSchedules };
 }
 
 /**

@@ -20,7 +20,9 @@ export {
 } from "./config.js";
 export type { TasksConfig, BackendSettings, ResolvedBackend } from "./config.js";
 export { getTaskResult, cancelTask, taskHealth, pruneTasks, DEFAULT_PRUNE_KEEP_MS } from "./admin.js";
-export type { HealthOptions, PruneOptions } from "./admin.js";
+export type { HealthOptions, PruneOptions, TaskHealthReport, OverdueScheduleSummary } from "./admin.js";
+export { scheduleOverview } from "./schedules/overview.js";
+export type { ScheduleOverview, ScheduleOverviewOptions } from "./schedules/overview.js";
 export { taskEvents } from "./events.js";
 export { withCommitHooks, onCommit } from "./commit-hooks.js";
 export type { TaskEvent, TaskRetriedEvent, TaskEventMap, TaskEventName } from "./events.js";

@@ -33,7 +33,7 @@ export interface WorkerTestSetup {
 /** Hooks and helpers shared by the worker behaviour tests of one backend. */
 export interface WorkerTestContext {
   /** Configures a fresh alias on the backend under test, with a new TestClock. */
-  setUp(settings?: { maxAttempts?: number; leaseMs?: number }): WorkerTestSetup;
+  setUp(settings?: { maxAttempts?: number; leaseMs?: number; start?: Date }): WorkerTestSetup;
   /** Starts a worker on the test's alias (stopped after the test). */
   startWorker(options?: WorkerOptions): Worker;
   /** The task's status after reading it again. */
@@ -76,7 +76,7 @@ export function useWorkerContext(factory: WorkerSuiteFactory): WorkerTestContext
     runs,
     workers,
     setUp(settings = {}) {
-      const clock = new TestClock(Date.UTC(2030, 0, 1));
+      const clock = new TestClock(settings.start ?? Date.UTC(2030, 0, 1));
       const alias = `w${process.pid}-${++aliasCounter}-${Math.random().toString(36).slice(2, 8)}`;
       unregisterTasks();
       configureTasks({

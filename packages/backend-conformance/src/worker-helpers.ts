@@ -7,7 +7,7 @@ import type { TaskBackend, TestClock } from "@tasks/core";
  */
 export function withOverrides(backend: TaskBackend, overrides: Partial<TaskBackend>): TaskBackend {
   const wrapped: Record<string, unknown> = { kind: backend.kind, capabilities: backend.capabilities };
-  for (const key of ["enqueue", "claim", "heartbeat", "complete", "completeAtomically", "rescueExpired", "cancel", "deschedule", "get", "health", "prune", "close", "onTasksAvailable"] as const) {
+  for (const key of ["enqueue", "claim", "heartbeat", "complete", "completeAtomically", "rescueExpired", "cancel", "deschedule", "get", "health", "prune", "close", "onTasksAvailable", "registerSchedules", "enqueueOccurrences", "listSchedules"] as const) {
     const original = backend[key] as ((...args: unknown[]) => unknown) | undefined;
     if (original) wrapped[key] = original.bind(backend);
   }

@@ -2,7 +2,8 @@
  * Worker behaviour on a real backend: retries at backoff times, rescue of expired leases,
  * guarded late completions, timeouts, cancel, graceful and forced stop, batch mode and
  * limits, claims only of registered task names, how a storage outage is logged, storage calls that
- * never settle, and a worker that lost touch with storage (forced stop, leases run out). Time is a TestClock; storage calls run for real, so every wait is
+ * never settle, a worker that lost touch with storage (forced stop, leases run out), and
+ * periodic tasks (schedules). Time is a TestClock; storage calls run for real, so every wait is
  * "advance the clock, then wait (briefly, in real time) until the backend shows the state".
  */
 import { describe } from "vitest";
@@ -11,6 +12,7 @@ import { hungCallTests } from "./worker-tests-hung-calls.js";
 import { lostTouchTests } from "./worker-tests-lost-touch.js";
 import { outageTests } from "./worker-tests-outage.js";
 import { retryLeaseAndSlotTests } from "./worker-tests-retries.js";
+import { scheduleWorkerTests } from "./worker-tests-schedules.js";
 import { stopLimitAndEventTests } from "./worker-tests-stopping.js";
 import { taskNameWorkerTests } from "./worker-tests-task-names.js";
 
@@ -27,5 +29,6 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
     outageTests(context);
     hungCallTests(context);
     lostTouchTests(context);
+    scheduleWorkerTests(context);
   });
 }

@@ -20,6 +20,9 @@ const OPERATIONS = [
   "verify",
   "pendingMigrations",
   "migrate",
+  "registerSchedules",
+  "enqueueOccurrences",
+  "listSchedules",
 ] as const;
 
 /**

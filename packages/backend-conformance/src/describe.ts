@@ -11,6 +11,7 @@ import { healthSuite } from "./suites/health.js";
 import { leaseSuite } from "./suites/leases.js";
 import { pruneSuite } from "./suites/prune.js";
 import { raceSuite } from "./suites/race.js";
+import { scheduleSuite } from "./suites/schedules.js";
 import { storageCheckSuite } from "./suites/storage-check.js";
 import { taskNameSuite } from "./suites/task-names.js";
 import { uniqueSuite } from "./suites/unique.js";
@@ -52,6 +53,7 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     taskNameSuite(harness);
     pruneSuite(harness);
     raceSuite(harness);
+    scheduleSuite(harness);
     coreApiSuite(harness);
     storageCheckSuite(harness);
     badInputSuite(harness);

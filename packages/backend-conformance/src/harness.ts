@@ -174,6 +174,7 @@ export function newTask(overrides: Partial<NewTaskRecord> = {}, now: Date = at(0
     runAfter: null,
     maxAttempts: 1,
     uniqueKey: null,
+    scheduledFor: null,
     ...overrides,
     args,
     identityHash: overrides.identityHash ?? identityHash(taskName, args),

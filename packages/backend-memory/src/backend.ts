@@ -6,6 +6,8 @@ import {
   type CompleteOutcome,
   type CompleteParams,
   type DescheduleParams,
+  type EnqueueOccurrencesOutcome,
+  type EnqueueOccurrencesParams,
   type EnqueueOutcome,
   type EnqueueParams,
   type GetParams,
@@ -13,8 +15,11 @@ import {
   type HealthReport,
   type HeartbeatOutcome,
   type HeartbeatParams,
+  type ListSchedulesParams,
   type PruneParams,
+  type RegisterSchedulesParams,
   type RescueParams,
+  type ScheduleState,
   type TaskBackend,
   type TaskRecord,
 } from "@tasks/core/backend";
@@ -26,6 +31,7 @@ import { cancelTask, descheduleTasks, rescueExpired } from "./maintenance.js";
 import { capabilitiesOf, isMemoryMode, kindOf, type MemoryMode } from "./modes.js";
 import { pruneTasks } from "./prune.js";
 import { copyRecord } from "./rows.js";
+import { enqueueOccurrences, listSchedules, registerSchedules } from "./schedules.js";
 import { MemoryStore } from "./store.js";
 
 /** Options of {@link MemoryBackend}. */
@@ -36,9 +42,10 @@ export interface MemoryBackendOptions {
 
 /**
  * Task storage in this process's memory, with the full semantics of the storage contract:
- * deferral, priority, leases, guarded completion, rescue, cancel, uniqueness, health and
- * prune. Rows are partitioned by backend alias; everything stored or returned is a deep copy.
- * Nothing survives the process, so use it for tests, scripts and development.
+ * deferral, priority, leases, guarded completion, rescue, cancel, uniqueness, health, prune
+ * and schedule states (worker mode). Rows are partitioned by backend alias; everything stored
+ * or returned is a deep copy. Nothing survives the process, so use it for tests, scripts
+ * and development.
  */
 export class MemoryBackend implements TaskBackend {
   readonly kind: string;
@@ -66,7 +73,7 @@ export class MemoryBackend implements TaskBackend {
     return this.#store.allRows().map((row) => new TaskResult(copyRecord(row)));
   }
 
-  /** Forgets every stored task and heartbeat (DEP 0014's dummy backend `clear()`). */
+  /** Forgets every stored task, heartbeat and schedule state (DEP 0014's dummy backend `clear()`). */
   clear(): void {
     this.#store.clear();
   }
@@ -119,6 +126,23 @@ export class MemoryBackend implements TaskBackend {
     return pruneTasks(this.#store, params);
   }
 
+  async registerSchedules(params: RegisterSchedulesParams): Promise<ScheduleState[]> {
+    this.#assertSchedules("registerSchedules()");
+    return registerSchedules(this.#store, params);
+  }
+
+  async enqueueOccurrences(params: EnqueueOccurrencesParams): Promise<EnqueueOccurrencesOutcome> {
+    this.#assertSchedules("enqueueOccurrences()");
+    const { outcome, created } = enqueueOccurrences(this.#store, params);
+    this.#announce(new Set(created.map((row) => row.queueName)));
+    return outcome;
+  }
+
+  async listSchedules(params: ListSchedulesParams): Promise<ScheduleState[]> {
+    this.#assertSchedules("listSchedules()");
+    return listSchedules(this.#store, params);
+  }
+
   /** Forgets everything and stops notifying; later calls throw. */
   async close(): Promise<void> {
     this.#store.close();
@@ -130,6 +154,13 @@ export class MemoryBackend implements TaskBackend {
     return () => {
       this.#listeners.delete(listener);
     };
+  }
+
+  #assertSchedules(operation: string): void {
+    if (this.capabilities.supportsSchedules) return;
+    throw new TasksError(
+      `${operation}: the ${this.kind} memory backend does not store schedules (supportsSchedules is false); use memoryBackend() for scheduled tasks.`,
+    );
   }
 
   #announce(queueNames: Set<string>): void {

@@ -16,12 +16,15 @@ const WORKER: BackendCapabilities = {
   supportsAtomic: false,
   runsOnEnqueue: false,
   supportsWorkers: true,
+  supportsSchedules: true,
 };
 
 const CAPABILITIES: Record<MemoryMode, BackendCapabilities> = {
   worker: WORKER,
-  dummy: { ...WORKER, supportsWorkers: false },
-  immediate: { ...WORKER, supportsDefer: false, runsOnEnqueue: true },
+  // A schedule's tasks wait for a worker at their occurrence time: a dummy never hands them to
+  // one, and an immediate backend would run them inside the scheduler's own storage call.
+  dummy: { ...WORKER, supportsWorkers: false, supportsSchedules: false },
+  immediate: { ...WORKER, supportsDefer: false, runsOnEnqueue: true, supportsSchedules: false },
 };
 
 const KINDS: Record<MemoryMode, string> = { worker: "memory", dummy: "dummy", immediate: "immediate" };

@@ -15,6 +15,8 @@ export function newRow(task: NewTaskRecord, alias: string, now: Date): Row {
     maxAttempts: task.maxAttempts,
     identityHash: task.identityHash,
     uniqueKey: task.uniqueKey,
+    // Records built before schedules existed have no field at all: an ordinary task.
+    scheduledFor: copyDate(task.scheduledFor ?? null),
     backend: alias,
     status: "READY",
     enqueuedAt: new Date(now.getTime()),
@@ -35,6 +37,7 @@ export function copyRecord(record: TaskRecord): Row {
     ...record,
     args: copyJson(record.args),
     runAfter: copyDate(record.runAfter),
+    scheduledFor: copyDate(record.scheduledFor),
     enqueuedAt: new Date(record.enqueuedAt.getTime()),
     startedAt: copyDate(record.startedAt),
     finishedAt: copyDate(record.finishedAt),

@@ -9,13 +9,22 @@ export interface WorkerBeat {
   taskNames: string[] | null;
 }
 
-/** The rows of one backend alias, in enqueue order, with a uniqueness index. */
+/** What the store keeps about one schedule (see `ScheduleState` in core); changed in place, never handed out. */
+export interface ScheduleRow {
+  settledThrough: Date;
+  lastEnqueuedFor: Date | null;
+  lastTaskId: string | null;
+}
+
+/** The rows of one backend alias, in enqueue order, with a uniqueness index and its schedule states. */
 export class Partition {
   /** Rows by id; a Map keeps insertion (enqueue) order. */
   readonly rows = new Map<string, Row>();
   /** The row id last stored for each unique key; checked for READY/RUNNING on use. */
   readonly uniqueKeys = new Map<string, string>();
   readonly workers = new Map<string, WorkerBeat>();
+  /** Schedule states by schedule name. */
+  readonly schedules = new Map<string, ScheduleRow>();
 
   /** The READY or RUNNING row holding `key`, if any. */
   activeHolder(key: string): Row | undefined {
@@ -55,7 +64,7 @@ export class MemoryStore {
     return [...this.#partitions.values()].flatMap((partition) => [...partition.rows.values()]);
   }
 
-  /** Forgets every row and heartbeat. */
+  /** Forgets every row, heartbeat and schedule state. */
   clear(): void {
     this.#partitions.clear();
   }

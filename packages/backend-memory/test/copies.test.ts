@@ -16,6 +16,7 @@ function newTask(args: NewTaskRecord["args"]): NewTaskRecord {
     maxAttempts: 2,
     identityHash: identityHash("copies.task", args),
     uniqueKey: null,
+    scheduledFor: null,
   };
 }
 

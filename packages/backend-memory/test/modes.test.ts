@@ -20,6 +20,7 @@ describe("memory backend modes", () => {
       supportsAtomic: false,
       runsOnEnqueue: false,
       supportsWorkers: true,
+      supportsSchedules: true,
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { task, type TaskContext, type TaskResult } from "../src/index.js";
+import { schedule, task, type ScheduleOptions, type TaskContext, type TaskResult } from "../src/index.js";
 
 describe("task typing", () => {
   it("enqueue accepts exactly the function's parameters", () => {
@@ -31,3 +31,22 @@ describe("task typing", () => {
     expectTypeOf(withContext.using({ priority: 1 }).enqueue).parameters.toEqualTypeOf<[number]>();
   });
 });
+
+describe("schedule typing", () => {
+  it("a schedule's args are the task's parameters", () => {
+    const report = task({ name: "types.report" }, (scope: string, days: number) => `${scope}${days}`);
+    schedule(report, { cron: "@daily", args: ["all", 7] });
+    // @ts-expect-error arguments of the wrong types
+    schedule(report, { cron: "@daily", args: [7, "all"] });
+    // @ts-expect-error an argument missing
+    schedule(report, { cron: "@daily", args: ["all"] });
+    expectTypeOf<ScheduleOptions<[string, number]>["args"]>().toEqualTypeOf<[string, number] | undefined>();
+  });
+
+  it("a task with a context sees scheduledFor as a Date or null", () => {
+    task({ name: "types.scheduled", takesContext: true }, (context) => {
+      expectTypeOf(context.scheduledFor).toEqualTypeOf<Date | null>();
+    });
+  });
+});
+

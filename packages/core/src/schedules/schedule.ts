@@ -121,7 +121,7 @@ export class Schedule {
  * const dailyReport = task({ name: "reports.daily" }, async (day: string) => build(day));
  * schedule(dailyReport, { cron: "0 3 * * *", timeZone: "Europe/Paris", args: ["yesterday"] });
  */
-export function schedule<A extends unknown[], R>(task: Task<A, R>, options: ScheduleOptions<A>): Schedule {
+export function schedule<A extends unknown[], R>(task: Task<A, R>, options: ScheduleOptions<NoInfer<A>>): Schedule {
   if (!task || typeof task !== "object" || typeof task.enqueue !== "function") {
     throw new InvalidTaskError("schedule() takes a task made by task() as its first argument, then options such as { cron: \"0 3 * * *\" }.");
   }

@@ -98,7 +98,7 @@ export function scheduleWorkerTests(context: WorkerTestContext): void {
     needsSchedules(setup, test);
     const { alias, clock } = setup;
     const enqueued = recordEnqueued(alias);
-    const deploy = (args: number[] | null) => {
+    const deploy = (args: [number] | null) => {
       unregisterTasks();
       const report = task({ name: "schedules.report", backend: alias }, (n: number) => n);
       if (args) schedule(report, { cron: "* * * * *", args });

@@ -1,5 +1,4 @@
 import { InvalidTaskError } from "./errors.js";
-import { forgetSchedulesOf } from "./schedules/registry.js";
 import type { TaskDefinition } from "./task-types.js";
 
 /** What the registry keeps of a task (a `Task` is one): its name and its definition. */
@@ -44,10 +43,9 @@ export function registeredTaskNameSnapshot(): readonly string[] {
   return nameSnapshot;
 }
 
-/** Forgets one task, or every task (for tests that define tasks repeatedly), with their schedules. */
+/** Forgets one task, or every task (for tests that define tasks repeatedly); their schedules go with them. */
 export function unregisterTasks(name?: string): void {
   if (name === undefined) tasksByName.clear();
   else tasksByName.delete(name);
-  forgetSchedulesOf(name);
   nameSnapshot = null;
 }

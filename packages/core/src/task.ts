@@ -214,7 +214,8 @@ export class Task<A extends unknown[], R> {
    */
   occurrenceRecord(args: A, resolved: ResolvedBackend, now: Date, scheduledFor: Date): NewTaskRecord {
     this.#validate("schedule", resolved);
-    return this.#newRecord(args, resolved, now, scheduledFor);
+    // Each occurrence is made once by the schedule's stored state, not by a unique key.
+    return { ...this.#newRecord(args, resolved, now, scheduledFor), uniqueKey: null };
   }
 
   #newRecord(args: A, resolved: ResolvedBackend, now: Date, scheduledFor: Date | null = null): NewTaskRecord {

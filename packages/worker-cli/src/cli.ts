@@ -22,6 +22,10 @@ const COMMANDS = {
     summary: "Show counts by queue and status, running tasks, failures and live workers",
     load: async (): Promise<Command> => (await import("./run/status.js")).statusCommand,
   },
+  schedules: {
+    summary: "List periodic tasks: next and last occurrence, overdue ones (exit 1)",
+    load: async (): Promise<Command> => (await import("./run/schedules.js")).schedulesCommand,
+  },
 } as const;
 
 /** A subcommand of `tasks`. */
@@ -53,7 +57,7 @@ In a pnpm project "pnpm prune" is pnpm's own command: run "pnpm tasks prune" or
 
 /**
  * The `tasks` command: `argv` starts with the subcommand (`worker`, `prune`, `migrate`,
- * `status`), then its flags. Resolves with the exit code (see README).
+ * `status`, `schedules`), then its flags. Resolves with the exit code (see README).
  */
 export async function runTasks(argv: readonly string[], io: CliIo = processIo(), options: Omit<RunOptions, "program"> = {}): Promise<number> {
   const [first, ...rest] = argv;

@@ -9,6 +9,7 @@ describe("worker flags", () => {
     expect(args.queues).toEqual(["default"]);
     expect(args.excludeQueues).toEqual([]);
     expect(args.startupDelay).toBe(true);
+    expect(args.schedules).toBe(true);
     expect(args.logFormat).toBe("pretty");
     expect(args.concurrency).toBeUndefined();
   });
@@ -16,12 +17,12 @@ describe("worker flags", () => {
   it("reads every flag", () => {
     const args = parseWorkerArgs([
       "--queue", "*", "--exclude-queue", "slow,bulk", "--concurrency", "4", "--interval", "0.5", "--batch", "--max-tasks", "9",
-      "--duration", "2m", "--worker-id", "w-1", "--backend", "other", "--no-startup-delay", "--shutdown-timeout", "0",
+      "--duration", "2m", "--worker-id", "w-1", "--backend", "other", "--no-startup-delay", "--no-schedules", "--shutdown-timeout", "0",
       "--log-level", "debug", "--log-format", "json", "--log-file", "/tmp/x.log", "--config", "./c.ts",
     ]);
     expect(args).toMatchObject({
       queues: "*", excludeQueues: ["slow", "bulk"], concurrency: 4, pollIntervalMs: 500, batch: true, maxTasks: 9, durationMs: 120_000,
-      workerId: "w-1", backend: "other", startupDelay: false, shutdownTimeoutMs: 0, logLevel: "debug", logFormat: "json",
+      workerId: "w-1", backend: "other", startupDelay: false, schedules: false, shutdownTimeoutMs: 0, logLevel: "debug", logFormat: "json",
       logFile: "/tmp/x.log", config: "./c.ts",
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { migrateHelp } from "../src/args/migrate-args.js";
 import { pruneHelp } from "../src/args/prune-args.js";
+import { schedulesHelp } from "../src/args/schedules-args.js";
 import { statusHelp } from "../src/args/status-args.js";
 import { workerHelp } from "../src/args/worker-args.js";
 import { run, type Binary } from "./helpers/spawn.js";
@@ -45,6 +46,7 @@ const INVALID: ReadonlyArray<readonly [Binary, string[], string, string?]> = [
   ["db-worker", ["--queue"], "--queue"],
   ["db-worker", ["--batch=yes"], "--batch"],
   ["db-worker", ["--no-startup-delay=1"], "--no-startup-delay"],
+  ["db-worker", ["--no-schedules=yes"], "--no-schedules"],
   ["db-worker", ["--no-such-flag"], "--no-such-flag"],
   ["prune", ["--keep", "7"], "--keep"],
   ["prune", ["--keep", "seven days"], "--keep"],
@@ -71,6 +73,10 @@ const INVALID: ReadonlyArray<readonly [Binary, string[], string, string?]> = [
   ["tasks", ["status", "--json=1"], "--json"],
   ["tasks", ["status", "--backend", ""], "--backend"],
   ["tasks", ["status", "--config", ""], "--config"],
+  ["tasks", ["schedules", "--json=1"], "--json"],
+  ["tasks", ["schedules", "--backend", ""], "--backend"],
+  ["tasks", ["schedules", "--config", ""], "--config"],
+  ["tasks", ["schedules", "--failures", "3"], "--failures"],
 ];
 
 /** The command an INVALID row runs. */
@@ -88,7 +94,7 @@ function flagsInHelp(help: string): string[] {
 
 describe("invalid flags", () => {
   it("covers every flag of every command", () => {
-    const helps = { worker: workerHelp("tasks worker"), prune: pruneHelp("tasks prune"), migrate: migrateHelp("tasks migrate"), status: statusHelp("tasks status") };
+    const helps = { worker: workerHelp("tasks worker"), prune: pruneHelp("tasks prune"), migrate: migrateHelp("tasks migrate"), status: statusHelp("tasks status"), schedules: schedulesHelp("tasks schedules") };
     const missing: string[] = [];
     for (const [command, help] of Object.entries(helps)) {
       const covered = new Set(INVALID.filter(([binary, args]) => commandOf(binary, args) === command).map(([, , flag]) => flag));

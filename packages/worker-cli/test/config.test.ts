@@ -102,7 +102,7 @@ describe("config loading and config mistakes", () => {
     const byFlag = await run("tasks", ["worker", "--backend", "memory", ...FAST], { env: database.env });
     expect(byFlag.code).toBe(2);
     expect(byFlag.stderr).toContain('Invalid value "memory" for --backend');
-    for (const [binary, args] of [["prune", []], ["tasks", ["prune"]], ["tasks", ["status"]]] as const) {
+    for (const [binary, args] of [["prune", []], ["tasks", ["prune"]], ["tasks", ["status"]], ["tasks", ["schedules"]]] as const) {
       const exit = await run(binary, [...args, "--backend", "memory"], { env: database.env });
       expect(exit.code, `${binary} ${args.join(" ")}`).toBe(2);
       expect(exit.stderr).toContain("is a memory backend");

@@ -1,4 +1,4 @@
-import { task, type HealthReport } from "@tasks/core";
+import { task, type TaskHealthReport } from "@tasks/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TestDatabase } from "./helpers/databases.js";
 import { DIALECTS } from "./helpers/dialects.js";
@@ -50,16 +50,18 @@ describe.each(DIALECTS)("tasks status on $name", (dialect) => {
     expect(lines.find((line) => line.startsWith("status-w1"))).toContain("cli.sleep");
     expect(text.stdout).toContain("READY tasks no live worker can run (1):");
     expect(lines).toContain("cli.not-in-any-worker  default      1");
+    expect(text.stdout).toContain("Overdue schedules: none.");
 
     const json = await run("tasks", ["status", "--json", "--failures", "5"], { env: database.env });
     expect(json.code, json.stderr).toBe(0);
-    const report = JSON.parse(json.stdout) as HealthReport;
+    const report = JSON.parse(json.stdout) as TaskHealthReport;
     expect(report.queues.default?.READY).toBe(3);
     expect(report.queues.idle?.FAILED).toBe(1);
     expect(report.recentFailures.map((failure) => failure.id)).toEqual([failed.id]);
     expect(report.workers.map((live) => live.workerId)).toEqual(["status-w1"]);
     expect(report.unrunnable).toEqual([{ taskName: "cli.not-in-any-worker", queueName: "default", count: 1 }]);
     expect(typeof report.oldestReadyAgeMs).toBe("number");
+    expect(report.overdueSchedules).toEqual([]);
   });
 
   it("says so when nothing is stored", async () => {

@@ -9,7 +9,7 @@ describe("the tasks command", () => {
     for (const flag of ["--help", "-h", "help"]) {
       const exit = await run("tasks", [flag]);
       expect(exit.code, flag).toBe(0);
-      for (const command of ["worker", "prune", "migrate", "status", "version"]) expect(exit.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+      for (const command of ["worker", "prune", "migrate", "status", "schedules", "version"]) expect(exit.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
       expect(exit.stdout).toContain('"pnpm tasks prune"');
     }
   });
@@ -30,6 +30,7 @@ describe("the tasks command", () => {
       ["tasks", ["prune", "-v"]],
       ["tasks", ["migrate", "--version"]],
       ["tasks", ["status", "-v"]],
+      ["tasks", ["schedules", "--version"]],
       ["db-worker", ["--version"]],
       ["prune", ["-v"]],
     ];
@@ -54,10 +55,11 @@ describe("the tasks command", () => {
 
   it("every subcommand has its own --help, and the aliases print the same flags under their own name", async () => {
     const flags: Record<string, string[]> = {
-      worker: ["--queue", "--exclude-queue", "--concurrency", "--interval", "--batch", "--max-tasks", "--duration", "--worker-id", "--backend", "--no-startup-delay", "--shutdown-timeout", "--log-level", "--log-format", "--log-file", "--config", "--version"],
+      worker: ["--queue", "--exclude-queue", "--concurrency", "--interval", "--batch", "--max-tasks", "--duration", "--worker-id", "--backend", "--no-startup-delay", "--no-schedules", "--shutdown-timeout", "--log-level", "--log-format", "--log-file", "--config", "--version"],
       prune: ["--keep", "--keep-failed", "--queue", "--backend", "--dry-run", "--batch-size", "--config", "--version"],
       migrate: ["--check", "--backend", "--config", "--version"],
       status: ["--json", "--failures", "--backend", "--config", "--version"],
+      schedules: ["--json", "--backend", "--config", "--version", "Exit codes: 0 shown and none overdue, 1 a schedule is overdue"],
     };
     for (const [command, expected] of Object.entries(flags)) {
       const exit = await run("tasks", [command, "--help"]);

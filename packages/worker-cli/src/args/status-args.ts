@@ -18,8 +18,10 @@ export function statusHelp(program: string): string {
   return `Usage: ${program} [flags]
 
 Shows the health of a database backend: task counts by queue and status, the age of the
-oldest READY task, running tasks, recent failures, live workers, and READY tasks that no
-live worker can run (task names no running worker has registered: work waiting for a deploy).
+oldest READY task, running tasks, recent failures, live workers, READY tasks that no
+live worker can run (task names no running worker has registered: work waiting for a deploy),
+and overdue schedules (declared in the config's task modules, which it imports; see
+"tasks schedules").
 
 Flags:
   --json                    Print the report as one JSON object (dates as ISO 8601 text)

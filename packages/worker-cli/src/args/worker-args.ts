@@ -25,6 +25,8 @@ export interface WorkerArgs {
   readonly workerId: string | undefined;
   readonly backend: string | undefined;
   readonly startupDelay: boolean;
+  /** Enqueue the due occurrences of the declared schedules (off with `--no-schedules`). */
+  readonly schedules: boolean;
   readonly shutdownTimeoutMs: number | undefined;
   /** How long start-up retries a database that is not reachable yet (0: check once). */
   readonly startupTimeoutMs: number;
@@ -60,6 +62,9 @@ Flags:
 ${BACKEND_FLAG_HELP}
   --no-startup-delay        Start claiming at once (default: wait a random time under 1 s,
                             so workers started together do not poll in step)
+  --no-schedules            Only run tasks: do not enqueue the occurrences of the
+                            schedules the task modules declare (default: every worker
+                            enqueues them; each occurrence still becomes one task)
   --shutdown-timeout SECONDS
                             After the first signal, longest wait for running tasks
                             before aborting them, ${rangeText(SHUTDOWN_TIMEOUT_RANGE, "0")} (default: 30)
@@ -92,6 +97,7 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
     "worker-id": { type: "string" },
     backend: { type: "string" },
     "no-startup-delay": { type: "boolean" },
+    "no-schedules": { type: "boolean" },
     "shutdown-timeout": { type: "string" },
     "startup-timeout": { type: "string" },
     "log-level": { type: "string" },
@@ -115,6 +121,7 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
     workerId: optional(values["worker-id"], workerIdFlag),
     backend: backendFlag(values.backend),
     startupDelay: values["no-startup-delay"] !== true,
+    schedules: values["no-schedules"] !== true,
     shutdownTimeoutMs: optional(values["shutdown-timeout"], (text) => secondsFlag("shutdown-timeout", text, SHUTDOWN_TIMEOUT_RANGE)),
     startupTimeoutMs: optional(values["startup-timeout"], (text) => secondsFlag("startup-timeout", text, STARTUP_TIMEOUT_RANGE)) ?? DEFAULT_STARTUP_TIMEOUT_MS,
     logLevel: optional(values["log-level"], logLevelFlag),

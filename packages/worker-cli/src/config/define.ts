@@ -11,7 +11,8 @@ export interface WorkerCliConfig {
    * Modules that define tasks, relative to the config file (or absolute). `tasks worker`
    * imports each of them so their `task(...)` definitions are registered; it runs only tasks
    * registered this way, never code named by a database row. Required (and non-empty) for
-   * `tasks worker`; the other commands do not import them.
+   * `tasks worker` and `tasks schedules`; `tasks status` imports them when listed (to find
+   * overdue schedules); `migrate` and `prune` do not import them.
    */
   readonly tasks?: readonly string[];
   /** Default `--log-level` of `tasks worker`. Default `"info"`. */

@@ -86,6 +86,21 @@ export async function importTaskModules(loaded: LoadedConfig): Promise<void> {
   }
 }
 
+/**
+ * For reports that are worth showing without the task modules (`tasks status`): imports the
+ * modules the config lists, so the schedules they declare are known, and returns why that
+ * failed instead of throwing; `null` when they loaded or the config lists none.
+ */
+export async function importTaskModulesIfListed(loaded: LoadedConfig): Promise<string | null> {
+  if ((loaded.config.tasks ?? []).length === 0) return null;
+  try {
+    await importTaskModules(loaded);
+    return null;
+  } catch (error) {
+    return error instanceof UsageError ? error.message : describeError(error);
+  }
+}
+
 /** Registers tsx before a TypeScript file is imported; JavaScript files need nothing. */
 async function prepareLoader(path: string, role: string): Promise<void> {
   if (isTypeScriptFile(path)) await ensureTypeScriptLoader({ path, role, commonJs: isCommonJsFile(path) });

@@ -1,6 +1,7 @@
-import { ALL_STATUSES, type HealthReport } from "@tasks/core";
+import { ALL_STATUSES, type TaskHealthReport } from "@tasks/core";
 import { formatMs } from "../args/durations.js";
 import { renderTable } from "./table.js";
+import { instantText, spanText } from "./times.js";
 
 /** Longest error message shown in the failures table; the rest is cut. */
 const MAX_ERROR_LENGTH = 100;
@@ -8,9 +9,11 @@ const MAX_ERROR_LENGTH = 100;
 /**
  * `tasks status` as readable text: counts by queue and status, the oldest READY task's age,
  * then running tasks, recent failures, live workers and READY tasks no live worker can run,
- * each as a table (or one line saying there are none). `now` turns timestamps into ages.
+ * and overdue schedules, each as a table (or one line saying there are none). `now` turns
+ * timestamps into ages; `schedulesChecked: false` says the task modules did not load, so no
+ * schedule could be checked.
  */
-export function formatHealthReport(report: HealthReport, heading: string, now: number): string {
+export function formatHealthReport(report: TaskHealthReport, heading: string, now: number, options: { readonly schedulesChecked?: boolean } = {}): string {
   const ago = (date: Date | null) => (date === null ? "-" : `${formatMs(Math.max(0, now - date.getTime()))} ago`);
   const until = (date: Date | null) => (date === null ? "-" : date.getTime() >= now ? `in ${formatMs(date.getTime() - now)}` : `${formatMs(now - date.getTime())} ago`);
   const lines: string[] = [heading, ""];
@@ -35,6 +38,12 @@ export function formatHealthReport(report: HealthReport, heading: string, now: n
   section(lines, "READY tasks no live worker can run", report.unrunnable.length, () =>
     renderTable(["TASK", "QUEUE", "COUNT"], report.unrunnable.map((entry) => [entry.taskName, entry.queueName, String(entry.count)]), ["left", "left", "right"]),
   );
+  if (options.schedulesChecked === false) lines.push("", "Overdue schedules: not checked (the task modules did not load).");
+  else {
+    section(lines, "Overdue schedules", report.overdueSchedules.length, () =>
+      renderTable(["SCHEDULE", "TASK", "DUE", "OVERDUE"], report.overdueSchedules.map((entry) => [entry.name, entry.taskName, instantText(entry.dueAt, now), spanText(entry.overdueMs)])),
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

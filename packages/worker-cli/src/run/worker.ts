@@ -86,6 +86,7 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
       queues: args.queues,
       excludeQueues: args.excludeQueues,
       batch: args.batch,
+      schedules: args.schedules,
       signal: signals.graceful.signal,
       forceSignal: signals.force.signal,
       logger: cliLogger,

@@ -17,7 +17,7 @@ const LINKED_PACKAGES = ["drizzle-orm", "better-sqlite3"] as const;
 /**
  * A `node_modules` folder shaped like an install of the published packages: each workspace
  * package as compiled JavaScript in `dist/` with its `publishConfig.exports`, plus its `bin/`
- * and `migrations/`; the drivers linked from this repository. tsx is present only when asked
+ * and `migrations/`; the drivers and the packages' own dependencies linked from this repository. tsx is present only when asked
  * for, so "tsx not installed" is the real resolution failure, not a simulated one.
  *
  * Compiled with `transpileModule` (no type check, no tsconfig) so a half-finished change in
@@ -29,6 +29,15 @@ export function buildInstalledPackages(options: { tsx: boolean }): string {
   for (const name of WORKSPACE_PACKAGES) copyPackage(join(PACKAGES_DIR, name), join(modules, "@tasks", name));
   const linked = options.tsx ? [...LINKED_PACKAGES, "tsx"] : LINKED_PACKAGES;
   for (const name of linked) symlinkSync(realpathSync(join(CLI_DIR, "node_modules", name)), join(modules, name), "dir");
+  // The packages' own dependencies (croner for core), as an install would hoist them.
+  for (const name of WORKSPACE_PACKAGES) {
+    const manifest = JSON.parse(readFileSync(join(PACKAGES_DIR, name, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+      if (dependency.startsWith("@tasks/") || existsSync(join(modules, dependency))) continue;
+      mkdirSync(dirname(join(modules, dependency)), { recursive: true });
+      symlinkSync(realpathSync(join(PACKAGES_DIR, name, "node_modules", dependency)), join(modules, dependency), "dir");
+    }
+  }
   mkdirSync(join(modules, ".bin"));
   symlinkSync("../@tasks/worker-cli/bin/tasks.mjs", join(modules, ".bin", "tasks"));
   return modules;

@@ -1,7 +1,8 @@
 /**
  * Config for the real worker binary: `pnpm --filter demo exec db-worker --queue "*"`.
  * Same database choice as the demo script (SQLite file, or Postgres with DATABASE_URL) and
- * the same task module, so a separate worker process runs the tasks `pnpm enqueue` stored.
+ * the same task module, so a separate worker process runs the tasks `pnpm enqueue` stored, plus
+ * `src/periodic.ts`, whose heartbeat schedule every such worker enqueues once a minute.
  */
 import { defineConfig } from "@tasks/worker-cli";
 import { connectDemoDatabase } from "./src/database.js";
@@ -9,6 +10,6 @@ import { demoBackendSettings } from "./src/settings.js";
 
 export default defineConfig({
   backends: { default: demoBackendSettings(connectDemoDatabase().backend) },
-  tasks: ["./src/tasks.ts"],
+  tasks: ["./src/tasks.ts", "./src/periodic.ts"],
   logLevel: "info",
 });

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresView, sqliteView, type DatabaseView, type StoredTask } from "./database-view.js";
-import { parseFinalTable, runDbWorker, runDemo, runNode, type DemoRun, type TableRow } from "./run-demo.js";
+import { HEARTBEAT_TASK_NAME } from "../src/periodic.js";
+import { parseFinalTable, runDbWorker, runDemo, runNode, runTasksCommand, type DemoRun, type TableRow } from "./run-demo.js";
 
 const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -39,7 +40,8 @@ async function checkRun(run: DemoRun, view: DatabaseView): Promise<void> {
 /** Checks each row of a final table, and every behaviour the demo shows, against the database. */
 async function checkTable(table: TableRow[], view: DatabaseView): Promise<void> {
   expect(table.map((row) => row.task)).toEqual(EXPECTED_TASKS);
-  const stored = await view.tasks();
+  // The db-worker also enqueues the minute's heartbeat when a minute starts during its run.
+  const stored = (await view.tasks()).filter((task) => task.taskName !== HEARTBEAT_TASK_NAME);
   const byName = new Map(stored.map((task) => [task.taskName, task]));
   expect(stored).toHaveLength(6);
 
@@ -141,6 +143,12 @@ describe("demo tasks run by the db-worker binary (SQLite)", () => {
     } finally {
       await view.close();
     }
+
+    // The worker ran the heartbeat's schedule: tasks schedules shows it, started and not overdue.
+    const schedules = await runTasksCommand(["schedules"], env);
+    expectSuccess(schedules, "tasks schedules");
+    const heartbeat = schedules.stdout.split("\n").find((line) => line.startsWith(`${HEARTBEAT_TASK_NAME} `));
+    expect(heartbeat, schedules.stdout).toMatch(/^reports\.heartbeat +reports\.heartbeat +\* \* \* \* \* \(UTC\) +latest .* (on time|due)$/);
   });
 });
 

@@ -22,6 +22,11 @@ export function runDbWorker(flags: readonly string[], env: Record<string, string
   return runNode([join(appDir, "node_modules", "@tasks", "worker-cli", "bin", "db-worker.mjs"), ...flags], env);
 }
 
+/** Runs the real `tasks` binary of @tasks/worker-cli in the demo folder: `tasks <args>`. */
+export function runTasksCommand(args: readonly string[], env: Record<string, string>): Promise<DemoRun> {
+  return runNode([join(appDir, "node_modules", "@tasks", "worker-cli", "bin", "tasks.mjs"), ...args], env);
+}
+
 /** Runs node with `args` in the demo folder and `env` (the parent's environment is not inherited beyond PATH and HOME). */
 export function runNode(args: readonly string[], env: Record<string, string>): Promise<DemoRun> {
   return new Promise((resolve, reject) => {

@@ -18,6 +18,7 @@ function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
     maxAttempts: 1,
     identityHash: identityHash("t", []),
     uniqueKey: null,
+    scheduledFor: null,
     ...overrides,
   };
 }

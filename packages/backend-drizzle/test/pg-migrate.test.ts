@@ -26,8 +26,8 @@ describe.skipIf(!available)("Postgres migrate()", () => {
       await db.execute(sql`INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('app', 4102444800000)`);
       await migrate(db);
       await migrate(db);
-      const [tables] = await client<{ count: string }[]>`SELECT count(*) FROM information_schema.tables WHERE table_name IN ('tasks_results', 'tasks_workers')`;
-      expect(Number(tables?.count)).toBe(2);
+      const [tables] = await client<{ count: string }[]>`SELECT count(*) FROM information_schema.tables WHERE table_name IN ('tasks_queue', 'tasks_results', 'tasks_workers', 'tasks_schedules')`;
+      expect(Number(tables?.count)).toBe(4);
       const [recorded] = await client<{ count: string }[]>`SELECT count(*) FROM drizzle.${client(PG_MIGRATIONS_TABLE)}`;
       expect(Number(recorded?.count)).toBeGreaterThanOrEqual(1);
       const [appRows] = await client<{ count: string }[]>`SELECT count(*) FROM drizzle.__drizzle_migrations`;

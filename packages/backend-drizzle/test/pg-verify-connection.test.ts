@@ -115,14 +115,14 @@ describe.skipIf(!available)("PostgresBackend.verify(): database and access probl
     }
     const asRole = urlWith({ database: name, user: role });
     expectProblem(await verifyAt(asRole), "access-denied", new RegExp(`^User "${role}" lacks a privilege the task tables need in database "${name}" on Postgres at .+ \\(42501: permission denied for schema drizzle\\)\\. Grant it`));
-    await databases.run(name, `GRANT USAGE ON SCHEMA drizzle TO "${role}"`, `GRANT SELECT ON drizzle.tasks_migrations TO "${role}"`, `GRANT SELECT, INSERT, UPDATE, DELETE ON tasks_queue TO "${role}"`, `GRANT SELECT, INSERT ON tasks_results TO "${role}"`);
+    await databases.run(name, `GRANT USAGE ON SCHEMA drizzle TO "${role}"`, `GRANT SELECT ON drizzle.tasks_migrations TO "${role}"`, `GRANT SELECT, INSERT, UPDATE, DELETE ON tasks_queue TO "${role}"`, `GRANT SELECT, INSERT ON tasks_results, tasks_schedules TO "${role}"`);
     expectProblem(
       await verifyAt(asRole),
       "access-denied",
-      `User "${role}" lacks UPDATE on tasks_results, DELETE on tasks_results, SELECT on tasks_workers, INSERT on tasks_workers, UPDATE on tasks_workers, DELETE on tasks_workers in database "${name}" on Postgres at ${ADDRESS}. ` +
-        `Grant them (GRANT SELECT, INSERT, UPDATE, DELETE ON tasks_queue, tasks_results, tasks_workers TO "${role}") or connect as the user that owns the task tables.`,
+      `User "${role}" lacks UPDATE on tasks_results, DELETE on tasks_results, SELECT on tasks_workers, INSERT on tasks_workers, UPDATE on tasks_workers, DELETE on tasks_workers, UPDATE on tasks_schedules, DELETE on tasks_schedules in database "${name}" on Postgres at ${ADDRESS}. ` +
+        `Grant them (GRANT SELECT, INSERT, UPDATE, DELETE ON tasks_queue, tasks_results, tasks_workers, tasks_schedules TO "${role}") or connect as the user that owns the task tables.`,
     );
-    await databases.run(name, `GRANT SELECT, INSERT, UPDATE, DELETE ON tasks_results, tasks_workers TO "${role}"`);
+    await databases.run(name, `GRANT SELECT, INSERT, UPDATE, DELETE ON tasks_results, tasks_workers, tasks_schedules TO "${role}"`);
     expect(await verifyAt(asRole)).toEqual({ ok: true });
   });
 

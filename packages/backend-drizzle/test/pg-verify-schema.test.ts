@@ -91,6 +91,27 @@ describe.skipIf(!available)("PostgresBackend schema checks", () => {
     });
   });
 
+  it("tells an application whose own migrations predate schedules to add tasks_schedules, then the scheduled_for columns", async () => {
+    const name = await databases.create();
+    const client = postgres(databaseUrl(name), { max: 1, onnotice: () => {} });
+    try {
+      await drizzleMigrate(drizzle({ client }), { migrationsFolder: firstMigrations(pgMigrationsFolder, ALL.indexOf("0006_schedules")), migrationsTable: "app_migrations" });
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+    await withBackend(name, async (backend) => {
+      expect(await backend.verify()).toMatchObject({
+        ok: false,
+        problem: "schema-missing",
+        message: `The task table tasks_schedules does not exist in database "${name}" on Postgres at ${ADDRESS}. Create it: run \`tasks migrate\` (or call migrate() from your code).`,
+      });
+      await backend.db.execute(sql`CREATE TABLE tasks_schedules (backend text, name text, settled_through timestamptz, last_enqueued_for timestamptz, last_task_id uuid, updated_at timestamptz)`);
+      const check = await backend.verify();
+      expect(check).toMatchObject({ ok: false, problem: "schema-outdated" });
+      expect(check.ok ? "" : check.message).toMatch(new RegExp(`^The task tables in database "${name}" on Postgres at .+ lack the columns tasks_queue\\.scheduled_for, tasks_results\\.scheduled_for\\. `));
+    });
+  });
+
   it("names the one missing table", async () => {
     const name = await databases.create();
     await withBackend(name, async (backend) => {

@@ -91,6 +91,19 @@ const CASES: Case[] = [
     values: { run_after: "-infinity" },
     outcome: { setAside: /column "run_after" holds the text "-infinity", not a point in time/, fallback: "set to NULL", after: (record) => expect(record.runAfter).toBeNull() },
   },
+  { title: "a scheduled_for is carried to the queue table and read back", values: { scheduled_for: at(1) }, outcome: { runs: (claimed) => expect(claimed.scheduledFor).toEqual(at(1)) } },
+  {
+    title: "a scheduled_for that is not a time is set aside, set to NULL",
+    only: "sqlite",
+    values: { scheduled_for: "tomorrow" },
+    outcome: { setAside: /column "scheduled_for" holds the text "tomorrow", not a point in time/, fallback: "set to NULL", after: (record, row) => expect([record.scheduledFor, row.scheduled_for]).toEqual([null, null]) },
+  },
+  {
+    title: "a scheduled_for of infinity is set aside, set to NULL",
+    only: "postgres",
+    values: { scheduled_for: "infinity" },
+    outcome: { setAside: /column "scheduled_for" holds the text "infinity", not a point in time/, fallback: "set to NULL", after: (record, row) => expect([record.scheduledFor, row.scheduled_for]).toEqual([null, null]) },
+  },
   { title: "a status that is not ours is never claimed and left as it is", values: { status: "PENDING" }, outcome: { leftAlone: /column "status" holds the text "PENDING", which is not a task status/ } },
 ];
 
@@ -100,7 +113,7 @@ async function enqueueAt(d: RawDialect, alias: string, seconds: number[], queueN
   for (const second of seconds) {
     const now = at(second);
     const args = [second, queueName];
-    const task = { id: newTaskId(now.getTime()), taskName: "good.task", queueName, priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("good.task", args), uniqueKey: null };
+    const task = { id: newTaskId(now.getTime()), taskName: "good.task", queueName, priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("good.task", args), uniqueKey: null, scheduledFor: null };
     const [outcome] = await d.backend.enqueue({ backend: alias, now, tasks: [task] });
     ids.push(outcome!.record.id);
   }

@@ -8,7 +8,7 @@ import { migrate, SqliteBackend, sqliteBackend, sqliteMigrationsFolder } from ".
 import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
 
 function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
-  return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("t", []), uniqueKey: null, ...overrides };
+  return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("t", []), uniqueKey: null, scheduledFor: null, ...overrides };
 }
 
 const now = new Date("2030-01-01T00:00:00Z");
@@ -270,7 +270,7 @@ describe("SQLite backend specifics", () => {
       await migrate(db);
       await migrate(db);
       const tables = client.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
-      expect(tables).toEqual(expect.arrayContaining(["tasks_migrations", "tasks_queue", "tasks_results", "tasks_workers"]));
+      expect(tables).toEqual(expect.arrayContaining(["tasks_migrations", "tasks_queue", "tasks_results", "tasks_schedules", "tasks_workers"]));
       expect(tables).not.toContain("__drizzle_migrations");
       const bundled = readMigrationFiles({ migrationsFolder: sqliteMigrationsFolder }).length;
       expect(bundled).toBeGreaterThan(1);

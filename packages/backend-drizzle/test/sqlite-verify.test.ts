@@ -68,6 +68,19 @@ describe("SqliteBackend schema checks", () => {
     );
   });
 
+  it("tells an application whose own migrations predate schedules to add tasks_schedules, then the scheduled_for columns", async () => {
+    const file = files.dir().file("app-0005.db");
+    const { client, db } = openDb(file);
+    drizzleMigrate(db, { migrationsFolder: firstMigrations(sqliteMigrationsFolder, ALL.indexOf("0006_schedules")), migrationsTable: "app_migrations" });
+    client.close();
+    const backend = open(file);
+    expect(await backend.verify()).toEqual({ ok: false, problem: "schema-missing", message: `The task table tasks_schedules does not exist in the SQLite database "${file}". Create it: ${RUN_MIGRATE}` });
+    backend.db.$client.exec("CREATE TABLE tasks_schedules (backend text, name text, settled_through integer, last_enqueued_for integer, last_task_id text, updated_at integer)");
+    const check = await backend.verify();
+    expect(check).toMatchObject({ ok: false, problem: "schema-outdated" });
+    expect(check.ok ? "" : check.message).toContain(`The task tables in the SQLite database "${file}" lack the columns tasks_queue.scheduled_for, tasks_results.scheduled_for. `);
+  });
+
   it("works on your own in-memory database", async () => {
     const { drizzle } = await import("drizzle-orm/better-sqlite3");
     const Database = (await import("better-sqlite3")).default;

@@ -15,7 +15,8 @@
  *
  * Separate connections also mean heartbeats, claims and completions never queue behind long
  * task transactions, and at most `size` atomic tasks run at once: the others wait for a free
- * connection before their transaction (and their code) starts.
+ * connection before their transaction (and their code) starts. A schedule's enqueue of its
+ * occurrences runs its short transaction here too, for the same safety.
  */
 import { StorageTimeoutError, systemClock } from "@tasks/core";
 import { classifyStorageFault, StorageFaultError } from "@tasks/core/backend";
@@ -25,6 +26,23 @@ import postgres from "postgres";
 
 /** The Drizzle transaction an atomic task receives on the Postgres backend. */
 export type AtomicTransaction = PostgresJsTransaction<any, any>;
+
+/** Whose transaction a lane runs, as its errors name it. */
+export interface LanePurpose {
+  /** The transaction, as a phrase: "an atomic task's transaction". */
+  readonly transaction: string;
+  /** What follows a transaction lost to its connection: "the task will run again". */
+  readonly afterFault: string;
+  /** Why nothing starts once the backend is closed: "no atomic task can start". */
+  readonly closed: string;
+}
+
+/** An atomic task's transaction (the default). */
+export const ATOMIC_TASK: LanePurpose = {
+  transaction: "an atomic task's transaction",
+  afterFault: "the task will run again",
+  closed: "no atomic task can start",
+};
 
 /** Runs transactions on dedicated connections; see the module comment. */
 export class AtomicLane {
@@ -56,11 +74,11 @@ export class AtomicLane {
    * threw (after ROLLBACK), or with a {@link StorageFaultError} when the connection failed
    * before the commit was acknowledged.
    */
-  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async transaction<T>(work: (tx: AtomicTransaction) => Promise<T>, signal?: AbortSignal, purpose: LanePurpose = ATOMIC_TASK): Promise<T> {
     for (let failures = 0; ; failures++) {
-      const client = await this.#acquire(signal);
+      const client = await this.#acquire(signal, purpose);
       try {
-        if (await client.begin()) return await client.commitAfter(work, this.#db);
+        if (await client.begin(purpose)) return await client.commitAfter(work, this.#db);
       } finally {
         this.#release(client);
       }
@@ -72,13 +90,13 @@ export class AtomicLane {
   /** Ends every connection; transactions still running fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const waiter of this.#waiting.splice(0)) waiter.reject(closedError());
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(closedError(waiter.purpose));
     const clients = this.#idle.splice(0);
     await Promise.all(clients.map((client) => client.end()));
   }
 
-  async #acquire(signal?: AbortSignal): Promise<LaneClient> {
-    if (this.#closed) throw closedError();
+  async #acquire(signal: AbortSignal | undefined, purpose: LanePurpose): Promise<LaneClient> {
+    if (this.#closed) throw closedError(purpose);
     signal?.throwIfAborted();
     const idle = this.#idle.pop();
     if (idle) return idle;
@@ -93,6 +111,7 @@ export class AtomicLane {
           resolve(client);
         },
         reject,
+        purpose,
       };
       const onAbort = () => {
         this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
@@ -135,10 +154,11 @@ const MAX_BEGIN_PAUSE_MS = 2_000;
 interface Waiter {
   resolve(client: LaneClient): void;
   reject(reason: unknown): void;
+  readonly purpose: LanePurpose;
 }
 
-function closedError(): StorageFaultError {
-  return new StorageFaultError("The Postgres backend was closed; no atomic task can start.");
+function closedError(purpose: LanePurpose): StorageFaultError {
+  return new StorageFaultError(`The Postgres backend was closed; ${purpose.closed}.`);
 }
 
 
@@ -151,6 +171,7 @@ class LaneClient {
   /** The last statement sent; the next waits for it, so a failure is seen before the next write. */
   #tail: Promise<unknown> = Promise.resolve();
   #savepoints = 0;
+  #purpose: LanePurpose = ATOMIC_TASK;
 
   constructor(base: postgres.Sql) {
     const inherited = base.options as unknown as postgres.Options<Record<string, postgres.PostgresType>> & { onclose?: (id: number) => void };
@@ -181,7 +202,8 @@ class LaneClient {
    * Sends BEGIN. False when the connection failed (nothing has run: the caller may try another
    * connection); rejects on any other error.
    */
-  async begin(): Promise<boolean> {
+  async begin(purpose: LanePurpose): Promise<boolean> {
+    this.#purpose = purpose;
     this.#inTransaction = true;
     this.#savepoints = 0;
     this.#failed = null;
@@ -231,7 +253,7 @@ class LaneClient {
 
   #fault(cause: unknown): StorageFaultError {
     return new StorageFaultError(
-      "The connection of an atomic task's transaction failed before it committed; nothing of the transaction was stored, and the task will run again.",
+      `The connection of ${this.#purpose.transaction} failed before it committed; nothing of the transaction was stored, and ${this.#purpose.afterFault}.`,
       { cause },
     );
   }
@@ -294,7 +316,7 @@ class LaneClient {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new StorageTimeoutError(`${query.toUpperCase()} of an atomic task's transaction did not answer within ${timeoutMs} ms; its connection is given up.`);
+        const error = new StorageTimeoutError(`${query.toUpperCase()} of ${this.#purpose.transaction} did not answer within ${timeoutMs} ms; its connection is given up.`);
         this.#failed ??= error;
         reject(error);
       }, timeoutMs);

@@ -8,6 +8,8 @@ import type {
   CompleteParams,
   Completion,
   DescheduleParams,
+  EnqueueOccurrencesOutcome,
+  EnqueueOccurrencesParams,
   EnqueueOutcome,
   EnqueueParams,
   GetParams,
@@ -16,8 +18,11 @@ import type {
   HeartbeatOutcome,
   HeartbeatParams,
   JsonValue,
+  ListSchedulesParams,
   PruneParams,
+  RegisterSchedulesParams,
   RescueParams,
+  ScheduleState,
   StorageCheck,
   TaskBackend,
   TaskRecord,
@@ -43,11 +48,14 @@ import { claimTasks, completeTasks } from "./statements.js";
 import { migrate as applyMigrations, migrationsTableOf, pendingMigrations as listPendingMigrations } from "./migrate.js";
 import { VERIFY_TIMEOUT_MS, verifyPostgres } from "./verify.js";
 import { Wakeups } from "./wakeup.js";
-import { AtomicLane } from "./atomic-lane.js";
+import { AtomicLane, type LanePurpose } from "./atomic-lane.js";
+import { checkOccurrenceParams, checkRegisterParams } from "../shared/schedules.js";
+import { enqueueDueOccurrences, listScheduleStates, registerScheduleStates } from "./schedules.js";
 import { ClaimCursors, type ClaimKey } from "./claim-cursor.js";
 
 /**
- * Stores tasks in Postgres (`tasks_results`, `tasks_workers`; create them with `migrate`).
+ * Stores tasks in Postgres (`tasks_queue`, `tasks_results`, `tasks_workers`, `tasks_schedules`;
+ * create them with `migrate`).
  * Enqueue can join the application's Drizzle transaction, atomic tasks run in a transaction
  * that also marks them SUCCESSFUL, and LISTEN/NOTIFY wakes idle workers.
  */
@@ -179,6 +187,28 @@ export class PostgresBackend implements TaskBackend {
     return pruneTasks(this.#resolved.db, params);
   }
 
+  async registerSchedules(params: RegisterSchedulesParams): Promise<ScheduleState[]> {
+    checkRegisterParams(params);
+    return registerScheduleStates(this.#resolved.db, params);
+  }
+
+  /**
+   * One transaction, on a connection of the atomic lane (see atomic-lane.ts: a connection cut
+   * inside it fails this call, never the process): locks the schedule's state, stores its due
+   * occurrences through the ordinary insert and NOTIFY, and writes the state after.
+   */
+  async enqueueOccurrences(params: EnqueueOccurrencesParams): Promise<EnqueueOccurrencesOutcome> {
+    checkOccurrenceParams(params);
+    const work = (tx: PgDb) => enqueueDueOccurrences(tx, params);
+    const outcome = await (this.#atomic ? this.#atomic.transaction(work, undefined, SCHEDULE_PURPOSE) : this.#resolved.db.transaction(work));
+    this.#madeReady(outcome.enqueued);
+    return outcome;
+  }
+
+  async listSchedules(params: ListSchedulesParams): Promise<ScheduleState[]> {
+    return listScheduleStates(this.#resolved.db, params.backend);
+  }
+
   onTasksAvailable(listener: (queueName: string) => void): () => void {
     return this.#wakeups.subscribe(listener);
   }
@@ -212,6 +242,13 @@ export class PostgresBackend implements TaskBackend {
     if (this.#resolved.owned) await this.#resolved.client?.end({ timeout: 5 });
   }
 }
+
+/** How the atomic lane's errors name a schedule's transaction. */
+const SCHEDULE_PURPOSE: LanePurpose = {
+  transaction: "a schedule's transaction (enqueueOccurrences)",
+  afterFault: "the schedule's next pass enqueues those occurrences",
+  closed: "no schedule can enqueue its occurrences",
+};
 
 /** The highest priority a task may have (a smallint column). */
 const MAX_PRIORITY = 32_767;

@@ -29,6 +29,7 @@ const RECORD_FIELD_OF: Readonly<Record<string, string>> = {
   lease_expires_at: "leaseExpiresAt",
   identity_hash: "identityHash",
   unique_key: "uniqueKey",
+  scheduled_for: "scheduledFor",
 };
 
 const JSON_TEXT: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value"]);

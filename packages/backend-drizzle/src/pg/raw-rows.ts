@@ -28,6 +28,7 @@ export const CLAIM_RETURNED = [
   "max_attempts",
   "identity_hash",
   "unique_key",
+  "scheduled_for",
   "started_at",
   "finished_at",
   "worker_ids",
@@ -62,17 +63,18 @@ export function claimedRecordOf(row: RawValue[], params: ClaimParams, leaseExpir
     status: ResultStatus.RUNNING,
     runAfter: read.time("runAfter", row[5]),
     enqueuedAt: read.requiredTime("enqueuedAt", row[6]),
-    startedAt: firstClaim ? params.now : read.time("startedAt", row[11]),
-    finishedAt: firstClaim ? null : read.time("finishedAt", row[12]),
+    startedAt: firstClaim ? params.now : read.time("startedAt", row[12]),
+    finishedAt: firstClaim ? null : read.time("finishedAt", row[13]),
     lastAttemptedAt: params.now,
     attempts,
     maxAttempts: read.int("maxAttempts", row[8], 1),
-    workerIds: firstClaim ? [params.workerId] : (read.jsonArray("workerIds", row[13]) as string[]),
-    errors: firstClaim ? [] : (read.jsonArray("errors", row[14]) as TaskErrorRecord[]),
-    returnValue: firstClaim ? null : read.json("returnValue", row[15]),
+    workerIds: firstClaim ? [params.workerId] : (read.jsonArray("workerIds", row[14]) as string[]),
+    errors: firstClaim ? [] : (read.jsonArray("errors", row[15]) as TaskErrorRecord[]),
+    returnValue: firstClaim ? null : read.json("returnValue", row[16]),
     leaseExpiresAt,
     identityHash: row[9] as string,
     uniqueKey: row[10] as string | null,
+    scheduledFor: read.time("scheduledFor", row[11]),
   };
 }
 
@@ -94,6 +96,8 @@ export function newTaskRows(tasks: readonly NewTaskRecord[]): string {
       max_attempts: task.maxAttempts,
       identity_hash: task.identityHash,
       unique_key: task.uniqueKey,
+      // Left out (NULL) for the ordinary task: no bytes for it in every enqueue.
+      scheduled_for: task.scheduledFor?.toISOString(),
     })),
   );
 }
@@ -107,7 +111,7 @@ export interface SharedColumns {
   readonly runAfter: string | null;
 }
 
-/** The columns all `tasks` share, or null when any differs or any task has a unique key. */
+/** The columns all `tasks` share, or null when any differs or any task has a unique key or an occurrence. */
 export function sharedColumns(tasks: readonly NewTaskRecord[]): SharedColumns | null {
   const [first] = tasks;
   if (!first) return null;
@@ -115,6 +119,7 @@ export function sharedColumns(tasks: readonly NewTaskRecord[]): SharedColumns | 
   for (const task of tasks) {
     if (
       task.uniqueKey !== null ||
+      task.scheduledFor != null ||
       task.taskName !== first.taskName ||
       task.queueName !== first.queueName ||
       task.priority !== first.priority ||

@@ -18,7 +18,7 @@ import { runRows } from "./run-sql.js";
  */
 const SET_ASIDE_TEXT = `WITH v AS (
     SELECT * FROM jsonb_to_recordset($3::jsonb)
-      AS v(id uuid, status text, attempt integer, error jsonb, run_after timestamptz, enqueued_at timestamptz, started_at timestamptz)
+      AS v(id uuid, status text, attempt integer, error jsonb, run_after timestamptz, enqueued_at timestamptz, started_at timestamptz, scheduled_for timestamptz)
   ), ${moveText(
     {
       where: "q.id = ANY(ARRAY(SELECT id FROM v)) AND q.backend = $1 AND (q.status, q.attempts) IN (SELECT status, attempt FROM v WHERE v.id = q.id)",
@@ -30,13 +30,14 @@ const SET_ASIDE_TEXT = `WITH v AS (
         run_after: "(SELECT run_after FROM v WHERE v.id = d.id AND v.attempt = d.attempts LIMIT 1)",
         enqueued_at: "(SELECT enqueued_at FROM v WHERE v.id = d.id AND v.attempt = d.attempts LIMIT 1)",
         started_at: "(SELECT started_at FROM v WHERE v.id = d.id AND v.attempt = d.attempts LIMIT 1)",
+        scheduled_for: "(SELECT scheduled_for FROM v WHERE v.id = d.id AND v.attempt = d.attempts LIMIT 1)",
       },
     },
     "moved",
   )}, finished AS (
     UPDATE tasks_results AS t SET
       status = 'FAILED', lease_expires_at = NULL, errors = ${errorsPlus("t.errors", "v.error")},
-      run_after = v.run_after, enqueued_at = v.enqueued_at, started_at = v.started_at
+      run_after = v.run_after, enqueued_at = v.enqueued_at, started_at = v.started_at, scheduled_for = v.scheduled_for
     FROM v WHERE t.id = ANY(ARRAY(SELECT id FROM v)) AND t.id = v.id AND t.backend = $1 AND t.status = v.status AND t.attempts = v.attempt
     RETURNING t.id
   )
@@ -54,6 +55,7 @@ export async function setAsideRows(db: PgDb, client: postgres.Sql | null, backen
       run_after: record.runAfter?.toISOString() ?? null,
       enqueued_at: record.enqueuedAt.toISOString(),
       started_at: record.startedAt?.toISOString() ?? null,
+      scheduled_for: record.scheduledFor?.toISOString() ?? null,
     })),
   );
   return runRows(db, client, SET_ASIDE_TEXT, [backend, now.toISOString(), json], ["id"], firstColumn);

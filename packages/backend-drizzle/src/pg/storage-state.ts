@@ -4,13 +4,13 @@
  * (`to_regclass`) only, so it raises no notices and needs no privileges on the tables.
  */
 import { getTableName, sql } from "drizzle-orm";
-import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
+import { tasksQueue, tasksResults, tasksSchedules, tasksWorkers } from "./schema.js";
 import type { PgDb } from "./queries.js";
 import { resultRows } from "./run-sql.js";
 import { toLatestApplied } from "../shared/migrations.js";
 
 /** The task tables, as they are named in the database. */
-export const TASK_TABLES: readonly string[] = [getTableName(tasksQueue), getTableName(tasksResults), getTableName(tasksWorkers)];
+export const TASK_TABLES: readonly string[] = [getTableName(tasksQueue), getTableName(tasksResults), getTableName(tasksWorkers), getTableName(tasksSchedules)];
 
 /** Where applied migrations are recorded. */
 export interface MigrationsTableName {

@@ -9,7 +9,7 @@ import { columnsMissing, migrationsPending, missingColumns, schemaMissing, STORA
 import { connectionProblem, noAnswer } from "./connection-problems.js";
 import { pendingIn } from "./migrate.js";
 import type { PgDb } from "./queries.js";
-import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
+import { tasksQueue, tasksResults, tasksSchedules, tasksWorkers } from "./schema.js";
 import { resultRows } from "./run-sql.js";
 import { readStorageState, TASK_TABLES, type MigrationsTableName } from "./storage-state.js";
 import { postgresTargetOf, scrub, type PostgresTarget } from "./target.js";
@@ -61,7 +61,7 @@ async function checkSchema(db: PgDb, target: PostgresTarget, migrations: Migrati
 
 function expectedColumns(): Map<string, string[]> {
   return new Map(
-    [tasksQueue, tasksResults, tasksWorkers].map((table) => {
+    [tasksQueue, tasksResults, tasksWorkers, tasksSchedules].map((table) => {
       const config = getTableConfig(table);
       return [config.name, config.columns.map((column) => column.name)];
     }),

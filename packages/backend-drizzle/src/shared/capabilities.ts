@@ -9,4 +9,5 @@ export const DATABASE_CAPABILITIES: BackendCapabilities = Object.freeze({
   supportsAtomic: true,
   runsOnEnqueue: false,
   supportsWorkers: true,
+  supportsSchedules: true,
 });

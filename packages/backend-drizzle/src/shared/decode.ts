@@ -32,6 +32,7 @@ export const COLUMN_OF = {
   leaseExpiresAt: "lease_expires_at",
   identityHash: "identity_hash",
   uniqueKey: "unique_key",
+  scheduledFor: "scheduled_for",
 } as const;
 
 /** A field of a task record that is read from a column. */

@@ -47,6 +47,7 @@ export interface TaskRowShape {
   leaseExpiresAt: unknown;
   identityHash: unknown;
   uniqueKey: unknown;
+  scheduledFor: unknown;
 }
 
 /** A `tasks_workers` row as either dialect's Drizzle schema returns it. */
@@ -99,6 +100,7 @@ export function readRow(row: TaskRowShape): { record: TaskRecord; problems: RowP
     leaseExpiresAt: read.time("leaseExpiresAt", row.leaseExpiresAt),
     identityHash: read.text("identityHash", row.identityHash),
     uniqueKey: read.optionalText("uniqueKey", row.uniqueKey),
+    scheduledFor: read.time("scheduledFor", row.scheduledFor),
   };
   return { record, problems: read.problems };
 }
@@ -153,7 +155,13 @@ export function newTaskRecord(task: NewTaskRecord, backend: string, now: Date): 
     leaseExpiresAt: null,
     identityHash: task.identityHash,
     uniqueKey: task.uniqueKey,
+    scheduledFor: copyTime(task.scheduledFor),
   };
+}
+
+/** A copy of a time from a new task; a record built before `scheduledFor` existed has none (undefined), read as null. */
+function copyTime(time: Date | null | undefined): Date | null {
+  return time == null ? null : new Date(time.getTime());
 }
 
 /** The values of a new row, as Drizzle's insert takes them. */
@@ -179,6 +187,7 @@ export interface NewTaskRowShape {
   leaseExpiresAt: Date | null;
   identityHash: string;
   uniqueKey: string | null;
+  scheduledFor: Date | null;
 }
 
 /** The values to insert for a new READY task enqueued at `now` under alias `backend`. */
@@ -205,6 +214,7 @@ export function newTaskRow(task: NewTaskRecord, backend: string, now: Date): New
     leaseExpiresAt: null,
     identityHash: task.identityHash,
     uniqueKey: task.uniqueKey,
+    scheduledFor: task.scheduledFor ?? null,
   };
 }
 

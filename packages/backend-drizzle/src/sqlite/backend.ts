@@ -1,25 +1,9 @@
 /** The SQLite task backend: storage operations on Drizzle ORM over better-sqlite3. */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type {
-  CancelParams,
-  ClaimParams,
-  CompleteAtomicallyOutcome,
-  CompleteAtomicallyParams,
-  CompleteOutcome,
-  CompleteParams,
-  DescheduleParams,
-  EnqueueOutcome,
-  EnqueueParams,
-  GetParams,
-  HealthParams,
-  HealthReport,
-  HeartbeatOutcome,
-  HeartbeatParams,
-  JsonValue,
-  PruneParams,
-  RescueParams,
-  StorageCheck,
-  TaskBackend,
+  CancelParams, ClaimParams, CompleteAtomicallyOutcome, CompleteAtomicallyParams, CompleteOutcome, CompleteParams, DescheduleParams,
+  EnqueueOccurrencesOutcome, EnqueueOccurrencesParams, EnqueueOutcome, EnqueueParams, GetParams, HealthParams, HealthReport, HeartbeatOutcome,
+  HeartbeatParams, JsonValue, ListSchedulesParams, PruneParams, RegisterSchedulesParams, RescueParams, ScheduleState, StorageCheck, TaskBackend,
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
@@ -53,11 +37,13 @@ import {
 } from "./queries.js";
 import { preparedStatements, type PreparedStatements } from "./statements.js";
 import { readStorageState } from "./storage-state.js";
+import { checkOccurrenceParams, checkRegisterParams } from "../shared/schedules.js";
+import { enqueueDueOccurrences, listScheduleStates, registerScheduleStates } from "./schedules.js";
 import { verifySqlite } from "./verify.js";
 
 /**
  * Stores tasks in SQLite (live ones in `tasks_queue`, finished ones in `tasks_results`, workers
- * in `tasks_workers`; create them with `migrate`).
+ * in `tasks_workers`, schedule states in `tasks_schedules`; create them with `migrate`).
  * Several processes may share the file: every write is an immediate transaction, and a file
  * locked by another connection is waited for asynchronously (see `busyRetry`).
  *
@@ -210,6 +196,23 @@ export class SqliteBackend implements TaskBackend {
     assertLimit("prune()", params.limit);
     if (params.dryRun) return this.#read("prune", (db) => pruneTasks(db, params));
     return this.#write("prune", (tx) => pruneTasks(tx, params), params.limit);
+  }
+
+  async registerSchedules(params: RegisterSchedulesParams): Promise<ScheduleState[]> {
+    checkRegisterParams(params);
+    return this.#write("registerSchedules", (tx) => registerScheduleStates(tx, params), params.names.length);
+  }
+
+  /** One immediate transaction: reads the settled time, stores the due occurrences' tasks, writes the state after. */
+  async enqueueOccurrences(params: EnqueueOccurrencesParams): Promise<EnqueueOccurrencesOutcome> {
+    checkOccurrenceParams(params);
+    const outcome = await this.#write("enqueueOccurrences", (tx) => enqueueDueOccurrences(tx, params), params.occurrences.length + 1);
+    this.#announce(new Set(outcome.enqueued.map((record) => record.queueName)));
+    return outcome;
+  }
+
+  async listSchedules(params: ListSchedulesParams): Promise<ScheduleState[]> {
+    return this.#read("listSchedules", (db) => listScheduleStates(db, params.backend));
   }
 
   /**

@@ -12,7 +12,7 @@ import type { RowReader } from "../shared/decode.js";
 /** Every column of a task row, in the order {@link rawRowToRecord} reads them. */
 export const RECORD_COLUMNS =
   "id, backend, task_name, queue_name, priority, args, status, run_after, enqueued_at, started_at, finished_at, " +
-  "last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key";
+  "last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key, scheduled_for";
 
 /** A row of {@link RECORD_COLUMNS} as better-sqlite3 returns it in raw mode. */
 export type RawTaskRow = readonly unknown[];
@@ -44,6 +44,7 @@ export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
     leaseExpiresAt: read.time("leaseExpiresAt", row[17]),
     identityHash: read.text("identityHash", row[18]),
     uniqueKey: read.optionalText("uniqueKey", row[19]),
+    scheduledFor: read.time("scheduledFor", row[20]),
   };
 }
 
@@ -53,7 +54,7 @@ export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
  */
 export const CLAIMED_COLUMNS =
   "id, task_name, queue_name, priority, args, run_after, enqueued_at, started_at, finished_at, " +
-  "attempts, max_attempts, worker_ids, errors, return_value, identity_hash, unique_key";
+  "attempts, max_attempts, worker_ids, errors, return_value, identity_hash, unique_key, scheduled_for";
 
 /** What a claim set on every row it took, for the columns it does not send back. */
 export interface ClaimedBy {
@@ -85,6 +86,7 @@ export function claimedRowToRecord(row: RawTaskRow, claim: ClaimedBy, read: RowR
     leaseExpiresAt: claim.leaseExpiresAt,
     identityHash: read.text("identityHash", row[14]),
     uniqueKey: read.optionalText("uniqueKey", row[15]),
+    scheduledFor: read.time("scheduledFor", row[16]),
   };
 }
 
@@ -101,7 +103,7 @@ export function errorJson(error: TaskErrorRecord): string {
 /**
  * The values a new READY task is inserted with, in the order of the insert in statements.ts:
  * id, backend, task name, queue, priority, args, run after, runnable at, enqueued at, max
- * attempts, identity hash, unique key. Times are integer milliseconds, JSON is text.
+ * attempts, identity hash, unique key, scheduled for. Times are integer milliseconds, JSON is text.
  */
 export function newTaskValues(task: NewTaskRecord, backend: string, now: Date): unknown[] {
   const runAfter = task.runAfter?.getTime() ?? null;
@@ -119,5 +121,6 @@ export function newTaskValues(task: NewTaskRecord, backend: string, now: Date): 
     task.maxAttempts,
     task.identityHash,
     task.uniqueKey,
+    task.scheduledFor?.getTime() ?? null,
   ];
 }

@@ -39,6 +39,8 @@ function taskColumns() {
     leaseExpiresAt: time("lease_expires_at"),
     identityHash: text("identity_hash").notNull(),
     uniqueKey: text("unique_key"),
+    /** The schedule occurrence the task was enqueued for; NULL for a task no schedule enqueued. Last, where migration 0006 added it. */
+    scheduledFor: time("scheduled_for"),
   };
 }
 
@@ -115,6 +117,25 @@ export const tasksWorkers = sqliteTable(
   (table) => [primaryKey({ columns: [table.backend, table.workerId] })],
 );
 
+/**
+ * One row per schedule of a backend alias: how far its occurrences are settled, and its latest
+ * task. Written only inside immediate transactions, so each occurrence becomes one task however
+ * many workers race for it.
+ */
+export const tasksSchedules = sqliteTable(
+  "tasks_schedules",
+  {
+    backend: text("backend").notNull(),
+    name: text("name").notNull(),
+    /** Every occurrence at or before this time is enqueued or passed over. */
+    settledThrough: time("settled_through").notNull(),
+    lastEnqueuedFor: time("last_enqueued_for"),
+    lastTaskId: text("last_task_id"),
+    updatedAt: time("updated_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.backend, table.name] })],
+);
+
 /** A task row (of either table) as Drizzle returns it. */
 export type TaskRow = typeof tasksResults.$inferSelect;
 
@@ -136,6 +157,7 @@ function recordColumnsOf<T extends typeof tasksQueue | typeof tasksResults>(tabl
     finishedAt: sql<unknown>`${table.finishedAt}`,
     lastAttemptedAt: sql<unknown>`${table.lastAttemptedAt}`,
     leaseExpiresAt: sql<unknown>`${table.leaseExpiresAt}`,
+    scheduledFor: sql<unknown>`${table.scheduledFor}`,
   };
 }
 

@@ -32,6 +32,7 @@ function storedFallback(field: RecordField, record: TaskRecord): unknown {
     case "enqueuedAt":
     case "startedAt":
     case "lastAttemptedAt":
+    case "scheduledFor":
       return record[field]?.getTime() ?? null;
     default:
       // id and backend select the row; status, errors, finished_at and the lease are written anyway.

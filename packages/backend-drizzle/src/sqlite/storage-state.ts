@@ -5,10 +5,10 @@
 import { getTableName, sql } from "drizzle-orm";
 import { toLatestApplied } from "../shared/migrations.js";
 import type { SqliteDb } from "./queries.js";
-import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
+import { tasksQueue, tasksResults, tasksSchedules, tasksWorkers } from "./schema.js";
 
 /** The task tables, as they are named in the database. */
-export const TASK_TABLES: readonly string[] = [getTableName(tasksQueue), getTableName(tasksResults), getTableName(tasksWorkers)];
+export const TASK_TABLES: readonly string[] = [getTableName(tasksQueue), getTableName(tasksResults), getTableName(tasksWorkers), getTableName(tasksSchedules)];
 
 /** The task schema's state in one database. */
 export interface SqliteStorageState {

@@ -10,7 +10,7 @@ import { columnsMissing, migrationsPending, missingColumns, schemaMissing, STORA
 import { pendingIn } from "./migrate.js";
 import { isInMemory } from "./open.js";
 import type { SqliteDb } from "./queries.js";
-import { tasksQueue, tasksResults, tasksWorkers } from "./schema.js";
+import { tasksQueue, tasksResults, tasksSchedules, tasksWorkers } from "./schema.js";
 import { readStorageState, TASK_TABLES } from "./storage-state.js";
 
 /** How messages name the database at `location` (a file path, or empty / `:memory:`). */
@@ -34,7 +34,7 @@ export function verifySqlite(db: SqliteDb, location: string, migrationsTable: st
 
 function expectedColumns(): Map<string, string[]> {
   return new Map(
-    [tasksQueue, tasksResults, tasksWorkers].map((table) => {
+    [tasksQueue, tasksResults, tasksWorkers, tasksSchedules].map((table) => {
       const config = getTableConfig(table);
       return [config.name, config.columns.map((column) => column.name)];
     }),

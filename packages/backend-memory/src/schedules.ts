@@ -5,14 +5,14 @@ import type {
   RegisterSchedulesParams,
   ScheduleState,
 } from "@tasks/core/backend";
+import { checkEnqueueOccurrencesParams, checkRegisterSchedulesParams } from "@tasks/core/backend";
 import { enqueueTasks } from "./enqueue.js";
 import { copyDate, copyRecord, type Row } from "./rows.js";
-import { checkOccurrenceParams, checkRegisterParams } from "./schedule-checks.js";
 import type { MemoryStore, ScheduleRow } from "./store.js";
 
 /** Stores `settledThrough = now` for each name without a state; returns the state of every name, in order. */
 export function registerSchedules(store: MemoryStore, params: RegisterSchedulesParams): ScheduleState[] {
-  checkRegisterParams(params);
+  checkRegisterSchedulesParams(params);
   const schedules = store.partition(params.backend).schedules;
   return params.names.map((name) => {
     let row = schedules.get(name);
@@ -28,7 +28,7 @@ export function registerSchedules(store: MemoryStore, params: RegisterSchedulesP
  * cannot interleave: each occurrence becomes one task. Returns the created rows to announce.
  */
 export function enqueueOccurrences(store: MemoryStore, params: EnqueueOccurrencesParams): { outcome: EnqueueOccurrencesOutcome; created: Row[] } {
-  checkOccurrenceParams(params);
+  checkEnqueueOccurrencesParams(params);
   const schedules = store.partition(params.backend).schedules;
   const before = schedules.get(params.name);
   const settled = before ? before.settledThrough.getTime() : -Infinity;

@@ -14,3 +14,4 @@ export { ResultStatus, ALL_STATUSES, FINISHED_STATUSES, isFinishedStatus } from 
 export { InvalidTaskBackendError, TasksError, StorageFaultError, EnqueueOutcomeUnknownError } from "./errors.js";
 export { classifyStorageFault } from "./storage-faults.js";
 export type { StorageFaultKind } from "./storage-faults.js";
+export { checkRegisterSchedulesParams, checkEnqueueOccurrencesParams } from "./schedules/backend-checks.js";

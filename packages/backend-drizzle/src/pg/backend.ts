@@ -49,7 +49,7 @@ import { migrate as applyMigrations, migrationsTableOf, pendingMigrations as lis
 import { VERIFY_TIMEOUT_MS, verifyPostgres } from "./verify.js";
 import { Wakeups } from "./wakeup.js";
 import { AtomicLane, type LanePurpose } from "./atomic-lane.js";
-import { checkOccurrenceParams, checkRegisterParams } from "../shared/schedules.js";
+import { checkEnqueueOccurrencesParams as checkOccurrenceParams, checkRegisterSchedulesParams as checkRegisterParams } from "@tasks/core/backend";
 import { enqueueDueOccurrences, listScheduleStates, registerScheduleStates } from "./schedules.js";
 import { ClaimCursors, type ClaimKey } from "./claim-cursor.js";
 

@@ -37,7 +37,7 @@ import {
 } from "./queries.js";
 import { preparedStatements, type PreparedStatements } from "./statements.js";
 import { readStorageState } from "./storage-state.js";
-import { checkOccurrenceParams, checkRegisterParams } from "../shared/schedules.js";
+import { checkEnqueueOccurrencesParams as checkOccurrenceParams, checkRegisterSchedulesParams as checkRegisterParams } from "@tasks/core/backend";
 import { enqueueDueOccurrences, listScheduleStates, registerScheduleStates } from "./schedules.js";
 import { verifySqlite } from "./verify.js";
 

@@ -4,13 +4,9 @@
  * `enqueueOccurrences` stores each occurrence once whoever calls first.
  */
 import type { ScheduleState } from "../backend.js";
-import type { Clock } from "../clock.js";
-import type { ResolvedBackend } from "../config.js";
 import { taskEvents } from "../events.js";
-import type { Logger } from "../logger.js";
 import { TaskResult } from "../result.js";
-import type { StorageDeadline } from "../worker/deadline.js";
-import type { OutageReporter } from "../worker/outage.js";
+import type { WorkerLoopContext } from "../worker/maintenance.js";
 import { planOccurrences } from "./occurrences.js";
 import type { Schedule } from "./schedule.js";
 
@@ -20,16 +16,7 @@ const RETRY_MS = 1_000;
 const MAX_SLEEP_MS = 60_000;
 
 /** What a {@link Scheduler} works with; shared with the worker that owns it. */
-export interface SchedulerContext {
-  readonly resolved: ResolvedBackend;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly outage: OutageReporter;
-  readonly deadline: StorageDeadline;
-  readonly workerId: string;
-  /** Aborts when the loop must end. */
-  readonly finished: AbortSignal;
-}
+export type SchedulerContext = WorkerLoopContext;
 
 /** Enqueues due occurrences of `schedules` until `finished` aborts. */
 export class Scheduler {

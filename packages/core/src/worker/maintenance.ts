@@ -24,18 +24,22 @@ export interface RunningTask {
   leaseExpiresAt: number;
 }
 
-/** What a {@link LeaseKeeper} works with; all of it shared with the worker that owns it. */
-export interface LeaseKeeperContext {
+/** What every loop of a worker beside its claims works with, shared with the worker that owns it. */
+export interface WorkerLoopContext {
   readonly resolved: ResolvedBackend;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly outage: OutageReporter;
   readonly deadline: StorageDeadline;
   readonly workerId: string;
+  /** Aborts when the worker's run is over; ends the loop. */
+  readonly finished: AbortSignal;
+}
+
+/** What a {@link LeaseKeeper} works with; all of it shared with the worker that owns it. */
+export interface LeaseKeeperContext extends WorkerLoopContext {
   /** The worker's running tasks, by id (read only here; their aborts are triggered here). */
   readonly running: ReadonlyMap<string, RunningTask>;
-  /** Aborts when the worker's run is over; ends both loops. */
-  readonly finished: AbortSignal;
   /** Between heartbeat rounds (checked shorter than the lease by the worker). */
   readonly heartbeatIntervalMs: number;
   /** Between rescue passes. */

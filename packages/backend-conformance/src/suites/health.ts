@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { at, errorRecord, type Harness } from "../harness.js";
+import { at, errorRecord, newTask, type Harness } from "../harness.js";
 
 const ZERO = { READY: 0, RUNNING: 0, SUCCESSFUL: 0, FAILED: 0, CANCELLED: 0 };
 
@@ -35,6 +35,28 @@ export function healthSuite(h: Harness): void {
         q1: { ...ZERO, READY: 2, RUNNING: 1, CANCELLED: 1 },
         q2: { ...ZERO, SUCCESSFUL: 1, FAILED: 1 },
       });
+    });
+
+    h.test("counts every task once while tasks finish during the read", { supportsWorkers: true }, async () => {
+      const alias = h.alias();
+      const total = 60;
+      await h.enqueue(alias, Array.from({ length: total }, () => newTask()), at(0));
+      const claimed = await h.claim(alias, at(1), { limit: total });
+      expect(claimed).toHaveLength(total);
+      let finishing = true;
+      const totals: number[] = [];
+      const reads = (async () => {
+        while (finishing) {
+          const { queues } = await h.backend.health({ backend: alias, now: at(2), recentFailures: 0 });
+          totals.push(Object.values(queues).reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0));
+        }
+      })();
+      // One completion at a time, each a row leaving the live tasks for the finished ones.
+      for (const record of claimed) await h.succeed(alias, record, at(2));
+      finishing = false;
+      await reads;
+      expect(totals.length).toBeGreaterThan(0);
+      expect(new Set(totals)).toEqual(new Set([total]));
     });
 
     h.test("oldestReadyAgeMs measures the oldest READY task from when it became runnable", {}, async () => {

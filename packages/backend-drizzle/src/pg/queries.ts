@@ -5,6 +5,7 @@
  * no row leaves this file.
  */
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import type { PgDb } from "./db.js";
 import type postgres from "postgres";
 import type {
@@ -242,9 +243,10 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
       .where(eq(table.backend, params.backend))
       .groupBy(table.queueName, table.status);
   const live = eq(q.backend, params.backend);
-  const [liveCounts, finishedCounts, readyByName, oldest, running, failures, workers] = await Promise.all([
-    countsOf(q),
-    countsOf(r),
+  const [counts, readyByName, oldest, running, failures, workers] = await Promise.all([
+    // One statement, so one snapshot: a task moving from the queue table to the results table
+    // while health reads is counted once, in one table or the other.
+    unionAll(countsOf(q), countsOf(r)),
     db
       .select({ taskName: q.taskName, queueName: q.queueName, count: sql<string>`count(*)` })
       .from(q)
@@ -267,7 +269,7 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
   ]);
   const oldestValue = oldest[0]?.oldest ?? null;
   return buildHealthReport({
-    counts: [...liveCounts, ...finishedCounts],
+    counts,
     readyByName,
     oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
     running,

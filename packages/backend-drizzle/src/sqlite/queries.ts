@@ -11,7 +11,7 @@
  * when the query's WHERE visibly implies the index's WHERE, which a parameter does not.
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { unionAll, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type {
   EnqueueOutcome,
   HealthParams,
@@ -271,15 +271,15 @@ const HEALTH_RUNNING_LIMIT = 1000;
 /** Counts by queue and status, oldest runnable READY task, running tasks, recent failures, live workers, unrunnable READY tasks. */
 export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
   const live = eq(q.backend, params.backend);
-  // Per table: the report adds up the groups of both (a queue and status may appear in each).
-  const counts = [q, r].flatMap((table) =>
+  // One statement over both tables, so a task moved by another process while health reads is
+  // counted once; the report adds up the groups (a queue and status may appear in each table).
+  const countsOf = (table: typeof q | typeof r) =>
     db
       .select({ queueName: table.queueName, status: table.status, count: sql<number>`count(*)` })
       .from(table)
       .where(eq(table.backend, params.backend))
-      .groupBy(table.queueName, table.status)
-      .all(),
-  );
+      .groupBy(table.queueName, table.status);
+  const counts = unionAll(countsOf(q), countsOf(r)).all();
   const readyByName = db
     .select({ taskName: q.taskName, queueName: q.queueName, count: sql<number>`count(*)` })
     .from(q)

@@ -14,6 +14,7 @@ import {
   Worker,
   type TaskBackend,
   type TaskResult,
+  type TaskTelemetry,
   type WorkerOptions,
 } from "@tasks/core";
 import { afterAll, afterEach, beforeAll } from "vitest";
@@ -33,7 +34,7 @@ export interface WorkerTestSetup {
 /** Hooks and helpers shared by the worker behaviour tests of one backend. */
 export interface WorkerTestContext {
   /** Configures a fresh alias on the backend under test, with a new TestClock. */
-  setUp(settings?: { maxAttempts?: number; leaseMs?: number; start?: Date }): WorkerTestSetup;
+  setUp(settings?: { maxAttempts?: number; leaseMs?: number; start?: Date; telemetry?: TaskTelemetry }): WorkerTestSetup;
   /** Starts a worker on the test's alias (stopped after the test). */
   startWorker(options?: WorkerOptions): Worker;
   /** The task's status after reading it again. */
@@ -86,6 +87,7 @@ export function useWorkerContext(factory: WorkerSuiteFactory): WorkerTestContext
         },
         clock,
         logger: process.env.TASKS_TEST_DEBUG ? consoleLogger("debug") : silentLogger,
+        ...(settings.telemetry ? { telemetry: settings.telemetry } : {}),
       });
       current = { alias, clock, backend };
       return current;

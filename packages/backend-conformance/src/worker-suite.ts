@@ -3,7 +3,7 @@
  * guarded late completions, timeouts, cancel, graceful and forced stop, batch mode and
  * limits, claims only of registered task names, how a storage outage is logged, storage calls that
  * never settle, a worker that lost touch with storage (forced stop, leases run out), and
- * periodic tasks (schedules). Time is a TestClock; storage calls run for real, so every wait is
+ * periodic tasks (schedules), and OpenTelemetry traces and metrics. Time is a TestClock; storage calls run for real, so every wait is
  * "advance the clock, then wait (briefly, in real time) until the backend shows the state".
  */
 import { describe } from "vitest";
@@ -13,6 +13,7 @@ import { lostTouchTests } from "./worker-tests-lost-touch.js";
 import { outageTests } from "./worker-tests-outage.js";
 import { retryLeaseAndSlotTests } from "./worker-tests-retries.js";
 import { scheduleWorkerTests } from "./worker-tests-schedules.js";
+import { telemetryWorkerTests } from "./worker-tests-telemetry.js";
 import { stopLimitAndEventTests } from "./worker-tests-stopping.js";
 import { taskNameWorkerTests } from "./worker-tests-task-names.js";
 
@@ -30,5 +31,6 @@ export function describeWorkerBehaviour(name: string, factory: WorkerSuiteFactor
     hungCallTests(context);
     lostTouchTests(context);
     scheduleWorkerTests(context);
+    telemetryWorkerTests(context);
   });
 }

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { InvalidConfigurationError, InvalidTaskBackendError } from "./errors.js";
 import { instrumentBackend } from "./instrument.js";
 import { consoleLogger, type Logger } from "./logger.js";
+import type { TaskTelemetry } from "./telemetry.js";
 import {
   DEFAULT_ENQUEUE_TIMEOUT_MS,
   DEFAULT_MAX_ARGS_BYTES,
@@ -55,6 +56,11 @@ export interface TasksConfig {
   readonly logger?: Logger;
   /** Time source for enqueue and workers; a `TestClock` in tests. */
   readonly clock?: Clock;
+  /**
+   * Where traces and metrics go: `openTelemetry()` from `@tasks/core/otel`. Default none, at
+   * no cost.
+   */
+  readonly telemetry?: TaskTelemetry;
 }
 
 /** A backend alias with every setting filled in. */
@@ -79,6 +85,7 @@ interface ActiveConfig {
   readonly backends: ReadonlyMap<string, ResolvedBackend>;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly telemetry: TaskTelemetry | undefined;
 }
 
 let active: ActiveConfig | null = null;
@@ -105,7 +112,12 @@ export function configureTasks(config: TasksConfig): void {
     if (problem) throw new InvalidConfigurationError(`Backend alias ${describe(alias)} ${problem}`);
     backends.set(alias, resolveBackend(alias, entry));
   }
-  active = { backends, logger: config.logger ?? fallbackLogger, clock: config.clock ?? systemClock };
+  if (config.telemetry !== undefined && typeof config.telemetry?.enqueue !== "function") {
+    throw new InvalidConfigurationError('configureTasks(): "telemetry" must be made by openTelemetry() from "@tasks/core/otel" (or implement TaskTelemetry).');
+  }
+  active?.telemetry?.uninstall();
+  active = { backends, logger: config.logger ?? fallbackLogger, clock: config.clock ?? systemClock, telemetry: config.telemetry };
+  config.telemetry?.install();
 }
 
 function resolveBackend(alias: string, entry: TaskBackend | BackendSettings): ResolvedBackend {
@@ -157,6 +169,7 @@ function isBackend(value: unknown): value is TaskBackend {
 
 /** Forgets the configuration (for tests). Backends are not closed; see {@link closeTasks}. */
 export function resetTasksConfiguration(): void {
+  active?.telemetry?.uninstall();
   active = null;
 }
 
@@ -165,6 +178,7 @@ export async function closeTasks(): Promise<void> {
   const current = active;
   active = null;
   if (!current) return;
+  current.telemetry?.uninstall();
   const unique = new Set([...current.backends.values()].map((entry) => entry.original));
   await Promise.all([...unique].map((backend) => backend.close()));
 }
@@ -203,6 +217,11 @@ export function configuredAliases(): string[] {
 /** The configured logger (a console logger at `warn` before configuration). */
 export function getLogger(): Logger {
   return active?.logger ?? fallbackLogger;
+}
+
+/** The configured telemetry, if any (see {@link TasksConfig.telemetry}). */
+export function getTelemetry(): TaskTelemetry | undefined {
+  return active?.telemetry;
 }
 
 /** The configured clock (real time before configuration). */

@@ -19,6 +19,7 @@ export {
   DEFAULT_LEASE_MS,
 } from "./config.js";
 export type { TasksConfig, BackendSettings, ResolvedBackend } from "./config.js";
+export type { TaskTelemetry, TraceCarrier, EnqueueSpanInfo, AttemptEnd, AttemptEndKind, StorageOperation } from "./telemetry.js";
 export { getTaskResult, cancelTask, taskHealth, pruneTasks, DEFAULT_PRUNE_KEEP_MS } from "./admin.js";
 export type { HealthOptions, PruneOptions, TaskHealthReport, OverdueScheduleSummary } from "./admin.js";
 export { scheduleOverview } from "./schedules/overview.js";

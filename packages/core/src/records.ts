@@ -31,6 +31,13 @@ export interface NewTaskRecord {
   readonly uniqueKey: string | null;
   /** The occurrence of a schedule this task was enqueued for; `null` for tasks not enqueued by a schedule. */
   readonly scheduledFor: Date | null;
+  /**
+   * The propagation fields of the trace that enqueued the task (W3C `traceparent` and
+   * `tracestate`, as an OpenTelemetry propagator writes them), so the attempt's span can link
+   * to it across processes; `null` when no tracing was active. At most 8 fields, each name
+   * and value a string of at most 512 characters.
+   */
+  readonly traceContext: Readonly<Record<string, string>> | null;
 }
 
 /** A stored task as a backend returns it: plain data, never a database row object. */

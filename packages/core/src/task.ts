@@ -1,6 +1,6 @@
 import { checkArgsForEnqueue } from "./args.js";
 import { onCommit } from "./commit-hooks.js";
-import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, getBackend, getClock, type ResolvedBackend } from "./config.js";
+import { DEFAULT_BACKEND_ALIAS, DEFAULT_QUEUE_NAME, getBackend, getClock, getTelemetry, type ResolvedBackend } from "./config.js";
 import { callBackendEnqueue } from "./enqueue-call.js";
 import { InvalidTaskBackendError, InvalidTaskError, TaskResultDoesNotExistError, TaskResultMismatchError } from "./errors.js";
 import { taskEvents } from "./events.js";
@@ -9,6 +9,7 @@ import { newTaskId } from "./ids.js";
 import { identityHash, identityHashOfJson } from "./identity.js";
 import { assertJsonArgs, type JsonValue } from "./json.js";
 import type { NewTaskRecord } from "./records.js";
+import type { TraceCarrier } from "./telemetry.js";
 import { registerTask } from "./registry.js";
 import { backendToValidate, checkAgainstBackend, parseArgs } from "./task-checks.js";
 import type { TaskContext, TaskDefinition, TaskOptions, TaskOverrides, TaskSettings, StoredReturn } from "./task-types.js";
@@ -189,12 +190,18 @@ export class Task<A extends unknown[], R> {
     const resolved = this.#resolveBackend();
     this.#validate("enqueue", resolved);
     const now = getClock().now();
-    const records: NewTaskRecord[] = argsList.map((args) => this.#newRecord(args, resolved, now));
-    // No await before this call: inside a synchronous transaction (better-sqlite3) the write
-    // must happen before enqueue returns its promise.
-    const params = { backend: resolved.alias, now, tasks: records };
-    const inTransaction = this.#settings.transaction !== undefined;
-    const outcomes = await callBackendEnqueue(resolved, inTransaction ? { ...params, transaction: this.#settings.transaction } : params, this.name);
+    // No await before the backend call: inside a synchronous transaction (better-sqlite3) the
+    // write must happen before enqueue returns its promise.
+    const write = (carrier: TraceCarrier | null) => {
+      const records: NewTaskRecord[] = argsList.map((args) => this.#newRecord(args, resolved, now, null, carrier));
+      const params = { backend: resolved.alias, now, tasks: records };
+      const inTransaction = this.#settings.transaction !== undefined;
+      return callBackendEnqueue(resolved, inTransaction ? { ...params, transaction: this.#settings.transaction } : params, this.name);
+    };
+    const telemetry = getTelemetry();
+    const outcomes = await (telemetry
+      ? telemetry.enqueue({ backend: resolved.alias, taskName: this.name, queueName: this.#settings.queueName, count: argsList.length }, write)
+      : write(null));
     const results = outcomes.map((outcome) => {
       const result = new TaskResult<StoredReturn<R>>(outcome.record);
       if (outcome.created) taskEvents.emit("taskEnqueued", { result });
@@ -218,7 +225,7 @@ export class Task<A extends unknown[], R> {
     return { ...this.#newRecord(args, resolved, now, scheduledFor), uniqueKey: null };
   }
 
-  #newRecord(args: A, resolved: ResolvedBackend, now: Date, scheduledFor: Date | null = null): NewTaskRecord {
+  #newRecord(args: A, resolved: ResolvedBackend, now: Date, scheduledFor: Date | null = null, traceContext: TraceCarrier | null = null): NewTaskRecord {
     if (!Array.isArray(args)) throw new InvalidTaskError(`Task "${this.name}": arguments must be passed as an array.`);
     const argsJson = checkArgsForEnqueue(args, this.name, resolved);
     if (this.#definition.argsSchema) parseArgs(this.#definition, args);
@@ -235,6 +242,7 @@ export class Task<A extends unknown[], R> {
       identityHash: hash,
       uniqueKey: unique === false ? null : unique === true ? hash : `${this.name}:${unique.key}`,
       scheduledFor,
+      traceContext,
     };
   }
 }

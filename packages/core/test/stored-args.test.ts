@@ -68,6 +68,7 @@ describe("a claimed attempt with stored arguments that are not a list", () => {
       args: stored as never,
       runAfter: null,
       scheduledFor: null,
+      traceContext: null,
       maxAttempts: 3,
       identityHash: "hash",
       uniqueKey: null,

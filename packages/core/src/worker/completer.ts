@@ -1,6 +1,6 @@
 import type { Completion } from "../backend.js";
 import { systemClock, type Clock } from "../clock.js";
-import type { ResolvedBackend } from "../config.js";
+import { getTelemetry, type ResolvedBackend } from "../config.js";
 import { StorageTimeoutError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { storageErrorCause } from "./cause.js";
@@ -148,14 +148,9 @@ export class Completer {
       const batch = this.#queue.slice(0, MAX_BATCH);
       const now = this.#clock.now();
       try {
-        const { applied } = await this.#deadline.bound(
-          "complete",
-          this.#resolved.backend.complete({
-            backend: this.#resolved.alias,
-            now,
-            completions: batch.map((entry) => entry.completion),
-          }),
-        );
+        const complete = () => this.#resolved.backend.complete({ backend: this.#resolved.alias, now, completions: batch.map((entry) => entry.completion) });
+        const telemetry = getTelemetry();
+        const { applied } = await this.#deadline.bound("complete", telemetry ? telemetry.storage("complete", this.#resolved.alias, batch.length, complete) : complete());
         failures = 0;
         this.#outage.succeeded("complete");
         // Given up while this write was in flight: its entries were resolved (as not applied) already.

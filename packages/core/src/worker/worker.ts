@@ -15,12 +15,12 @@
  * claim taken over, or given up at a forced stop).
  */
 import { systemClock, type Clock } from "../clock.js";
-import { getBackend, getClock, getLogger, type ResolvedBackend } from "../config.js";
-import { InvalidTaskBackendError, TaskCancelledError, WorkerShutdownError } from "../errors.js";
+import { getBackend, getClock, getLogger, getTelemetry, type ResolvedBackend } from "../config.js";
+import { InvalidTaskBackendError, WorkerShutdownError } from "../errors.js";
 import { taskEvents } from "../events.js";
 import { runAttempt, type AttemptReport } from "../execution/attempt.js";
 import { AttemptAbort } from "../execution/attempt-abort.js";
-import { applyAttemptOutcome } from "../execution/outcome.js";
+import { attemptEndOf } from "../execution/attempt-end.js";
 import type { Logger } from "../logger.js";
 import { queueSelected } from "../claim-order.js";
 import { registeredTaskNameSnapshot } from "../registry.js";
@@ -28,8 +28,8 @@ import { registeredSchedules } from "../schedules/registry.js";
 import { checkScheduleBackend } from "../schedules/schedule.js";
 import { Scheduler } from "../schedules/scheduler.js";
 import type { TaskRecord } from "../records.js";
+import type { TaskTelemetry } from "../telemetry.js";
 import { TaskResult } from "../result.js";
-import { ResultStatus } from "../status.js";
 import { storageErrorCause } from "./cause.js";
 import { batchGaveUpError, ClaimFailures } from "./claim-failures.js";
 import { Completer } from "./completer.js";
@@ -37,6 +37,7 @@ import { StorageDeadline } from "./deadline.js";
 import { LeaseKeeper, type RunningTask } from "./maintenance.js";
 import { maintenanceIntervalsFor, resolveWorkerOptions, storageTimeoutFor, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { OutageReporter } from "./outage.js";
+import { OutcomeRecorder } from "./recorder.js";
 import { Wake } from "./wake.js";
 
 /** Why a worker's run ended. */
@@ -91,7 +92,11 @@ export class Worker {
   #stopping: WorkerStopReason | null = null;
   #forced = false;
   #started = false;
-  #counts = { claimed: 0, succeeded: 0, failed: 0, retried: 0, cancelled: 0, lost: 0 };
+  #claimed = 0;
+  /** Writes and counts the outcome of each attempt. */
+  readonly #recorder: OutcomeRecorder;
+  /** Spans for attempts and claims, when configured (`configureTasks({ telemetry })`). */
+  readonly #telemetry: TaskTelemetry | undefined;
   /** A batch run's claims kept failing with an error no retry can fix: run() rejects with it. */
   #permanentFailure: unknown = null;
 
@@ -105,12 +110,14 @@ export class Worker {
       );
     }
     this.#clock = options.clock ?? getClock();
+    this.#telemetry = getTelemetry();
     this.#logger = options.logger ?? getLogger();
     this.#outage = new OutageReporter(this.#clock, this.#logger, { workerId: this.#options.workerId, backend: this.#resolved.alias });
     // Real time even under a TestClock: the limit guards against real I/O that never ends, and a
     // test clock advanced in big steps would otherwise time out calls that are merely slow.
     this.#deadline = new StorageDeadline(systemClock, storageTimeoutFor(this.#options, this.#resolved.leaseMs));
     this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage, this.#deadline);
+    this.#recorder = new OutcomeRecorder(this.#resolved, this.#clock, this.#logger, this.#deadline, this.#completer);
     this.#leases = new LeaseKeeper({
       resolved: this.#resolved,
       clock: this.#clock,
@@ -180,7 +187,7 @@ export class Worker {
       forceSignal?.removeEventListener("abort", onForce);
       await maintenance;
     }
-    const summary: WorkerSummary = { workerId: this.id, stoppedBy: this.#stopping ?? "signal", ...this.#counts };
+    const summary: WorkerSummary = { workerId: this.id, stoppedBy: this.#stopping ?? "signal", claimed: this.#claimed, ...this.#recorder.counts };
     this.#logger.info("Worker stopped.", { ...summary });
     if (this.#permanentFailure !== null) throw batchGaveUpError(this.#permanentFailure);
     return summary;
@@ -236,13 +243,13 @@ export class Worker {
     const { concurrency, maxTasks, batch, pollIntervalMs } = this.#options;
     const failures = new ClaimFailures();
     while (!this.#stopping) {
-      if (maxTasks - this.#counts.claimed <= 0) {
+      if (maxTasks - this.#claimed <= 0) {
         this.#stopping = "maxTasks";
         this.#wakeAll();
         break;
       }
       const free = concurrency - this.#executing - this.#reserved;
-      const remaining = maxTasks - this.#counts.claimed - this.#reserved;
+      const remaining = maxTasks - this.#claimed - this.#reserved;
       // Back-pressure: don't run ahead of result writes.
       if (free <= 0 || remaining <= 0 || this.#completer.pending >= concurrency * 4) {
         await wake.sleep(this.#clock, pollIntervalMs);
@@ -256,16 +263,18 @@ export class Worker {
       const now = this.#clock.now();
       const leaseExpiresAt = now.getTime() + this.#resolved.leaseMs;
       try {
-        const call = this.#resolved.backend.claim({
-          backend: this.#resolved.alias,
-          now,
-          workerId: this.id,
-          queues: this.#options.queues,
-          limit,
-          leaseMs: this.#resolved.leaseMs,
-          // Only names this process can run: a task type added by newer code stays READY for a worker that knows it.
-          taskNames: registeredTaskNameSnapshot(),
-        });
+        const claim = () =>
+          this.#resolved.backend.claim({
+            backend: this.#resolved.alias,
+            now,
+            workerId: this.id,
+            queues: this.#options.queues,
+            limit,
+            leaseMs: this.#resolved.leaseMs,
+            // Only names this process can run: a task type added by newer code stays READY for a worker that knows it.
+            taskNames: registeredTaskNameSnapshot(),
+          });
+        const call = this.#telemetry ? this.#telemetry.storage("claim", this.#resolved.alias, limit, claim) : claim();
         claimed = await this.#deadline.bound("claim", call, (late) => this.#startLate(late, leaseExpiresAt));
         this.#outage.succeeded("claim");
       } catch (thrown) {
@@ -342,7 +351,7 @@ export class Worker {
     if (this.#forced) entry.abort.abort(this.#shutdownError(record));
     this.#running.set(record.id, entry);
     this.#executing++;
-    this.#counts.claimed++;
+    this.#claimed++;
     if (taskEvents.listens("taskStarted")) taskEvents.emit("taskStarted", { result: new TaskResult(record) });
     void this.#execute(entry);
   }
@@ -350,60 +359,19 @@ export class Worker {
   async #execute(entry: RunningTask): Promise<void> {
     let report: AttemptReport;
     try {
-      report = await runAttempt(entry.record, { resolved: this.#resolved, clock: this.#clock, workerId: this.id, abort: entry.abort });
+      const run = () => runAttempt(entry.record, { resolved: this.#resolved, clock: this.#clock, workerId: this.id, abort: entry.abort });
+      report = await (this.#telemetry ? this.#telemetry.attempt(entry.record, this.id, run, attemptEndOf) : run());
     } finally {
       this.#executing--;
       this.#wakeAll();
     }
     try {
-      await this.#report(entry.record, report);
+      await this.#recorder.record(entry.record, report);
     } catch (error) {
       this.#logger.error("Recording a task's outcome failed.", { id: entry.record.id, cause: storageErrorCause(error).text });
     } finally {
       this.#running.delete(entry.record.id);
       this.#wakeAll();
     }
-  }
-
-  async #report(record: TaskRecord, report: AttemptReport): Promise<void> {
-    if (report.kind === "abandoned") {
-      if (report.reason instanceof TaskCancelledError) {
-        this.#counts.cancelled++;
-        const latest = await this.#deadline.bound("get", this.#resolved.backend.get({ backend: this.#resolved.alias, id: record.id }));
-        if (latest?.status === ResultStatus.CANCELLED) taskEvents.emit("taskFinished", { result: new TaskResult(latest) });
-      } else {
-        this.#counts.lost++;
-      }
-      return;
-    }
-    if (report.kind === "committed") {
-      if (!report.applied) {
-        this.#counts.lost++;
-        return;
-      }
-      this.#counts.succeeded++;
-      if (taskEvents.listens("taskFinished")) {
-        const after = applyAttemptOutcome(record, { status: "SUCCESSFUL", returnValue: report.returnValue }, this.#clock.now());
-        taskEvents.emit("taskFinished", { result: new TaskResult(after) });
-      }
-      return;
-    }
-    const { completion } = report;
-    const receipt = await this.#completer.submit(completion);
-    if (!receipt.applied) {
-      this.#counts.lost++;
-      // Given up at a forced stop: the completer logged it.
-      if (!receipt.givenUp) this.#logger.warn("A task's result was not written: its claim was lost (cancelled, rescued or taken over).", { id: record.id, task: record.taskName });
-      return;
-    }
-    const retry = completion.outcome.status === "READY";
-    if (retry) this.#counts.retried++;
-    else if (completion.outcome.status === "SUCCESSFUL") this.#counts.succeeded++;
-    else this.#counts.failed++;
-    const event = retry ? "taskRetried" : "taskFinished";
-    if (!taskEvents.listens(event)) return;
-    const result = new TaskResult(applyAttemptOutcome(record, completion.outcome, receipt.now));
-    if (retry) taskEvents.emit("taskRetried", { result, error: report.error });
-    else taskEvents.emit("taskFinished", { result });
   }
 }

@@ -1,0 +1,165 @@
+/**
+ * Worker tests: OpenTelemetry traces and metrics on a real backend, read back through the
+ * SDK's in-memory exporter and a metric reader. The trace context travels through storage:
+ * the attempt's span finds the enqueue's span only through what the backend stored.
+ */
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { MeterProvider, MetricReader, type DataPoint, type Histogram } from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { ResultStatus, task } from "@tasks/core";
+import { openTelemetry, type OpenTelemetryOptions } from "@tasks/core/otel";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { WorkerTestContext } from "./worker-context.js";
+import { advanceUntil } from "./worker-helpers.js";
+
+/** A reader the test collects from when it wants (no export interval). */
+class CollectingReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+/** Spans and metrics of one test. */
+interface Telemetry {
+  readonly spans: InMemorySpanExporter;
+  readonly reader: CollectingReader;
+  readonly options: OpenTelemetryOptions;
+}
+
+function newTelemetry(extra: OpenTelemetryOptions = {}): Telemetry {
+  const spans = new InMemorySpanExporter();
+  const reader = new CollectingReader();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  return { spans, reader, options: { tracerProvider, meterProvider, ...extra } };
+}
+
+/** The data points of metric `name`, each with its attributes. */
+async function pointsOf(reader: CollectingReader, name: string): Promise<DataPoint<number | Histogram>[]> {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((entry) => entry.descriptor.name === name);
+  return (metric?.dataPoints ?? []) as DataPoint<number | Histogram>[];
+}
+
+function sumWhere(points: readonly DataPoint<number | Histogram>[], match: Attributes): number {
+  return points
+    .filter((point) => Object.entries(match).every(([key, value]) => point.attributes[key] === value))
+    .reduce((sum, point) => sum + (typeof point.value === "number" ? point.value : point.value.count), 0);
+}
+
+const named = (spans: readonly ReadableSpan[], name: string) => spans.filter((span) => span.name === name);
+
+/** Registers the telemetry tests. */
+export function telemetryWorkerTests(context_: WorkerTestContext): void {
+  const { setUp, startWorker } = context_;
+  const contextManager = new AsyncLocalStorageContextManager();
+
+  beforeAll(() => {
+    context.setGlobalContextManager(contextManager.enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  });
+  afterAll(() => {
+    contextManager.disable();
+    context.disable();
+    propagation.disable();
+  });
+
+  it("traces: a producer span per enqueue call, a consumer span per attempt linked to it through storage, claim and complete spans; metrics count the work", async () => {
+    const telemetry = newTelemetry();
+    const { alias, clock } = setUp({ telemetry: openTelemetry(telemetry.options), maxAttempts: 2 });
+    const greet = task({ name: "otel.greet", backend: alias }, (name: string) => `hello ${name}`);
+    let failures = 0;
+    const flaky = task({ name: "otel.flaky", backend: alias, backoff: () => 1_000 }, () => {
+      failures++;
+      throw new TypeError("not yet");
+    });
+    const requestTracer = telemetry.options.tracerProvider!.getTracer("app");
+    const [single, bulk, failing] = await requestTracer.startActiveSpan("request", async (request) => {
+      const one = await greet.enqueue("ada");
+      const many = await greet.enqueueMany([["bob"], ["cy"]]);
+      const bad = await flaky.enqueue();
+      request.end();
+      return [one, many, bad] as const;
+    });
+    startWorker();
+    await advanceUntil(clock, "every task is finished", async () => {
+      const results = await Promise.all([single, ...bulk, failing].map((result) => result.refresh()));
+      return results.every((result) => result.isFinished);
+    });
+    const spans = telemetry.spans.getFinishedSpans();
+    const request = named(spans, "request")[0]!;
+
+    const sends = named(spans, "send default");
+    expect(sends).toHaveLength(3);
+    for (const send of sends) {
+      expect(send.kind).toBe(SpanKind.PRODUCER);
+      expect(send.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+      expect(send.attributes).toMatchObject({ "messaging.system": "tasks", "messaging.operation.type": "send", "messaging.destination.name": "default", "tasks.backend": alias });
+    }
+    const singleSend = sends.find((span) => span.attributes["messaging.message.id"] === single.id)!;
+    expect(singleSend.attributes["tasks.task.name"]).toBe("otel.greet");
+    expect(sends.find((span) => span.attributes["messaging.batch.message_count"] === 2)).toBeDefined();
+
+    const processes = named(spans, "process default");
+    // 3 greetings, and the flaky task twice (a retry, then the final failure).
+    expect(processes).toHaveLength(5);
+    expect(failures).toBe(2);
+    for (const processed of processes) {
+      expect(processed.kind).toBe(SpanKind.CONSUMER);
+      // A trace of its own (not a child of the request), linked to the enqueue's span.
+      expect(processed.parentSpanContext).toBeUndefined();
+      expect(processed.links).toHaveLength(1);
+      const producer = sends.find((send) => send.spanContext().spanId === processed.links[0]!.context.spanId);
+      expect(producer, "the attempt links to the span of the enqueue that stored it").toBeDefined();
+    }
+    const ran = processes.find((span) => span.attributes["messaging.message.id"] === single.id)!;
+    expect(ran.attributes).toMatchObject({ "messaging.operation.type": "process", "tasks.task.name": "otel.greet", "tasks.attempt": 1, "tasks.outcome": "success" });
+    expect(typeof ran.attributes["messaging.client.id"]).toBe("string");
+    expect(ran.status.code).toBe(SpanStatusCode.UNSET);
+    const flakyRuns = processes.filter((span) => span.attributes["messaging.message.id"] === failing.id).sort((a, b) => Number(a.attributes["tasks.attempt"]) - Number(b.attributes["tasks.attempt"]));
+    expect(flakyRuns.map((span) => span.attributes["tasks.outcome"])).toEqual(["retry", "failure"]);
+    for (const span of flakyRuns) {
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      expect(span.attributes["error.type"]).toBe("TypeError");
+      expect(span.events.some((event) => event.name === "exception")).toBe(true);
+    }
+    expect(named(spans, `claim ${alias}`).some((span) => span.kind === SpanKind.CLIENT && Number(span.attributes["messaging.batch.message_count"]) >= 1)).toBe(true);
+    expect(named(spans, `complete ${alias}`).length).toBeGreaterThan(0);
+
+    const byTask = (name: string) => ({ "tasks.task.name": name, "tasks.backend": alias });
+    expect(sumWhere(await pointsOf(telemetry.reader, "messaging.client.sent.messages"), byTask("otel.greet"))).toBe(3);
+    expect(sumWhere(await pointsOf(telemetry.reader, "messaging.client.consumed.messages"), byTask("otel.flaky"))).toBe(2);
+    const finished = await pointsOf(telemetry.reader, "tasks.finished");
+    expect(sumWhere(finished, { ...byTask("otel.greet"), "tasks.status": ResultStatus.SUCCESSFUL })).toBe(3);
+    expect(sumWhere(finished, { ...byTask("otel.flaky"), "tasks.status": ResultStatus.FAILED })).toBe(1);
+    expect(sumWhere(await pointsOf(telemetry.reader, "tasks.retried"), byTask("otel.flaky"))).toBe(1);
+    expect(sumWhere(await pointsOf(telemetry.reader, "messaging.process.duration"), byTask("otel.greet"))).toBe(3);
+    expect(sumWhere(await pointsOf(telemetry.reader, "tasks.queue.wait"), byTask("otel.flaky"))).toBe(2);
+  });
+
+  it("runInEnqueueTrace makes the attempt a child of the enqueue; health gauges report READY tasks per queue", async () => {
+    const telemetry = newTelemetry({ runInEnqueueTrace: true, storageSpans: false });
+    const tasksTelemetry = openTelemetry(telemetry.options);
+    const { alias, clock } = setUp({ telemetry: tasksTelemetry });
+    const report = task({ name: "otel.report", backend: alias, queueName: "reports" }, () => trace.getActiveSpan()?.spanContext().traceId ?? null);
+    const waiting = await report.using({ queueName: "later" }).enqueueMany([[], []]);
+    const first = await report.enqueue();
+    await tasksTelemetry.pollHealth();
+    const ready = await pointsOf(telemetry.reader, "tasks.queue.ready");
+    expect(sumWhere(ready, { "tasks.backend": alias, "messaging.destination.name": "later" })).toBe(2);
+    expect(sumWhere(ready, { "tasks.backend": alias, "messaging.destination.name": "reports" })).toBe(1);
+
+    startWorker({ queues: ["reports"] });
+    await advanceUntil(clock, "the report ran", async () => (await first.refresh()).isFinished);
+    const spans = telemetry.spans.getFinishedSpans();
+    const send = named(spans, "send reports")[0]!;
+    const processed = named(spans, "process reports")[0]!;
+    expect(processed.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
+    expect(processed.spanContext().traceId).toBe(send.spanContext().traceId);
+    // The task ran under the attempt's span: its own trace id is the enqueue's.
+    expect((await first.refresh()).returnValue).toBe(send.spanContext().traceId);
+    expect(named(spans, `claim ${alias}`)).toEqual([]);
+    expect(waiting.every((result) => result.status === ResultStatus.READY)).toBe(true);
+  });
+}

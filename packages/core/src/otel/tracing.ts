@@ -1,0 +1,136 @@
+/** Spans for enqueues (producer), attempts (consumer) and a worker's claims and completions. */
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type Span, type Tracer } from "@opentelemetry/api";
+import type { EnqueueOutcome } from "../backend.js";
+import type { TaskRecord } from "../records.js";
+import type { AttemptEnd, EnqueueSpanInfo, StorageOperation, TraceCarrier } from "../telemetry.js";
+import { ATTR, errorTypeOf, MESSAGING_SYSTEM } from "./attributes.js";
+
+/** How {@link TaskTracing} behaves (see `OpenTelemetryOptions`). */
+export interface TracingSettings {
+  readonly storageSpans: boolean;
+  readonly runInEnqueueTrace: boolean;
+}
+
+const STORAGE_TYPE: Record<StorageOperation, string> = { claim: "receive", complete: "settle" };
+const ERROR_ENDS = new Set<AttemptEnd["kind"]>(["failure", "retry", "timeout", "lost_lease"]);
+
+/** Makes the spans of the telemetry hooks with one tracer. */
+export class TaskTracing {
+  readonly #tracer: Tracer;
+  readonly #settings: TracingSettings;
+
+  constructor(tracer: Tracer, settings: TracingSettings) {
+    this.#tracer = tracer;
+    this.#settings = settings;
+  }
+
+  /** A producer span around one enqueue call; the tasks store its context. */
+  enqueue(info: EnqueueSpanInfo, write: (carrier: TraceCarrier | null) => Promise<EnqueueOutcome[]>): Promise<EnqueueOutcome[]> {
+    const attributes = {
+      [ATTR.system]: MESSAGING_SYSTEM,
+      [ATTR.operationName]: "send",
+      [ATTR.operationType]: "send",
+      [ATTR.destination]: info.queueName,
+      [ATTR.taskName]: info.taskName,
+      [ATTR.backend]: info.backend,
+      ...(info.count > 1 ? { [ATTR.batchCount]: info.count } : {}),
+    };
+    return this.#tracer.startActiveSpan(`send ${info.queueName}`, { kind: SpanKind.PRODUCER, attributes }, (span) => {
+      const carrier: Record<string, string> = {};
+      propagation.inject(context.active(), carrier);
+      let written: Promise<EnqueueOutcome[]>;
+      try {
+        written = write(Object.keys(carrier).length > 0 ? carrier : null);
+      } catch (error) {
+        failed(span, error);
+        span.end();
+        throw error;
+      }
+      return written.then(
+        (outcomes) => {
+          const [only] = outcomes;
+          if (outcomes.length === 1 && only) {
+            span.setAttribute(ATTR.messageId, only.record.id);
+            if (!only.created) span.setAttribute(ATTR.existing, true);
+          }
+          span.end();
+          return outcomes;
+        },
+        (error: unknown) => {
+          failed(span, error);
+          span.end();
+          throw error;
+        },
+      );
+    });
+  }
+
+  /** A consumer span around one attempt, linked to (or, if asked, a child of) its enqueue's span. */
+  attempt<T>(record: TaskRecord, workerId: string, run: () => Promise<T>, endOf: (value: T) => AttemptEnd): Promise<T> {
+    const enqueued = record.traceContext ? propagation.extract(ROOT_CONTEXT, record.traceContext) : null;
+    const enqueueSpan = enqueued ? trace.getSpanContext(enqueued) : undefined;
+    const valid = enqueueSpan !== undefined && trace.isSpanContextValid(enqueueSpan);
+    const links: Link[] = valid ? [{ context: enqueueSpan }] : [];
+    const parent = valid && this.#settings.runInEnqueueTrace && enqueued ? enqueued : ROOT_CONTEXT;
+    const attributes = {
+      [ATTR.system]: MESSAGING_SYSTEM,
+      [ATTR.operationName]: "process",
+      [ATTR.operationType]: "process",
+      [ATTR.destination]: record.queueName,
+      [ATTR.messageId]: record.id,
+      [ATTR.clientId]: workerId,
+      [ATTR.taskName]: record.taskName,
+      [ATTR.backend]: record.backend,
+      [ATTR.attempt]: record.attempts,
+      [ATTR.maxAttempts]: record.maxAttempts,
+    };
+    return this.#tracer.startActiveSpan(`process ${record.queueName}`, { kind: SpanKind.CONSUMER, attributes, links }, parent, async (span) => {
+      try {
+        const value = await run();
+        const end = endOf(value);
+        span.setAttribute(ATTR.outcome, end.kind);
+        if (ERROR_ENDS.has(end.kind)) failed(span, end.error);
+        return value;
+      } catch (error) {
+        failed(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** A client span around one claim or completion call (when storage spans are on). */
+  storage<T>(operation: StorageOperation, backend: string, count: number, call: () => Promise<T>): Promise<T> {
+    if (!this.#settings.storageSpans) return call();
+    const attributes = {
+      [ATTR.system]: MESSAGING_SYSTEM,
+      [ATTR.operationName]: operation,
+      [ATTR.operationType]: STORAGE_TYPE[operation],
+      [ATTR.backend]: backend,
+      [ATTR.batchCount]: count,
+    };
+    return this.#tracer.startActiveSpan(`${operation} ${backend}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      try {
+        const value = await call();
+        // A claim's count is what it took, not what it asked for.
+        if (Array.isArray(value)) span.setAttribute(ATTR.batchCount, value.length);
+        return value;
+      } catch (error) {
+        failed(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
+
+/** Marks `span` as failed with `error` (recorded as an exception event); ends nothing. */
+function failed(span: Span, error: unknown): void {
+  if (error !== undefined) {
+    span.setAttribute(ATTR.errorType, errorTypeOf(error));
+    if (error instanceof Error) span.recordException(error);
+  }
+  span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message } : {}) });
+}

@@ -40,7 +40,7 @@ try {
   for (let first = 0; first < TASKS; first += 5_000) {
     const tasks = Array.from({ length: 5_000 }, (_, index) => {
       const args = [{ n: first + index, pad: "x".repeat(60) }];
-      return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("t", args), uniqueKey: null, scheduledFor: null };
+      return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("t", args), uniqueKey: null, scheduledFor: null, traceContext: null };
     });
     await backend.enqueue({ backend: "cpu", now: new Date(), tasks });
   }

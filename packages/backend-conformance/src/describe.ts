@@ -14,6 +14,7 @@ import { raceSuite } from "./suites/race.js";
 import { scheduleSuite } from "./suites/schedules.js";
 import { storageCheckSuite } from "./suites/storage-check.js";
 import { taskNameSuite } from "./suites/task-names.js";
+import { traceContextSuite } from "./suites/trace-context.js";
 import { uniqueSuite } from "./suites/unique.js";
 
 /**
@@ -54,6 +55,7 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     pruneSuite(harness);
     raceSuite(harness);
     scheduleSuite(harness);
+    traceContextSuite(harness);
     coreApiSuite(harness);
     storageCheckSuite(harness);
     badInputSuite(harness);

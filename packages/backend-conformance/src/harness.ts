@@ -175,6 +175,7 @@ export function newTask(overrides: Partial<NewTaskRecord> = {}, now: Date = at(0
     maxAttempts: 1,
     uniqueKey: null,
     scheduledFor: null,
+    traceContext: null,
     ...overrides,
     args,
     identityHash: overrides.identityHash ?? identityHash(taskName, args),

@@ -19,6 +19,7 @@ function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
     identityHash: identityHash("t", []),
     uniqueKey: null,
     scheduledFor: null,
+    traceContext: null,
     ...overrides,
   };
 }

@@ -256,7 +256,7 @@ describe.skipIf(!available)("Postgres migration 0005_split_queue_from_results wi
     expect(loop.rounds).toBe(roundsWhileBlocked);
     endOpenTransaction();
     await reader;
-    // 0005 and every later migration (0006_schedules adds scheduled_for, NULL on these rows).
+    // 0005 and every later migration (0006_schedules adds scheduled_for, 0007_trace_context trace_context, NULL on these rows).
     expect(await migrating).toEqual(migrationNames(pgMigrationsFolder).slice(5));
     expect(migrationNames(pgMigrationsFolder)[5]).toBe("0005_split_queue_from_results");
     const roundsAtMigration = loop.rounds;
@@ -278,7 +278,7 @@ describe.skipIf(!available)("Postgres migration 0005_split_queue_from_results wi
     const results = await rowsOf(setup, "tasks_results");
     for (const [id, previous] of before) {
       const live = previous.status === "READY" || previous.status === "RUNNING";
-      const row = { ...previous, scheduled_for: null };
+      const row = { ...previous, scheduled_for: null, trace_context: null };
       expect({ id, queue: queue.get(id) ?? null, results: results.get(id) ?? null }).toEqual({
         id,
         queue: live ? row : null,

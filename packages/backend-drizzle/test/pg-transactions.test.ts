@@ -166,7 +166,7 @@ describe.skipIf(!available)("Postgres transactions", () => {
       await backend.enqueue({
         backend: "default",
         now: new Date(),
-        tasks: [{ id, taskName: "atomic.lost", queueName: "atomic-lost", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("atomic.lost", []), uniqueKey: null, scheduledFor: null }],
+        tasks: [{ id, taskName: "atomic.lost", queueName: "atomic-lost", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("atomic.lost", []), uniqueKey: null, scheduledFor: null, traceContext: null }],
       });
       const [claimed] = await backend.claim({ backend: "default", now: new Date(), workerId: "w", queues: { include: ["atomic-lost"], exclude: [] }, limit: 1, leaseMs: 60_000 });
       expect(claimed?.id).toBe(id);

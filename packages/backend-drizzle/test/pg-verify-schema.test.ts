@@ -108,7 +108,25 @@ describe.skipIf(!available)("PostgresBackend schema checks", () => {
       await backend.db.execute(sql`CREATE TABLE tasks_schedules (backend text, name text, settled_through timestamptz, last_enqueued_for timestamptz, last_task_id uuid, updated_at timestamptz)`);
       const check = await backend.verify();
       expect(check).toMatchObject({ ok: false, problem: "schema-outdated" });
-      expect(check.ok ? "" : check.message).toMatch(new RegExp(`^The task tables in database "${name}" on Postgres at .+ lack the columns tasks_queue\\.scheduled_for, tasks_results\\.scheduled_for\\. `));
+      expect(check.ok ? "" : check.message).toMatch(new RegExp(`^The task tables in database "${name}" on Postgres at .+ lack the columns tasks_queue\\.scheduled_for, tasks_queue\\.trace_context, tasks_results\\.scheduled_for, tasks_results\\.trace_context\\. `));
+    });
+  });
+
+  it("tells an application whose own migrations predate trace contexts to add the trace_context columns", async () => {
+    const name = await databases.create();
+    const client = postgres(databaseUrl(name), { max: 1, onnotice: () => {} });
+    try {
+      await drizzleMigrate(drizzle({ client }), { migrationsFolder: firstMigrations(pgMigrationsFolder, ALL.indexOf("0007_trace_context")), migrationsTable: "app_migrations" });
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+    await withBackend(name, async (backend) => {
+      const check = await backend.verify();
+      expect(check).toMatchObject({ ok: false, problem: "schema-outdated" });
+      expect(check.ok ? "" : check.message).toMatch(new RegExp(`^The task tables in database "${name}" on Postgres at .+ lack the columns tasks_queue\\.trace_context, tasks_results\\.trace_context\\. `));
+      await backend.db.execute(sql`ALTER TABLE tasks_queue ADD COLUMN trace_context jsonb`);
+      await backend.db.execute(sql`ALTER TABLE tasks_results ADD COLUMN trace_context jsonb`);
+      expect(await backend.verify()).toEqual({ ok: true });
     });
   });
 

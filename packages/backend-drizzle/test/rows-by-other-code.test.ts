@@ -104,6 +104,16 @@ const CASES: Case[] = [
     values: { scheduled_for: "infinity" },
     outcome: { setAside: /column "scheduled_for" holds the text "infinity", not a point in time/, fallback: "set to NULL", after: (record, row) => expect([record.scheduledFor, row.scheduled_for]).toEqual([null, null]) },
   },
+  {
+    title: "a trace_context is carried to the queue table and read back",
+    values: { trace_context: '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","tracestate":"vendor=x"}' },
+    outcome: { runs: (claimed) => expect(claimed.traceContext).toEqual({ traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate: "vendor=x" }) },
+  },
+  // Tracing must never stop work: a trace context that is not an object of strings reads as none, and the task runs.
+  { title: "a trace_context holding a value that is not a string reads as null, and the task runs", values: { trace_context: '{"traceparent":1}' }, outcome: { runs: (claimed) => expect(claimed.traceContext).toBeNull() } },
+  { title: "a trace_context holding a JSON array reads as null, and the task runs", values: { trace_context: '["00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"]' }, outcome: { runs: (claimed) => expect(claimed.traceContext).toBeNull() } },
+  { title: "a trace_context holding a JSON string reads as null, and the task runs", values: { trace_context: '"traceparent"' }, outcome: { runs: (claimed) => expect(claimed.traceContext).toBeNull() } },
+  { title: "a trace_context that is not JSON reads as null, and the task runs", only: "sqlite", values: { trace_context: "{oops" }, outcome: { runs: (claimed) => expect(claimed.traceContext).toBeNull() } },
   { title: "a status that is not ours is never claimed and left as it is", values: { status: "PENDING" }, outcome: { leftAlone: /column "status" holds the text "PENDING", which is not a task status/ } },
 ];
 
@@ -113,7 +123,7 @@ async function enqueueAt(d: RawDialect, alias: string, seconds: number[], queueN
   for (const second of seconds) {
     const now = at(second);
     const args = [second, queueName];
-    const task = { id: newTaskId(now.getTime()), taskName: "good.task", queueName, priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("good.task", args), uniqueKey: null, scheduledFor: null };
+    const task = { id: newTaskId(now.getTime()), taskName: "good.task", queueName, priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("good.task", args), uniqueKey: null, scheduledFor: null, traceContext: null };
     const [outcome] = await d.backend.enqueue({ backend: alias, now, tasks: [task] });
     ids.push(outcome!.record.id);
   }

@@ -8,7 +8,7 @@ import { migrate, SqliteBackend, sqliteBackend, sqliteMigrationsFolder } from ".
 import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js";
 
 function newTask(overrides: Partial<NewTaskRecord> = {}): NewTaskRecord {
-  return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("t", []), uniqueKey: null, scheduledFor: null, ...overrides };
+  return { id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("t", []), uniqueKey: null, scheduledFor: null, traceContext: null, ...overrides };
 }
 
 const now = new Date("2030-01-01T00:00:00Z");

@@ -12,7 +12,7 @@ import { migratedFile, openDb, tempDir, type TempDir } from "./sqlite-helpers.js
 const LOCK_MS = 2_000;
 
 function newTask(): NewTaskRecord {
-  return { id: newTaskId(), taskName: "busy", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("busy", []), uniqueKey: null, scheduledFor: null };
+  return { id: newTaskId(), taskName: "busy", queueName: "default", priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("busy", []), uniqueKey: null, scheduledFor: null, traceContext: null };
 }
 
 /** Takes the write lock on `file` from a second connection and releases it after `ms` (on a timer). */

@@ -12,7 +12,7 @@ function newTasks(count: number): NewTaskRecord[] {
   // ~1 KB of arguments per task, so every commit writes several pages.
   const args = ["x".repeat(1000)];
   return Array.from({ length: count }, () => ({
-    id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("t", args), uniqueKey: null, scheduledFor: null,
+    id: newTaskId(), taskName: "t", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("t", args), uniqueKey: null, scheduledFor: null, traceContext: null,
   }));
 }
 

@@ -15,7 +15,7 @@ const open = files.open;
 
 async function enqueueAndRead(backend: SqliteBackend): Promise<string | undefined> {
   const now = new Date();
-  const task = { id: newTaskId(now.getTime()), taskName: "path.test", queueName: "default", priority: 0, args: [1], runAfter: null, maxAttempts: 1, identityHash: identityHash("path.test", [1]), uniqueKey: null, scheduledFor: null };
+  const task = { id: newTaskId(now.getTime()), taskName: "path.test", queueName: "default", priority: 0, args: [1], runAfter: null, maxAttempts: 1, identityHash: identityHash("path.test", [1]), uniqueKey: null, scheduledFor: null, traceContext: null };
   await backend.enqueue({ backend: "default", now, tasks: [task] });
   return (await backend.get({ backend: "default", id: task.id }))?.taskName;
 }

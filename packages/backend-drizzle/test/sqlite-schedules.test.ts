@@ -19,7 +19,7 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 function occurrences(seconds: readonly number[]): ScheduledOccurrence[] {
   return seconds.map((offset) => {
     const args = [offset];
-    const task: NewTaskRecord = { id: newTaskId(), taskName: "sqlite.scheduled", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("sqlite.scheduled", args), uniqueKey: null, scheduledFor: at(offset) };
+    const task: NewTaskRecord = { id: newTaskId(), taskName: "sqlite.scheduled", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("sqlite.scheduled", args), uniqueKey: null, scheduledFor: at(offset), traceContext: null };
     return { at: at(offset), task };
   });
 }
@@ -109,11 +109,12 @@ describe("SQLite schedules", () => {
     client.close();
 
     const backend = files.open(file);
-    expect(await backend.pendingMigrations()).toEqual(["0006_schedules"]);
-    expect(await backend.migrate()).toEqual(["0006_schedules"]);
+    // 0006 and every later migration (0007_trace_context adds trace_context, NULL on these rows).
+    expect(await backend.pendingMigrations()).toEqual(all.slice(index));
+    expect(await backend.migrate()).toEqual(all.slice(index));
     const sqlite = backend.db.$client;
     const after = ["tasks_queue", "tasks_results"].map((table) => sqlite.prepare(`SELECT * FROM ${table}`).all());
-    expect(after).toEqual(before.map((rows) => rows.map((row) => ({ ...row, scheduled_for: null }))));
+    expect(after).toEqual(before.map((rows) => rows.map((row) => ({ ...row, scheduled_for: null, trace_context: null }))));
     expect(await backend.verify()).toEqual({ ok: true });
     expect(await backend.get({ backend: "m", id: done })).toMatchObject({ status: "SUCCESSFUL", returnValue: "ok", scheduledFor: null });
     const [claimed] = await backend.claim({ backend: "m", now: new Date(5000), workerId: "w", queues: { include: "*", exclude: [] }, limit: 1, leaseMs: 60_000 });

@@ -97,11 +97,11 @@ describe(`SQLite migration ${SPLIT}`, () => {
 
     const backend = new SqliteBackend({ path: file });
     try {
-      // 0005 and every later migration (0006_schedules adds scheduled_for, NULL on these rows).
+      // 0005 and every later migration (0006_schedules adds scheduled_for, 0007_trace_context trace_context, NULL on these rows).
       expect(await migrate(backend.db)).toEqual(ALL.slice(before));
       const { $client: sqlite } = backend.db;
       const table = (name: string) => sqlite.prepare(`SELECT * FROM ${name} ORDER BY id`).all() as Row[];
-      const byStatus = (statuses: string[]) => stored.filter((row) => statuses.includes(row.status as string)).map((row) => ({ ...row, scheduled_for: null }));
+      const byStatus = (statuses: string[]) => stored.filter((row) => statuses.includes(row.status as string)).map((row) => ({ ...row, scheduled_for: null, trace_context: null }));
       // Every column as it was, every row in exactly one table.
       expect(table("tasks_queue")).toEqual(byStatus(["READY", "RUNNING"]));
       expect(table("tasks_results")).toEqual(byStatus(["SUCCESSFUL", "FAILED", "CANCELLED"]));
@@ -142,7 +142,7 @@ describe(`SQLite migration ${SPLIT}`, () => {
       expect(JSON.parse(rescued?.errors as string)).toMatchObject([{ className: "WorkerLostError" }]);
       // The finished rows of before are untouched.
       for (const row of [rows.successful, rows.failed, rows.cancelled]) {
-        expect(finished.find((found) => found.id === row.id)).toEqual({ ...stored.find((found) => found.id === row.id), scheduled_for: null });
+        expect(finished.find((found) => found.id === row.id)).toEqual({ ...stored.find((found) => found.id === row.id), scheduled_for: null, trace_context: null });
       }
     } finally {
       await backend.close();

@@ -261,5 +261,5 @@ describe("SQLite transactions", () => {
 });
 
 function newTask(id: string, taskName: string, queueName: string) {
-  return { id, taskName, queueName, priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash(taskName, []), uniqueKey: null, scheduledFor: null };
+  return { id, taskName, queueName, priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash(taskName, []), uniqueKey: null, scheduledFor: null, traceContext: null };
 }

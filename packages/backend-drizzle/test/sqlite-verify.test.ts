@@ -78,7 +78,20 @@ describe("SqliteBackend schema checks", () => {
     backend.db.$client.exec("CREATE TABLE tasks_schedules (backend text, name text, settled_through integer, last_enqueued_for integer, last_task_id text, updated_at integer)");
     const check = await backend.verify();
     expect(check).toMatchObject({ ok: false, problem: "schema-outdated" });
-    expect(check.ok ? "" : check.message).toContain(`The task tables in the SQLite database "${file}" lack the columns tasks_queue.scheduled_for, tasks_results.scheduled_for. `);
+    expect(check.ok ? "" : check.message).toContain(`The task tables in the SQLite database "${file}" lack the columns tasks_queue.scheduled_for, tasks_queue.trace_context, tasks_results.scheduled_for, tasks_results.trace_context. `);
+  });
+
+  it("tells an application whose own migrations predate trace contexts to add the trace_context columns", async () => {
+    const file = files.dir().file("app-0006.db");
+    const { client, db } = openDb(file);
+    drizzleMigrate(db, { migrationsFolder: firstMigrations(sqliteMigrationsFolder, ALL.indexOf("0007_trace_context")), migrationsTable: "app_migrations" });
+    client.close();
+    const backend = open(file);
+    const check = await backend.verify();
+    expect(check).toMatchObject({ ok: false, problem: "schema-outdated" });
+    expect(check.ok ? "" : check.message).toContain(`The task tables in the SQLite database "${file}" lack the columns tasks_queue.trace_context, tasks_results.trace_context. `);
+    backend.db.$client.exec("ALTER TABLE tasks_queue ADD trace_context text; ALTER TABLE tasks_results ADD trace_context text");
+    expect(await backend.verify()).toEqual({ ok: true });
   });
 
   it("works on your own in-memory database", async () => {

@@ -17,6 +17,8 @@ export function newRow(task: NewTaskRecord, alias: string, now: Date): Row {
     uniqueKey: task.uniqueKey,
     // Records built before schedules existed have no field at all: an ordinary task.
     scheduledFor: copyDate(task.scheduledFor ?? null),
+    // Frozen once here, so every record handed out can share it without a copy.
+    traceContext: frozenTraceContext(task.traceContext ?? null),
     backend: alias,
     status: "READY",
     enqueuedAt: new Date(now.getTime()),
@@ -38,6 +40,7 @@ export function copyRecord(record: TaskRecord): Row {
     args: copyJson(record.args),
     runAfter: copyDate(record.runAfter),
     scheduledFor: copyDate(record.scheduledFor),
+    // traceContext is shared: newRow froze it, so no holder can change it.
     enqueuedAt: new Date(record.enqueuedAt.getTime()),
     startedAt: copyDate(record.startedAt),
     finishedAt: copyDate(record.finishedAt),
@@ -47,6 +50,11 @@ export function copyRecord(record: TaskRecord): Row {
     returnValue: copyJson(record.returnValue),
     leaseExpiresAt: copyDate(record.leaseExpiresAt),
   };
+}
+
+/** A frozen copy of a trace context, or null; records built before trace contexts existed have none. */
+function frozenTraceContext(context: Readonly<Record<string, string>> | null): Readonly<Record<string, string>> | null {
+  return context === null ? null : Object.freeze({ ...context });
 }
 
 /** A copy of a date, or null. */

@@ -17,6 +17,7 @@ function newTask(args: NewTaskRecord["args"]): NewTaskRecord {
     identityHash: identityHash("copies.task", args),
     uniqueKey: null,
     scheduledFor: null,
+    traceContext: null,
   };
 }
 
@@ -73,5 +74,22 @@ describe("memory backend copies", () => {
     const stored = await backend.get({ backend: alias, id: input.id });
     expect(stored?.errors).toEqual([{ className: "Error", message: "boom", stack: "at x" }]);
     expect(stored?.runAfter?.getTime()).toBe(now.getTime() + 5000);
+  });
+
+  it("keeps its own trace context: the caller's object can change after enqueue, and no returned one can be changed", async () => {
+    const backend = memoryBackend();
+    const traceContext: Record<string, string> = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+    const input = { ...newTask([]), traceContext };
+    const [outcome] = await backend.enqueue({ backend: alias, now, tasks: [input] });
+    traceContext.traceparent = "changed";
+    traceContext.extra = "added";
+    const [claimed] = await backend.claim({ backend: alias, now, workerId: "w1", queues: { include: "*", exclude: [] }, limit: 1, leaseMs: 1000 });
+    for (const record of [outcome?.record, claimed]) {
+      expect(() => {
+        (record?.traceContext as Record<string, string>).traceparent = "mutated";
+      }).toThrow(TypeError);
+    }
+    const stored = await backend.get({ backend: alias, id: input.id });
+    expect(stored?.traceContext).toEqual({ traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" });
   });
 });

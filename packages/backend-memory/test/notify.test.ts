@@ -5,7 +5,7 @@ import { memoryBackend } from "../src/index.js";
 const now = new Date(Date.UTC(2030, 0, 1));
 
 function newTask(queueName: string, uniqueKey: string | null = null): NewTaskRecord {
-  return { id: newTaskId(now.getTime()), taskName: "notify.task", queueName, priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("notify.task", []), uniqueKey, scheduledFor: null };
+  return { id: newTaskId(now.getTime()), taskName: "notify.task", queueName, priority: 0, args: [], runAfter: null, maxAttempts: 1, identityHash: identityHash("notify.task", []), uniqueKey, scheduledFor: null, traceContext: null };
 }
 
 describe("memory backend onTasksAvailable", () => {

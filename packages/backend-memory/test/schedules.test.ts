@@ -21,6 +21,7 @@ function occurrence(seconds: number, overrides: Partial<NewTaskRecord> = {}): Sc
     identityHash: identityHash("reports.daily", [seconds]),
     uniqueKey: null,
     scheduledFor: at(seconds),
+    traceContext: null,
     ...overrides,
   };
   return { at: at(seconds), task };

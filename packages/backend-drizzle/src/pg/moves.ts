@@ -30,9 +30,10 @@ const RECORD_FIELD_OF: Readonly<Record<string, string>> = {
   identity_hash: "identityHash",
   unique_key: "uniqueKey",
   scheduled_for: "scheduledFor",
+  trace_context: "traceContext",
 };
 
-const JSON_TEXT: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value"]);
+const JSON_TEXT: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value", "trace_context"]);
 
 /**
  * A select list of every column of `alias` named as the record fields (`task_name AS

@@ -29,6 +29,7 @@ export const CLAIM_RETURNED = [
   "identity_hash",
   "unique_key",
   "scheduled_for",
+  "trace_context",
   "started_at",
   "finished_at",
   "worker_ids",
@@ -41,7 +42,7 @@ export const CLAIM_RETURNED = [
 export const FIRST_HISTORY_COLUMN = CLAIM_RETURNED.indexOf("started_at");
 
 /** Columns stored as jsonb, sent back as their text. */
-export const JSON_COLUMNS: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value"]);
+export const JSON_COLUMNS: ReadonlySet<string> = new Set(["args", "worker_ids", "errors", "return_value", "trace_context"]);
 
 /** A value postgres.js returns in a row read by position. */
 export type RawValue = string | number | null | unknown[] | Record<string, unknown>;
@@ -63,18 +64,19 @@ export function claimedRecordOf(row: RawValue[], params: ClaimParams, leaseExpir
     status: ResultStatus.RUNNING,
     runAfter: read.time("runAfter", row[5]),
     enqueuedAt: read.requiredTime("enqueuedAt", row[6]),
-    startedAt: firstClaim ? params.now : read.time("startedAt", row[12]),
-    finishedAt: firstClaim ? null : read.time("finishedAt", row[13]),
+    startedAt: firstClaim ? params.now : read.time("startedAt", row[13]),
+    finishedAt: firstClaim ? null : read.time("finishedAt", row[14]),
     lastAttemptedAt: params.now,
     attempts,
     maxAttempts: read.int("maxAttempts", row[8], 1),
-    workerIds: firstClaim ? [params.workerId] : (read.jsonArray("workerIds", row[14]) as string[]),
-    errors: firstClaim ? [] : (read.jsonArray("errors", row[15]) as TaskErrorRecord[]),
-    returnValue: firstClaim ? null : read.json("returnValue", row[16]),
+    workerIds: firstClaim ? [params.workerId] : (read.jsonArray("workerIds", row[15]) as string[]),
+    errors: firstClaim ? [] : (read.jsonArray("errors", row[16]) as TaskErrorRecord[]),
+    returnValue: firstClaim ? null : read.json("returnValue", row[17]),
     leaseExpiresAt,
     identityHash: row[9] as string,
     uniqueKey: row[10] as string | null,
     scheduledFor: read.time("scheduledFor", row[11]),
+    traceContext: read.traceContext(row[12]),
   };
 }
 
@@ -98,6 +100,7 @@ export function newTaskRows(tasks: readonly NewTaskRecord[]): string {
       unique_key: task.uniqueKey,
       // Left out (NULL) for the ordinary task: no bytes for it in every enqueue.
       scheduled_for: task.scheduledFor?.toISOString(),
+      trace_context: task.traceContext ?? undefined,
     })),
   );
 }
@@ -111,7 +114,7 @@ export interface SharedColumns {
   readonly runAfter: string | null;
 }
 
-/** The columns all `tasks` share, or null when any differs or any task has a unique key or an occurrence. */
+/** The columns all `tasks` share, or null when any differs or any task has a unique key, an occurrence or a trace context. */
 export function sharedColumns(tasks: readonly NewTaskRecord[]): SharedColumns | null {
   const [first] = tasks;
   if (!first) return null;
@@ -120,6 +123,7 @@ export function sharedColumns(tasks: readonly NewTaskRecord[]): SharedColumns | 
     if (
       task.uniqueKey !== null ||
       task.scheduledFor != null ||
+      task.traceContext != null ||
       task.taskName !== first.taskName ||
       task.queueName !== first.queueName ||
       task.priority !== first.priority ||

@@ -262,17 +262,17 @@ function eachIdOnce(completions: readonly Completion[]): boolean {
 export const ENQUEUED_CHANNEL = "tasks_enqueued";
 
 const INSERT_COLUMNS = `INSERT INTO tasks_queue (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at,
-      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key, scheduled_for)`;
+      enqueued_at, attempts, max_attempts, worker_ids, errors, identity_hash, unique_key, scheduled_for, trace_context)`;
 
 /** Every column from the JSON rows in $3. */
 const FROM_FULL_ROWS = `SELECT v.id, $1, v.task_name, v.queue_name, v.priority, v.args, 'READY', v.run_after,
-      coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key, v.scheduled_for
+      coalesce(v.run_after, $2::timestamptz), $2::timestamptz, 0, v.max_attempts, '[]'::jsonb, '[]'::jsonb, v.identity_hash, v.unique_key, v.scheduled_for, v.trace_context
     FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, task_name text, queue_name text, priority smallint,
-      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text, scheduled_for timestamptz)`;
+      args jsonb, run_after timestamptz, max_attempts integer, identity_hash text, unique_key text, scheduled_for timestamptz, trace_context jsonb)`;
 
-/** Shared columns from $5 task name, $6 queue, $7 priority, $8 max attempts, $9 run after; the rest from $3 (no unique key, no occurrence). */
+/** Shared columns from $5 task name, $6 queue, $7 priority, $8 max attempts, $9 run after; the rest from $3 (no unique key, occurrence or trace context). */
 const FROM_SHARED = `SELECT v.id, $1, $5, $6, $7::smallint, v.args, 'READY', $9::timestamptz,
-      coalesce($9::timestamptz, $2::timestamptz), $2::timestamptz, 0, $8::integer, '[]'::jsonb, '[]'::jsonb, v.identity_hash, NULL, NULL
+      coalesce($9::timestamptz, $2::timestamptz), $2::timestamptz, 0, $8::integer, '[]'::jsonb, '[]'::jsonb, v.identity_hash, NULL, NULL, NULL
     FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, args jsonb, identity_hash text)`;
 
 /** The INSERT of new READY rows (`from` supplies them), with the NOTIFY of queues $4. */

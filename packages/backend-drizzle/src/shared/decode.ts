@@ -33,6 +33,7 @@ export const COLUMN_OF = {
   identityHash: "identity_hash",
   uniqueKey: "unique_key",
   scheduledFor: "scheduled_for",
+  traceContext: "trace_context",
 } as const;
 
 /** A field of a task record that is read from a column. */
@@ -129,6 +130,15 @@ export class RowReader {
     return [];
   }
 
+  /**
+   * The trace context column (JSON text, or the object a driver parsed): an object of string
+   * values, or null for anything else. Never noted as a problem: the trace context only links
+   * spans, and a value other code stored must not set the task aside.
+   */
+  traceContext(value: unknown): Record<string, string> | null {
+    return value === null ? null : traceContextOf(value);
+  }
+
   /** The status column. */
   status(value: unknown): ResultStatus {
     if (STATUSES.has(value as string)) return value as ResultStatus;
@@ -139,6 +149,21 @@ export class RowReader {
   #note(field: RecordField, problem: string, fallback: string): void {
     (this.problems ??= []).push({ field, problem: `column "${COLUMN_OF[field]}" ${problem}`, fallback });
   }
+}
+
+/** A stored trace context as an object of string values, or null when it is anything else. */
+function traceContextOf(value: unknown): Record<string, string> | null {
+  let parsed = value;
+  if (typeof value === "string") {
+    try {
+      parsed = JSON.parse(value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
+  for (const field of Object.values(parsed)) if (typeof field !== "string") return null;
+  return parsed as Record<string, string>;
 }
 
 /** A valid Date from a stored time, or null. */

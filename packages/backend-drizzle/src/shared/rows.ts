@@ -48,6 +48,7 @@ export interface TaskRowShape {
   identityHash: unknown;
   uniqueKey: unknown;
   scheduledFor: unknown;
+  traceContext: unknown;
 }
 
 /** A `tasks_workers` row as either dialect's Drizzle schema returns it. */
@@ -101,6 +102,7 @@ export function readRow(row: TaskRowShape): { record: TaskRecord; problems: RowP
     identityHash: read.text("identityHash", row.identityHash),
     uniqueKey: read.optionalText("uniqueKey", row.uniqueKey),
     scheduledFor: read.time("scheduledFor", row.scheduledFor),
+    traceContext: read.traceContext(row.traceContext),
   };
   return { record, problems: read.problems };
 }
@@ -156,12 +158,18 @@ export function newTaskRecord(task: NewTaskRecord, backend: string, now: Date): 
     identityHash: task.identityHash,
     uniqueKey: task.uniqueKey,
     scheduledFor: copyTime(task.scheduledFor),
+    traceContext: copyTraceContext(task.traceContext),
   };
 }
 
 /** A copy of a time from a new task; a record built before `scheduledFor` existed has none (undefined), read as null. */
 function copyTime(time: Date | null | undefined): Date | null {
   return time == null ? null : new Date(time.getTime());
+}
+
+/** A copy of a new task's trace context; a record built before `traceContext` existed has none (undefined), read as null. */
+export function copyTraceContext(context: Readonly<Record<string, string>> | null | undefined): Record<string, string> | null {
+  return context == null ? null : { ...context };
 }
 
 /** The values of a new row, as Drizzle's insert takes them. */
@@ -188,6 +196,7 @@ export interface NewTaskRowShape {
   identityHash: string;
   uniqueKey: string | null;
   scheduledFor: Date | null;
+  traceContext: Record<string, string> | null;
 }
 
 /** The values to insert for a new READY task enqueued at `now` under alias `backend`. */
@@ -215,6 +224,7 @@ export function newTaskRow(task: NewTaskRecord, backend: string, now: Date): New
     identityHash: task.identityHash,
     uniqueKey: task.uniqueKey,
     scheduledFor: task.scheduledFor ?? null,
+    traceContext: copyTraceContext(task.traceContext),
   };
 }
 

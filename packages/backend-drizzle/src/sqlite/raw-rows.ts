@@ -12,7 +12,7 @@ import type { RowReader } from "../shared/decode.js";
 /** Every column of a task row, in the order {@link rawRowToRecord} reads them. */
 export const RECORD_COLUMNS =
   "id, backend, task_name, queue_name, priority, args, status, run_after, enqueued_at, started_at, finished_at, " +
-  "last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key, scheduled_for";
+  "last_attempted_at, attempts, max_attempts, worker_ids, errors, return_value, lease_expires_at, identity_hash, unique_key, scheduled_for, trace_context";
 
 /** A row of {@link RECORD_COLUMNS} as better-sqlite3 returns it in raw mode. */
 export type RawTaskRow = readonly unknown[];
@@ -45,6 +45,7 @@ export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
     identityHash: read.text("identityHash", row[18]),
     uniqueKey: read.optionalText("uniqueKey", row[19]),
     scheduledFor: read.time("scheduledFor", row[20]),
+    traceContext: read.traceContext(row[21]),
   };
 }
 
@@ -54,7 +55,7 @@ export function rawRowToRecord(row: RawTaskRow, read: RowReader): TaskRecord {
  */
 export const CLAIMED_COLUMNS =
   "id, task_name, queue_name, priority, args, run_after, enqueued_at, started_at, finished_at, " +
-  "attempts, max_attempts, worker_ids, errors, return_value, identity_hash, unique_key, scheduled_for";
+  "attempts, max_attempts, worker_ids, errors, return_value, identity_hash, unique_key, scheduled_for, trace_context";
 
 /** What a claim set on every row it took, for the columns it does not send back. */
 export interface ClaimedBy {
@@ -87,6 +88,7 @@ export function claimedRowToRecord(row: RawTaskRow, claim: ClaimedBy, read: RowR
     identityHash: read.text("identityHash", row[14]),
     uniqueKey: read.optionalText("uniqueKey", row[15]),
     scheduledFor: read.time("scheduledFor", row[16]),
+    traceContext: read.traceContext(row[17]),
   };
 }
 
@@ -103,7 +105,7 @@ export function errorJson(error: TaskErrorRecord): string {
 /**
  * The values a new READY task is inserted with, in the order of the insert in statements.ts:
  * id, backend, task name, queue, priority, args, run after, runnable at, enqueued at, max
- * attempts, identity hash, unique key, scheduled for. Times are integer milliseconds, JSON is text.
+ * attempts, identity hash, unique key, scheduled for, trace context. Times are integer milliseconds, JSON is text.
  */
 export function newTaskValues(task: NewTaskRecord, backend: string, now: Date): unknown[] {
   const runAfter = task.runAfter?.getTime() ?? null;
@@ -122,5 +124,6 @@ export function newTaskValues(task: NewTaskRecord, backend: string, now: Date): 
     task.identityHash,
     task.uniqueKey,
     task.scheduledFor?.getTime() ?? null,
+    task.traceContext == null ? null : JSON.stringify(task.traceContext),
   ];
 }

@@ -41,6 +41,8 @@ function taskColumns() {
     uniqueKey: text("unique_key"),
     /** The schedule occurrence the task was enqueued for; NULL for a task no schedule enqueued. Last, where migration 0006 added it. */
     scheduledFor: time("scheduled_for"),
+    /** The propagation fields of the trace that enqueued the task, as JSON; NULL when none was active. Last, where migration 0007 added it. */
+    traceContext: text("trace_context", { mode: "json" }).$type<Record<string, string>>(),
   };
 }
 
@@ -158,6 +160,7 @@ function recordColumnsOf<T extends typeof tasksQueue | typeof tasksResults>(tabl
     lastAttemptedAt: sql<unknown>`${table.lastAttemptedAt}`,
     leaseExpiresAt: sql<unknown>`${table.leaseExpiresAt}`,
     scheduledFor: sql<unknown>`${table.scheduledFor}`,
+    traceContext: sql<string | null>`${table.traceContext}`,
   };
 }
 

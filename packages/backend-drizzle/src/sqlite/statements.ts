@@ -54,8 +54,8 @@ const RETRY_SQL =
  */
 const INSERT_SQL =
   "INSERT INTO tasks_queue (id, backend, task_name, queue_name, priority, args, status, run_after, runnable_at, enqueued_at, " +
-  "attempts, max_attempts, worker_ids, errors, identity_hash, unique_key, scheduled_for) " +
-  "VALUES (?, ?, ?, ?, ?, ?, 'READY', ?, ?, ?, 0, ?, '[]', '[]', ?, ?, ?) ON CONFLICT DO NOTHING";
+  "attempts, max_attempts, worker_ids, errors, identity_hash, unique_key, scheduled_for, trace_context) " +
+  "VALUES (?, ?, ?, ?, ?, ?, 'READY', ?, ?, ?, 0, ?, '[]', '[]', ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
 const prepared = new WeakMap<SqliteClient, PreparedStatements>();
 

@@ -38,7 +38,7 @@ export function newAlias(): string {
   return `raw-${randomBytes(5).toString("hex")}`;
 }
 
-const JSON_COLUMNS = new Set(["args", "worker_ids", "errors", "return_value"]);
+const JSON_COLUMNS = new Set(["args", "worker_ids", "errors", "return_value", "trace_context"]);
 const TIME_COLUMNS = new Set(["run_after", "runnable_at", "enqueued_at", "started_at", "finished_at", "last_attempted_at", "lease_expires_at", "scheduled_for"]);
 const PG_TYPES: Record<string, string> = { id: "uuid", priority: "smallint", attempts: "integer", max_attempts: "integer" };
 

@@ -26,7 +26,7 @@ for (let round = 0; round < Number(rounds); round++) {
     const args = [at.toISOString()];
     return {
       at,
-      task: { id: newTaskId(), taskName: "raced", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("raced", args), uniqueKey: null, scheduledFor: at },
+      task: { id: newTaskId(), taskName: "raced", queueName: "default", priority: 0, args, runAfter: null, maxAttempts: 1, identityHash: identityHash("raced", args), uniqueKey: null, scheduledFor: at, traceContext: null },
     };
   });
   const through = occurrences.at(-1)!.at;

@@ -1,0 +1,16 @@
+-- Trace context: both task tables get trace_context, the propagation fields (W3C traceparent,
+-- tracestate) of the trace that enqueued the task as JSON text, NULL for a task enqueued
+-- without tracing. Adding a nullable column without a default rewrites no row.
+ALTER TABLE `tasks_queue` ADD `trace_context` text;--> statement-breakpoint
+ALTER TABLE `tasks_results` ADD `trace_context` text;--> statement-breakpoint
+-- The trigger of 0005 (replaced by 0006) that moves a READY or RUNNING row inserted into
+-- tasks_results (by a process of the version before 0005, or other code) to tasks_queue
+-- carries the new column too.
+DROP TRIGGER `tasks_results_route_active`;--> statement-breakpoint
+CREATE TRIGGER `tasks_results_route_active` AFTER INSERT ON `tasks_results`
+WHEN NEW.`status` IN ('READY', 'RUNNING')
+BEGIN
+  INSERT INTO `tasks_queue` (`id`, `backend`, `task_name`, `queue_name`, `priority`, `args`, `status`, `run_after`, `runnable_at`, `enqueued_at`, `started_at`, `finished_at`, `last_attempted_at`, `attempts`, `max_attempts`, `worker_ids`, `errors`, `return_value`, `lease_expires_at`, `identity_hash`, `unique_key`, `scheduled_for`, `trace_context`)
+  VALUES (NEW.id, NEW.backend, NEW.task_name, NEW.queue_name, NEW.priority, NEW.args, NEW.status, NEW.run_after, NEW.runnable_at, NEW.enqueued_at, NEW.started_at, NEW.finished_at, NEW.last_attempted_at, NEW.attempts, NEW.max_attempts, NEW.worker_ids, NEW.errors, NEW.return_value, NEW.lease_expires_at, NEW.identity_hash, NEW.unique_key, NEW.scheduled_for, NEW.trace_context);
+  DELETE FROM `tasks_results` WHERE rowid = NEW.rowid;
+END;

@@ -78,6 +78,10 @@ ${BACKEND_FLAG_HELP}
 ${COMMON_FLAGS_HELP}
 
 SECONDS accepts a plain number (0.5, 30) or a duration with a unit (500ms, 5m).
+OpenTelemetry: "telemetry" in the config (openTelemetry() from @tasks/core/otel) traces each
+attempt, claim and batch of completions and counts the work. Without it, setting
+OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT (unless
+OTEL_SDK_DISABLED=true) starts @opentelemetry/sdk-node from your project, flushed on exit.
 Exit codes: 0 stopped normally, 1 the database cannot be used or an unexpected error,
 2 bad flags or config, 130/143 running tasks were aborted by a second SIGINT/SIGTERM
 (or the shutdown timeout).

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { LOG_LEVELS } from "@tasks/core";
 import { UsageError } from "../run/exit-codes.js";
+import { checkTelemetry } from "./check-telemetry.js";
 import type { WorkerCliConfig } from "./define.js";
 import { BACKEND_SETTINGS_KEYS, CONFIG_KEYS, rejectUnknownKeys } from "./keys.js";
 
@@ -32,6 +33,7 @@ export function checkConfig(path: string, value: unknown): WorkerCliConfig {
   if (logLevel !== undefined && !(LOG_LEVELS as readonly unknown[]).includes(logLevel)) {
     throw new UsageError(`"logLevel" in the tasks config ${path} must be one of ${LOG_LEVELS.join(", ")} (got ${JSON.stringify(logLevel)}).`, { showHelpHint: false });
   }
+  checkTelemetry(path, config.telemetry, config.shutdownTelemetry);
   return config as unknown as WorkerCliConfig;
 }
 

@@ -1,4 +1,4 @@
-import type { LogLevel, TasksConfig } from "@tasks/core";
+import type { LogLevel, TaskTelemetry, TasksConfig } from "@tasks/core";
 
 /**
  * What a `tasks.config.ts` exports by default: the backends by alias (as for core's
@@ -17,6 +17,18 @@ export interface WorkerCliConfig {
   readonly tasks?: readonly string[];
   /** Default `--log-level` of `tasks worker`. Default `"info"`. */
   readonly logLevel?: LogLevel;
+  /**
+   * Where traces and metrics go: `openTelemetry()` from `@tasks/core/otel`, passed to
+   * `configureTasks` by every command. Without it, `tasks worker` starts the OpenTelemetry
+   * Node SDK of your project when the OTEL_* environment asks for export (see the README).
+   */
+  readonly telemetry?: TaskTelemetry;
+  /**
+   * Called once when a command ends, before the process exits (which drops whatever an
+   * exporter still buffers): flush and shut down the providers this config made, such as
+   * `() => tracerProvider.shutdown()`. Only together with `telemetry`; given 5 s at most.
+   */
+  readonly shutdownTelemetry?: () => void | Promise<void>;
 }
 
 /**

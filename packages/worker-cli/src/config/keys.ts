@@ -2,7 +2,7 @@ import { UsageError } from "../run/exit-codes.js";
 import { closestMatch } from "./closest.js";
 
 /** The keys a tasks config may have (see `WorkerCliConfig`). */
-export const CONFIG_KEYS = ["backends", "tasks", "logLevel"] as const;
+export const CONFIG_KEYS = ["backends", "tasks", "logLevel", "telemetry", "shutdownTelemetry"] as const;
 
 /** The keys of a backend alias's settings object (see core's `BackendSettings`). */
 export const BACKEND_SETTINGS_KEYS = ["backend", "queues", "maxAttempts", "backoff", "leaseMs", "maxArgsBytes", "enqueueTimeoutMs"] as const;

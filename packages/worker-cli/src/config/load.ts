@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { configureTasks, registeredTaskNames, type Logger } from "@tasks/core";
+import { configureTasks, registeredTaskNames, type Logger, type TaskTelemetry } from "@tasks/core";
 import { UsageError } from "../run/exit-codes.js";
 import { checkConfig } from "./check.js";
 import type { WorkerCliConfig } from "./define.js";
@@ -31,10 +31,13 @@ export async function loadConfig(cwd: string, explicit: string | undefined): Pro
   return { path, config: checkConfig(path, defaultExport(module)) };
 }
 
-/** Calls core's `configureTasks` with the config's backends and the CLI's `logger`. */
-export function configureFromConfig(loaded: LoadedConfig, logger: Logger): void {
+/**
+ * Calls core's `configureTasks` with the config's backends, the CLI's `logger` and `telemetry`
+ * (the config's, or for `tasks worker` the one the environment asks for).
+ */
+export function configureFromConfig(loaded: LoadedConfig, logger: Logger, telemetry: TaskTelemetry | undefined): void {
   try {
-    configureTasks({ backends: loaded.config.backends, logger });
+    configureTasks({ backends: loaded.config.backends, logger, ...(telemetry ? { telemetry } : {}) });
   } catch (error) {
     throw new UsageError(`The tasks config ${loaded.path} is invalid: ${describeError(error)}`, { showHelpHint: false, cause: error });
   }

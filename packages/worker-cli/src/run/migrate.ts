@@ -5,6 +5,7 @@ import type { Command, RunOptions } from "./command.js";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./exit-codes.js";
 import { reportFailure, type CliIo } from "./io.js";
 import { closeBackends, openBackend } from "./session.js";
+import type { TelemetrySession } from "./telemetry.js";
 import { verifyStorage } from "./verify.js";
 
 /** `tasks migrate`. */
@@ -22,10 +23,10 @@ type Migrating = Required<Pick<TaskBackend, "migrate" | "pendingMigrations">>;
  */
 async function runMigrateCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
   const { program } = options;
-  let configured = false;
+  let configured: TelemetrySession | undefined;
   try {
     const args = parseMigrateArgs(argv);
-    const { loaded, resolved } = await openBackend(program, io, { ...args, inProcess: "allow" }, () => (configured = true));
+    const { loaded, resolved } = await openBackend(program, io, { ...args, inProcess: "allow" }, (session) => (configured = session));
     const backend = migrating(resolved, loaded.path);
     // Missing or outdated tables are what this command fixes; any other problem stops it.
     await verifyStorage(resolved, ["schema-missing", "schema-outdated"]);
@@ -50,7 +51,7 @@ async function runMigrateCommand(argv: readonly string[], io: CliIo, options: Ru
   } catch (error) {
     return reportFailure(program, io, error);
   } finally {
-    if (configured) await closeBackends(program, io);
+    if (configured) await closeBackends(program, io, configured);
   }
 }
 

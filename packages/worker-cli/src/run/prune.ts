@@ -4,6 +4,7 @@ import type { Command, RunOptions } from "./command.js";
 import { EXIT_OK, signalExitCode } from "./exit-codes.js";
 import { reportFailure, type CliIo } from "./io.js";
 import { closeBackends, openBackend } from "./session.js";
+import type { TelemetrySession } from "./telemetry.js";
 import { ShutdownSignals } from "./signals.js";
 import { verifyStorage } from "./verify.js";
 
@@ -20,13 +21,13 @@ export const pruneCommand: Command = {
 async function runPruneCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
   const { program } = options;
   const signals = options.signals ?? new ShutdownSignals();
-  let configured = false;
+  let configured: TelemetrySession | undefined;
   let deleted = 0;
   const progress = io.stderr.isTTY === true;
   try {
     const args = parsePruneArgs(argv);
     signals.install();
-    const { resolved } = await openBackend(program, io, args, () => (configured = true));
+    const { resolved } = await openBackend(program, io, args, (session) => (configured = session));
     await verifyStorage(resolved);
     const count = await pruneTasks({
       backend: resolved.alias,
@@ -54,7 +55,7 @@ async function runPruneCommand(argv: readonly string[], io: CliIo, options: RunO
     return reportFailure(program, io, error);
   } finally {
     signals.uninstall();
-    if (configured) await closeBackends(program, io);
+    if (configured) await closeBackends(program, io, configured);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Command, RunOptions } from "./command.js";
 import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
 import { reportFailure, type CliIo } from "./io.js";
 import { closeBackends, openBackend } from "./session.js";
+import type { TelemetrySession } from "./telemetry.js";
 import { verifyStorage } from "./verify.js";
 
 /** `tasks schedules`. */
@@ -21,10 +22,10 @@ export const schedulesCommand: Command = {
  */
 async function runSchedulesCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
   const { program } = options;
-  let configured = false;
+  let configured: TelemetrySession | undefined;
   try {
     const args = parseSchedulesArgs(argv);
-    const { loaded, resolved } = await openBackend(program, io, args, () => (configured = true));
+    const { loaded, resolved } = await openBackend(program, io, args, (session) => (configured = session));
     await verifyStorage(resolved);
     await importTaskModules(loaded);
     const overviews = await scheduleOverview({ backend: resolved.alias });
@@ -37,6 +38,6 @@ async function runSchedulesCommand(argv: readonly string[], io: CliIo, options: 
   } catch (error) {
     return reportFailure(program, io, error);
   } finally {
-    if (configured) await closeBackends(program, io);
+    if (configured) await closeBackends(program, io, configured);
   }
 }

@@ -6,6 +6,7 @@ import type { Command, RunOptions } from "./command.js";
 import { EXIT_OK } from "./exit-codes.js";
 import { reportFailure, type CliIo } from "./io.js";
 import { closeBackends, openBackend } from "./session.js";
+import type { TelemetrySession } from "./telemetry.js";
 import { verifyStorage } from "./verify.js";
 
 /** `tasks status`. */
@@ -21,10 +22,10 @@ export const statusCommand: Command = {
  */
 async function runStatusCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
   const { program } = options;
-  let configured = false;
+  let configured: TelemetrySession | undefined;
   try {
     const args = parseStatusArgs(argv);
-    const { loaded, resolved } = await openBackend(program, io, args, () => (configured = true));
+    const { loaded, resolved } = await openBackend(program, io, args, (session) => (configured = session));
     await verifyStorage(resolved);
     const notLoaded = await importTaskModulesIfListed(loaded);
     if (notLoaded !== null) io.stderr.write(`${program}: overdue schedules not checked, since the task modules did not load: ${notLoaded}\n`);
@@ -35,6 +36,6 @@ async function runStatusCommand(argv: readonly string[], io: CliIo, options: Run
   } catch (error) {
     return reportFailure(program, io, error);
   } finally {
-    if (configured) await closeBackends(program, io);
+    if (configured) await closeBackends(program, io, configured);
   }
 }

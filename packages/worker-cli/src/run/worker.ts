@@ -15,6 +15,7 @@ import { watchParent } from "./parent-watch.js";
 import { closeBackends } from "./session.js";
 import { ShutdownSignals } from "./signals.js";
 import { checkStorageAtStartup } from "./startup-check.js";
+import { workerTelemetry, type TelemetrySession } from "./telemetry.js";
 
 /** Longest random wait before the first claim (so workers started together do not poll in step). */
 const MAX_STARTUP_DELAY_MS = 1_000;
@@ -29,10 +30,11 @@ export const workerCommand: Command = {
 
 /**
  * Installs SIGINT/SIGTERM handlers (taking over the signals the launcher caught), parses
- * flags, watches the parent process, loads the tasks config, checks the database (`verify()`,
+ * flags, watches the parent process, loads the tasks config, sets up telemetry (the config's,
+ * or the OpenTelemetry SDK the environment asks for), checks the database (`verify()`,
  * retried for `--startup-timeout` while it cannot be reached), imports the task modules, and
- * runs core's `Worker` until it stops. A signal during start-up ends it with exit 0 before any
- * claim. Resolves with the exit code (see README).
+ * runs core's `Worker` until it stops, then closes the backends and flushes telemetry. A signal
+ * during start-up ends it with exit 0 before any claim. Resolves with the exit code (see README).
  */
 async function runWorkerCommand(argv: readonly string[], io: CliIo, options: RunOptions): Promise<number> {
   const { program } = options;
@@ -43,6 +45,7 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
   let unsubscribe: (() => void) | undefined;
   let stopWatchingParent: (() => void) | undefined;
   let configured = false;
+  let telemetry: TelemetrySession | undefined;
   let worker: Worker | undefined;
   let logger: Logger | undefined;
   const totals: TaskTotals = { done: 0, failed: 0 };
@@ -68,8 +71,9 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
     sink = args.logFile ? fileSink(args.logFile) : streamSink(io.stdout, status && io.stdout.isTTY ? { before: () => status?.clear(), after: () => status?.draw() } : undefined);
     const cliLogger = createCliLogger({ level: args.logLevel ?? loaded.config.logLevel ?? "info", format: args.logFormat, sink });
     logger = cliLogger;
+    telemetry = await workerTelemetry(loaded, process.env, cliLogger);
     configured = true;
-    configureFromConfig(loaded, cliLogger);
+    configureFromConfig(loaded, cliLogger, telemetry.telemetry);
     const resolved = selectDatabaseBackend(args.backend, loaded.path, program);
     checkQueuesAllowed(args.queues, resolved, loaded.path);
     taskModulePaths(loaded);
@@ -113,6 +117,7 @@ async function runWorkerCommand(argv: readonly string[], io: CliIo, options: Run
     stopWatchingParent?.();
     signals.uninstall();
     if (configured) await closeBackends(program, io);
+    await telemetry?.shutdown();
     sink?.close();
   }
 }

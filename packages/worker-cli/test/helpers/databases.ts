@@ -3,11 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
-import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { migrate as migrateSqlite, sqliteBackend } from "@tasks/backend-drizzle/sqlite";
-import { migrate as migratePg, postgresBackend } from "@tasks/backend-drizzle/pg";
+import { sqliteBackend } from "@tasks/backend-drizzle/sqlite";
+import { postgresBackend } from "@tasks/backend-drizzle/pg";
 import type { TaskBackend } from "@tasks/core";
 
 /** A migrated database a test's binaries and the test process share. */
@@ -39,9 +37,8 @@ export interface CreateOptions {
 export async function createSqliteDatabase(options: CreateOptions = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "tasks-cli-"));
   const path = join(dir, "tasks.db");
-  const client = new Database(path);
-  if (options.migrated !== false) await migrateSqlite(drizzleSqlite(client));
-  client.close();
+  new Database(path).close();
+  if (options.migrated !== false) await migrateWith(sqliteBackend({ path }));
   return {
     dialect: "sqlite",
     env: { TASKS_CLI_TEST_DIALECT: "sqlite", TASKS_CLI_TEST_SQLITE_PATH: path },
@@ -72,11 +69,7 @@ export async function createPostgresDatabase(options: CreateOptions = {}): Promi
   await admin`CREATE DATABASE ${admin(name)}`;
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  if (options.migrated !== false) {
-    const client = postgres(url.href, { onnotice: () => {}, max: 1 });
-    await migratePg(drizzlePg(client));
-    await client.end();
-  }
+  if (options.migrated !== false) await migrateWith(postgresBackend({ url: url.href }));
   return {
     dialect: "pg",
     env: { TASKS_CLI_TEST_DIALECT: "pg", TASKS_CLI_TEST_PG_URL: url.href },
@@ -90,4 +83,17 @@ export async function createPostgresDatabase(options: CreateOptions = {}): Promi
       }
     },
   };
+}
+
+/**
+ * Applies the bundled migrations through the backend's own `migrate()`, then closes it. (Not
+ * through a drizzle instance made here: this package's drizzle-orm may be another peer
+ * variant than the backend's, whose types do not match.)
+ */
+async function migrateWith(backend: TaskBackend): Promise<void> {
+  try {
+    await backend.migrate!();
+  } finally {
+    await backend.close?.();
+  }
 }

@@ -7,9 +7,14 @@
 import { defineConfig } from "@tasks/worker-cli";
 import { connectDemoDatabase } from "./src/database.js";
 import { demoBackendSettings } from "./src/settings.js";
+import { demoTracing } from "./src/tracing.js";
+
+// DEMO_TRACE=1: the worker prints its spans (the CLI's own flags are the worker's, so no --trace here).
+const tracing = demoTracing(process.env.DEMO_TRACE === "1");
 
 export default defineConfig({
   backends: { default: demoBackendSettings(connectDemoDatabase().backend) },
   tasks: ["./src/tasks.ts", "./src/periodic.ts"],
   logLevel: "info",
+  ...(tracing ? { telemetry: tracing.telemetry, shutdownTelemetry: () => tracing.shutdown() } : {}),
 });

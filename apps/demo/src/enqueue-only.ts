@@ -7,10 +7,13 @@ import { configureDemo } from "./configure.js";
 import { openDemoDatabase } from "./database.js";
 import { saveManifest } from "./manifest.js";
 import { enqueueScenario } from "./scenario.js";
+import { demoTracing } from "./tracing.js";
 
 const database = await openDemoDatabase({ fresh: true });
+// Traced, the enqueues store their trace context, which the db-worker's spans then link to.
+const tracing = demoTracing();
 try {
-  configureDemo(database);
+  configureDemo(database, tracing?.telemetry);
   const planned = await enqueueScenario(database);
   saveManifest(database, planned);
   console.log(`Enqueued ${planned.filter((entry) => entry.stored).length} tasks in ${database.where} (and rolled one back). Now run:`);
@@ -18,4 +21,5 @@ try {
   console.log(`  pnpm --filter demo report`);
 } finally {
   await closeTasks();
+  await tracing?.shutdown();
 }

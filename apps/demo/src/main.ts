@@ -1,6 +1,7 @@
 /**
  * `pnpm --filter demo start`: enqueues the demo tasks, runs a worker in this process until
- * they have all finished (showing progress), prints the final table and exits 0.
+ * they have all finished (showing progress), prints the final table and exits 0. With
+ * `--trace` (or `DEMO_TRACE=1`) it also prints the OpenTelemetry spans of the run.
  */
 import { closeTasks, Worker } from "@tasks/core";
 import { configureDemo } from "./configure.js";
@@ -8,13 +9,15 @@ import { openDemoDatabase } from "./database.js";
 import { Progress } from "./progress.js";
 import { evidence, finalTable } from "./report.js";
 import { enqueueScenario, type PlannedTask } from "./scenario.js";
+import { demoTracing } from "./tracing.js";
 
 /** Longest the worker may take; the tasks need about four seconds. */
 const RUN_LIMIT_MS = 45_000;
 
 async function main(): Promise<number> {
   const database = await openDemoDatabase({ fresh: true });
-  configureDemo(database);
+  const tracing = demoTracing();
+  configureDemo(database, tracing?.telemetry);
   try {
     console.log(`tasks demo: a small shop's background work, stored in ${database.where}\n`);
     const planned = await enqueueScenario(database);
@@ -45,6 +48,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await closeTasks();
+    await tracing?.shutdown();
   }
 }
 

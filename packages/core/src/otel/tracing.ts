@@ -1,5 +1,5 @@
 /** Spans for enqueues (producer), attempts (consumer) and a worker's claims and completions. */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type Span, type Tracer } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Link, type Span, type Tracer } from "@opentelemetry/api";
 import type { EnqueueOutcome } from "../backend.js";
 import type { TaskRecord } from "../records.js";
 import type { AttemptEnd, EnqueueSpanInfo, StorageOperation, TraceCarrier } from "../telemetry.js";
@@ -27,12 +27,7 @@ export class TaskTracing {
   /** A producer span around one enqueue call; the tasks store its context. */
   enqueue(info: EnqueueSpanInfo, write: (carrier: TraceCarrier | null) => Promise<EnqueueOutcome[]>): Promise<EnqueueOutcome[]> {
     const attributes = {
-      [ATTR.system]: MESSAGING_SYSTEM,
-      [ATTR.operationName]: "send",
-      [ATTR.operationType]: "send",
-      [ATTR.destination]: info.queueName,
-      [ATTR.taskName]: info.taskName,
-      [ATTR.backend]: info.backend,
+      ...taskAttributes("send", info.queueName, info.taskName, info.backend),
       ...(info.count > 1 ? { [ATTR.batchCount]: info.count } : {}),
     };
     return this.#tracer.startActiveSpan(`send ${info.queueName}`, { kind: SpanKind.PRODUCER, attributes }, (span) => {
@@ -73,14 +68,9 @@ export class TaskTracing {
     const links: Link[] = valid ? [{ context: enqueueSpan }] : [];
     const parent = valid && this.#settings.runInEnqueueTrace && enqueued ? enqueued : ROOT_CONTEXT;
     const attributes = {
-      [ATTR.system]: MESSAGING_SYSTEM,
-      [ATTR.operationName]: "process",
-      [ATTR.operationType]: "process",
-      [ATTR.destination]: record.queueName,
+      ...taskAttributes("process", record.queueName, record.taskName, record.backend),
       [ATTR.messageId]: record.id,
       [ATTR.clientId]: workerId,
-      [ATTR.taskName]: record.taskName,
-      [ATTR.backend]: record.backend,
       [ATTR.attempt]: record.attempts,
       [ATTR.maxAttempts]: record.maxAttempts,
     };
@@ -124,6 +114,18 @@ export class TaskTracing {
       }
     });
   }
+}
+
+/** The attributes every send and process span has: the operation, the queue, the task and the alias. */
+function taskAttributes(operation: "send" | "process", queueName: string, taskName: string, backend: string): Attributes {
+  return {
+    [ATTR.system]: MESSAGING_SYSTEM,
+    [ATTR.operationName]: operation,
+    [ATTR.operationType]: operation,
+    [ATTR.destination]: queueName,
+    [ATTR.taskName]: taskName,
+    [ATTR.backend]: backend,
+  };
 }
 
 /** Marks `span` as failed with `error` (recorded as an exception event); ends nothing. */

@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { ResultStatus, task } from "@tasks/core";
+import { ResultStatus, schedule, task, taskEvents, type TaskResult } from "@tasks/core";
 import { openTelemetry, type OpenTelemetryOptions } from "@tasks/core/otel";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { WorkerTestContext } from "./worker-context.js";
@@ -161,5 +161,26 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
     expect((await first.refresh()).returnValue).toBe(send.spanContext().traceId);
     expect(named(spans, `claim ${alias}`)).toEqual([]);
     expect(waiting.every((result) => result.status === ResultStatus.READY)).toBe(true);
+  });
+
+  it("a task a schedule enqueued carries the trace context of the scheduler's send span, which its attempt links to", async (test) => {
+    const telemetry = newTelemetry({ storageSpans: false });
+    const setup = setUp({ telemetry: openTelemetry(telemetry.options) });
+    if (!setup.backend.capabilities.supportsSchedules) test.skip("the backend does not store schedules (capabilities.supportsSchedules is false)");
+    const { alias, clock } = setup;
+    const tick = task({ name: "otel.tick", backend: alias }, () => null);
+    schedule(tick, { cron: "*/10 * * * * *" });
+    const enqueued: TaskResult[] = [];
+    taskEvents.on("taskEnqueued", ({ result }) => void (result.backend === alias && enqueued.push(result)));
+    startWorker();
+    await advanceUntil(clock, "an occurrence ran", async () => enqueued.length > 0 && (await enqueued[0]!.refresh()).isFinished);
+    const spans = telemetry.spans.getFinishedSpans();
+    const processed = named(spans, "process default").find((span) => span.attributes["messaging.message.id"] === enqueued[0]!.id)!;
+    expect(processed).toBeDefined();
+    expect(processed.links).toHaveLength(1);
+    const send = named(spans, "send default").find((span) => span.spanContext().spanId === processed.links[0]!.context.spanId);
+    expect(send?.kind).toBe(SpanKind.PRODUCER);
+    expect(send?.attributes["tasks.task.name"]).toBe("otel.tick");
+    expect(enqueued[0]!.scheduledFor).not.toBeNull();
   });
 }

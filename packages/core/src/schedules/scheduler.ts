@@ -3,7 +3,9 @@
  * backend alias. There is no leader: every worker does this, and the backend's
  * `enqueueOccurrences` stores each occurrence once whoever calls first.
  */
-import type { ScheduleState } from "../backend.js";
+import type { EnqueueOccurrencesOutcome, ScheduledOccurrence, ScheduleState } from "../backend.js";
+import { getTelemetry } from "../config.js";
+import type { TraceCarrier } from "../telemetry.js";
 import { taskEvents } from "../events.js";
 import { TaskResult } from "../result.js";
 import type { WorkerLoopContext } from "../worker/maintenance.js";
@@ -86,10 +88,7 @@ export class Scheduler {
       return;
     }
     try {
-      const outcome = await deadline.bound(
-        "enqueueOccurrences",
-        resolved.backend.enqueueOccurrences!({ backend: resolved.alias, now, name: declared.name, through: plan.through, occurrences }),
-      );
+      const outcome = await deadline.bound("enqueueOccurrences", this.#store(declared, now, plan.through, occurrences));
       outage.succeeded("enqueueOccurrences");
       this.#settled.set(declared.name, outcome.state.settledThrough);
       this.#report(declared, plan.at, outcome.enqueued.length, outcome.state);
@@ -97,6 +96,32 @@ export class Scheduler {
     } catch (error) {
       outage.failed("enqueueOccurrences", error);
     }
+  }
+
+  /**
+   * The backend call, inside a producer span when telemetry is configured: the tasks then carry
+   * that span's trace context, as tasks enqueued by `Task.enqueue` do.
+   */
+  #store(declared: Schedule, now: Date, through: Date, occurrences: ScheduledOccurrence[]): Promise<EnqueueOccurrencesOutcome> {
+    const { resolved } = this.#context;
+    const store = (carrier: TraceCarrier | null) =>
+      resolved.backend.enqueueOccurrences!({
+        backend: resolved.alias,
+        now,
+        name: declared.name,
+        through,
+        occurrences: carrier ? occurrences.map(({ at, task }) => ({ at, task: { ...task, traceContext: carrier } })) : occurrences,
+      });
+    const telemetry = getTelemetry();
+    if (!telemetry) return store(null);
+    let outcome: EnqueueOccurrencesOutcome | undefined;
+    const info = { backend: resolved.alias, taskName: declared.task.name, queueName: declared.task.queueName, count: occurrences.length };
+    return telemetry
+      .enqueue(info, async (carrier) => {
+        outcome = await store(carrier);
+        return outcome.enqueued.map((record) => ({ record, created: true }));
+      })
+      .then(() => outcome!);
   }
 
   #report(declared: Schedule, planned: readonly Date[], stored: number, state: ScheduleState): void {

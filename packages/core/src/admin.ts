@@ -1,7 +1,7 @@
 import { DEFAULT_BACKEND_ALIAS, getBackend, getClock } from "./config.js";
 import { InvalidTaskError, TaskCancelledError, TaskResultDoesNotExistError } from "./errors.js";
 import type { HealthReport } from "./records.js";
-import { scheduleOverview } from "./schedules/overview.js";
+import { overdueSchedules } from "./schedules/overview.js";
 import { TaskResult } from "./result.js";
 import { validateQueueName } from "./validation.js";
 
@@ -56,12 +56,9 @@ export async function taskHealth(options: HealthOptions = {}): Promise<TaskHealt
   const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
   const [report, schedules] = await Promise.all([
     resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10 }),
-    scheduleOverview({ backend: resolved.alias }),
+    overdueSchedules(resolved),
   ]);
-  const overdueSchedules = schedules.flatMap((entry) =>
-    entry.overdueMs === null ? [] : [{ name: entry.name, taskName: entry.taskName!, dueAt: entry.nextOccurrence!, overdueMs: entry.overdueMs }],
-  );
-  return { ...report, overdueSchedules };
+  return { ...report, overdueSchedules: schedules.map((entry) => ({ name: entry.name, taskName: entry.taskName!, dueAt: entry.nextOccurrence!, overdueMs: entry.overdueMs! })) };
 }
 
 /**

@@ -33,30 +33,13 @@ export class TaskTracing {
     return this.#tracer.startActiveSpan(`send ${info.queueName}`, { kind: SpanKind.PRODUCER, attributes }, (span) => {
       const carrier: Record<string, string> = {};
       propagation.inject(context.active(), carrier);
-      let written: Promise<EnqueueOutcome[]>;
-      try {
-        written = write(Object.keys(carrier).length > 0 ? carrier : null);
-      } catch (error) {
-        failed(span, error);
-        span.end();
-        throw error;
-      }
-      return written.then(
-        (outcomes) => {
-          const [only] = outcomes;
-          if (outcomes.length === 1 && only) {
-            span.setAttribute(ATTR.messageId, only.record.id);
-            if (!only.created) span.setAttribute(ATTR.existing, true);
-          }
-          span.end();
-          return outcomes;
-        },
-        (error: unknown) => {
-          failed(span, error);
-          span.end();
-          throw error;
-        },
-      );
+      // ended() calls write before its first await: an enqueue in a synchronous transaction writes at once.
+      return ended(span, () => write(Object.keys(carrier).length > 0 ? carrier : null), (outcomes) => {
+        const [only] = outcomes;
+        if (outcomes.length !== 1 || !only) return;
+        span.setAttribute(ATTR.messageId, only.record.id);
+        if (!only.created) span.setAttribute(ATTR.existing, true);
+      });
     });
   }
 
@@ -74,20 +57,13 @@ export class TaskTracing {
       [ATTR.attempt]: record.attempts,
       [ATTR.maxAttempts]: record.maxAttempts,
     };
-    return this.#tracer.startActiveSpan(`process ${record.queueName}`, { kind: SpanKind.CONSUMER, attributes, links }, parent, async (span) => {
-      try {
-        const value = await run();
+    return this.#tracer.startActiveSpan(`process ${record.queueName}`, { kind: SpanKind.CONSUMER, attributes, links }, parent, (span) =>
+      ended(span, run, (value) => {
         const end = endOf(value);
         span.setAttribute(ATTR.outcome, end.kind);
         if (ERROR_ENDS.has(end.kind)) failed(span, end.error);
-        return value;
-      } catch (error) {
-        failed(span, error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+      }),
+    );
   }
 
   /** A client span around one claim or completion call (when storage spans are on). */
@@ -100,19 +76,26 @@ export class TaskTracing {
       [ATTR.backend]: backend,
       [ATTR.batchCount]: count,
     };
-    return this.#tracer.startActiveSpan(`${operation} ${backend}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      try {
-        const value = await call();
+    return this.#tracer.startActiveSpan(`${operation} ${backend}`, { kind: SpanKind.CLIENT, attributes }, (span) =>
+      ended(span, call, (value) => {
         // A claim's count is what it took, not what it asked for.
         if (Array.isArray(value)) span.setAttribute(ATTR.batchCount, value.length);
-        return value;
-      } catch (error) {
-        failed(span, error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+      }),
+    );
+  }
+}
+
+/** Runs `call` (synchronously up to its first await), lets `onValue` describe its result, marks a throw as failed, then ends `span`. */
+async function ended<T>(span: Span, call: () => Promise<T>, onValue: (value: T) => void): Promise<T> {
+  try {
+    const value = await call();
+    onValue(value);
+    return value;
+  } catch (error) {
+    failed(span, error);
+    throw error;
+  } finally {
+    span.end();
   }
 }
 

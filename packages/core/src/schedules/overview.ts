@@ -45,18 +45,38 @@ export interface ScheduleOverviewOptions {
  * each to give its status. Empty for a backend that cannot store schedules.
  */
 export async function scheduleOverview(options: ScheduleOverviewOptions = {}): Promise<ScheduleOverview[]> {
-  const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
+  return overviews(getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS), true);
+}
+
+/**
+ * The overdue schedules among those declared in this process, for `taskHealth()`: no read of
+ * last tasks, and no storage read at all when this process declares no schedule for the alias
+ * (health is polled, by `tasks status` and the OpenTelemetry gauges).
+ */
+export async function overdueSchedules(resolved: ResolvedBackend): Promise<ScheduleOverview[]> {
+  if (registeredSchedules(resolved.alias).length === 0) return [];
+  return (await overviews(resolved, false)).filter((entry) => entry.overdueMs !== null);
+}
+
+async function overviews(resolved: ResolvedBackend, readLastStatus: boolean): Promise<ScheduleOverview[]> {
   if (!resolved.backend.capabilities.supportsSchedules || !resolved.backend.listSchedules) return [];
   const now = getClock().now();
   const states = new Map((await resolved.backend.listSchedules({ backend: resolved.alias })).map((state) => [state.name, state]));
   const declared = new Map(registeredSchedules(resolved.alias).map((entry) => [entry.name, entry]));
   const names = [...new Set([...declared.keys(), ...states.keys()])].sort();
-  return Promise.all(names.map((name) => overviewOf(resolved, name, declared.get(name), states.get(name), now)));
+  return Promise.all(names.map((name) => overviewOf(resolved, name, declared.get(name), states.get(name), now, readLastStatus)));
 }
 
-async function overviewOf(resolved: ResolvedBackend, name: string, declared: Schedule | undefined, state: ScheduleState | undefined, now: Date): Promise<ScheduleOverview> {
+async function overviewOf(
+  resolved: ResolvedBackend,
+  name: string,
+  declared: Schedule | undefined,
+  state: ScheduleState | undefined,
+  now: Date,
+  readLastStatus: boolean,
+): Promise<ScheduleOverview> {
   const lastTaskId = state?.lastTaskId ?? null;
-  const last = lastTaskId === null ? null : await resolved.backend.get({ backend: resolved.alias, id: lastTaskId });
+  const last = lastTaskId === null || !readLastStatus ? null : await resolved.backend.get({ backend: resolved.alias, id: lastTaskId });
   const nextOccurrence = declared ? declared.nextAfter(state?.settledThrough ?? now) : null;
   const dueForMs = nextOccurrence && declared && state ? now.getTime() - nextOccurrence.getTime() : 0;
   return {

@@ -17,6 +17,7 @@ const WORKER: BackendCapabilities = {
   runsOnEnqueue: false,
   supportsWorkers: true,
   supportsSchedules: true,
+  supportsBrowse: false,
 };
 
 const CAPABILITIES: Record<MemoryMode, BackendCapabilities> = {

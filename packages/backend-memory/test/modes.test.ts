@@ -21,6 +21,7 @@ describe("memory backend modes", () => {
       runsOnEnqueue: false,
       supportsWorkers: true,
       supportsSchedules: true,
+      supportsBrowse: false,
     });
   });
 

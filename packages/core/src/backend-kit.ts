@@ -3,6 +3,7 @@
  * exchanges, and helpers that keep every backend's semantics the same.
  */
 export type * from "./backend.js";
+export type * from "./browse-contract.js";
 export type * from "./records.js";
 export { applyAttemptOutcome, toErrorRecord } from "./execution/outcome.js";
 export { compareClaimOrder, runnableAt, queueSelected } from "./claim-order.js";

@@ -6,6 +6,7 @@
  * in, is atomic on its own, and returns plain records. Each operation has a test in the
  * shared conformance suite (`@tasks/backend-conformance`).
  */
+import type { BrowseOperations } from "./browse-contract.js";
 import type { JsonValue } from "./json.js";
 import type { HealthReport, NewTaskRecord, TaskErrorRecord, TaskRecord } from "./records.js";
 import type { ResultStatus } from "./status.js";
@@ -28,6 +29,8 @@ export interface BackendCapabilities {
   readonly supportsWorkers: boolean;
   /** `registerSchedules`, `enqueueOccurrences` and `listSchedules` are implemented: tasks may have schedules. */
   readonly supportsSchedules: boolean;
+  /** `listTasks`, `retryTasks`, `deleteTasks` and `countFinished` are implemented (see `BrowseOperations`): the dashboard works. */
+  readonly supportsBrowse: boolean;
 }
 
 /** Which queues a claim may take from: `"*"` for all, minus `exclude`. */
@@ -288,7 +291,7 @@ export type StorageCheck =
  * must never return a task to two claimers, and must write a completion only while the row
  * is RUNNING under the same attempt number.
  */
-export interface TaskBackend {
+export interface TaskBackend extends BrowseOperations {
   /** A short name for logs and errors, e.g. `"memory"`, `"postgres"`. */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

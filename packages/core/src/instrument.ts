@@ -23,6 +23,10 @@ const OPERATIONS = [
   "registerSchedules",
   "enqueueOccurrences",
   "listSchedules",
+  "listTasks",
+  "retryTasks",
+  "deleteTasks",
+  "countFinished",
 ] as const;
 
 /**

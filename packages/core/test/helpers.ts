@@ -10,6 +10,7 @@ export const ALL_CAPABILITIES: BackendCapabilities = {
   runsOnEnqueue: false,
   supportsWorkers: true,
   supportsSchedules: true,
+  supportsBrowse: false,
 };
 
 /**

@@ -22,6 +22,9 @@ export type { TasksConfig, BackendSettings, ResolvedBackend } from "./config.js"
 export type { TaskTelemetry, TraceCarrier, EnqueueSpanInfo, AttemptEnd, AttemptEndKind, StorageOperation } from "./telemetry.js";
 export { getTaskResult, cancelTask, taskHealth, pruneTasks, DEFAULT_PRUNE_KEEP_MS } from "./admin.js";
 export type { HealthOptions, PruneOptions, TaskHealthReport, OverdueScheduleSummary } from "./admin.js";
+export { listTasks, retryTasks, deleteTasks, finishedThroughput, MAX_LIST_LIMIT, MAX_IDS_PER_CALL, MAX_THROUGHPUT_BUCKETS } from "./browse.js";
+export type { ListTasksOptions, TaskResultPage, ThroughputOptions } from "./browse.js";
+export type { TaskFilter, TaskListCursor, TaskListOrder, ArgsSearchValue, FinishedCount } from "./browse-contract.js";
 export { scheduleOverview } from "./schedules/overview.js";
 export type { ScheduleOverview, ScheduleOverviewOptions } from "./schedules/overview.js";
 export { taskEvents } from "./events.js";

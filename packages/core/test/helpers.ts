@@ -10,7 +10,7 @@ export const ALL_CAPABILITIES: BackendCapabilities = {
   runsOnEnqueue: false,
   supportsWorkers: true,
   supportsSchedules: true,
-  supportsBrowse: false,
+  supportsBrowse: true,
 };
 
 /**
@@ -34,6 +34,10 @@ export function unreachableBackend(capabilities: Partial<BackendCapabilities> = 
     get: fail,
     health: fail,
     prune: fail,
+    listTasks: fail,
+    retryTasks: fail,
+    deleteTasks: fail,
+    countFinished: fail,
     close: async () => {},
   };
 }

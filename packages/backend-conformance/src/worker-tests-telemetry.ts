@@ -138,17 +138,22 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
     expect(sumWhere(await pointsOf(telemetry.reader, "tasks.queue.wait"), byTask("otel.flaky"))).toBe(2);
   });
 
-  it("runInEnqueueTrace makes the attempt a child of the enqueue; health gauges report READY tasks per queue", async () => {
+  it("runInEnqueueTrace makes the attempt a child of the enqueue; health gauges report READY tasks and the oldest READY age per queue", async () => {
     const telemetry = newTelemetry({ runInEnqueueTrace: true, storageSpans: false });
     const tasksTelemetry = openTelemetry(telemetry.options);
     const { alias, clock } = setUp({ telemetry: tasksTelemetry });
     const report = task({ name: "otel.report", backend: alias, queueName: "reports" }, () => trace.getActiveSpan()?.spanContext().traceId ?? null);
     const waiting = await report.using({ queueName: "later" }).enqueueMany([[], []]);
+    await clock.advance(4_000);
     const first = await report.enqueue();
+    await clock.advance(1_000);
     await tasksTelemetry.pollHealth();
     const ready = await pointsOf(telemetry.reader, "tasks.queue.ready");
     expect(sumWhere(ready, { "tasks.backend": alias, "messaging.destination.name": "later" })).toBe(2);
     expect(sumWhere(ready, { "tasks.backend": alias, "messaging.destination.name": "reports" })).toBe(1);
+    const oldest = await pointsOf(telemetry.reader, "tasks.queue.oldest_ready_age");
+    expect(sumWhere(oldest, { "tasks.backend": alias, "messaging.destination.name": "later" })).toBe(5);
+    expect(sumWhere(oldest, { "tasks.backend": alias, "messaging.destination.name": "reports" })).toBe(1);
 
     startWorker({ queues: ["reports"] });
     await advanceUntil(clock, "the report ran", async () => (await first.refresh()).isFinished);

@@ -7,7 +7,7 @@ export function healthReport(store: MemoryStore, params: HealthParams): HealthRe
   const partition = store.partition(params.backend);
   const now = params.now.getTime();
   const queues: Record<string, StatusCounts> = {};
-  let oldestRunnable: number | null = null;
+  const oldestByQueue: Record<string, number> = {};
   for (const row of partition.rows.values()) {
     const counts = (queues[row.queueName] ??= emptyCounts());
     counts[row.status] += 1;
@@ -15,7 +15,8 @@ export function healthReport(store: MemoryStore, params: HealthParams): HealthRe
     // Age counts from when the task became runnable, so a deferred task is not "late" early.
     const runnable = (row.runAfter ?? row.enqueuedAt).getTime();
     if (row.runAfter !== null && runnable > now) continue;
-    if (oldestRunnable === null || runnable < oldestRunnable) oldestRunnable = runnable;
+    const known = oldestByQueue[row.queueName];
+    if (known === undefined || runnable < known) oldestByQueue[row.queueName] = runnable;
   }
   const rows = [...partition.rows.values()];
   const running = rows
@@ -53,7 +54,10 @@ export function healthReport(store: MemoryStore, params: HealthParams): HealthRe
       taskNames: beat.taskNames ? [...beat.taskNames] : null,
     }));
   const unrunnable = unrunnableTasks(rows, workers);
-  return { queues, oldestReadyAgeMs: oldestRunnable === null ? null : Math.max(0, now - oldestRunnable), running, recentFailures, workers, unrunnable };
+  const readyAgeByQueue: Record<string, number> = {};
+  for (const [queueName, runnable] of Object.entries(oldestByQueue)) readyAgeByQueue[queueName] = Math.max(0, now - runnable);
+  const ages = Object.values(readyAgeByQueue);
+  return { queues, oldestReadyAgeMs: ages.length === 0 ? null : Math.max(...ages), readyAgeByQueue, running, recentFailures, workers, unrunnable };
 }
 
 /** READY rows, by name and queue, whose name no live worker reported (none if one never reported names). */

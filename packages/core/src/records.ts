@@ -109,6 +109,11 @@ export interface HealthReport {
   readonly queues: Record<string, StatusCounts>;
   /** Age in milliseconds of the oldest READY task that is runnable now; `null` if none. */
   readonly oldestReadyAgeMs: number | null;
+  /**
+   * The same age per queue name: how long the oldest READY task of each queue has been
+   * runnable. Queues with no READY task runnable now are absent.
+   */
+  readonly readyAgeByQueue: Record<string, number>;
   readonly running: RunningTaskSummary[];
   /** Most recent failures, newest first. */
   readonly recentFailures: FailedTaskSummary[];

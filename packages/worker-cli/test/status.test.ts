@@ -39,9 +39,10 @@ describe.each(DIALECTS)("tasks status on $name", (dialect) => {
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.split("\n");
     expect(lines[0]).toMatch(/^Backend "default" \(\w+\) at \d{4}-/);
-    expect(lines).toContain("QUEUE    READY  RUNNING  SUCCESSFUL  FAILED  CANCELLED");
-    expect(lines).toContain("default      3        0           0       0          0");
-    expect(lines).toContain("idle         0        0           0       1          0");
+    expect(lines).toContain("QUEUE    READY  RUNNING  SUCCESSFUL  FAILED  CANCELLED  OLDEST READY");
+    // Each queue's oldest READY age is a duration; a queue with no READY task shows "-".
+    expect(lines.find((line) => line.startsWith("default "))).toMatch(/^default +3 +0 +0 +0 +0 +\d[\w.]*$/);
+    expect(lines.find((line) => line.startsWith("idle "))).toMatch(/^idle +0 +0 +0 +1 +0 +-$/);
     expect(text.stdout).toMatch(/Oldest READY task: waiting \S+\./);
     expect(text.stdout).toContain("Running tasks: none.");
     expect(text.stdout).toContain("Recent failures (1):");
@@ -61,6 +62,8 @@ describe.each(DIALECTS)("tasks status on $name", (dialect) => {
     expect(report.workers.map((live) => live.workerId)).toEqual(["status-w1"]);
     expect(report.unrunnable).toEqual([{ taskName: "cli.not-in-any-worker", queueName: "default", count: 1 }]);
     expect(typeof report.oldestReadyAgeMs).toBe("number");
+    expect(Object.keys(report.readyAgeByQueue)).toEqual(["default"]);
+    expect(report.readyAgeByQueue.default).toBe(report.oldestReadyAgeMs);
     expect(report.overdueSchedules).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ export function healthSuite(h: Harness): void {
       expect(await h.backend.health({ backend: h.alias(), now: at(0), recentFailures: 5 })).toEqual({
         queues: {},
         oldestReadyAgeMs: null,
+        readyAgeByQueue: {},
         running: [],
         recentFailures: [],
         workers: [],
@@ -66,6 +67,27 @@ export function healthSuite(h: Harness): void {
       expect(report.oldestReadyAgeMs).toBe(30_000);
       await h.enqueueOne(alias, {}, at(5));
       expect((await h.backend.health({ backend: alias, now: at(40), recentFailures: 0 })).oldestReadyAgeMs).toBe(35_000);
+    });
+
+    h.test("readyAgeByQueue gives each queue's oldest runnable READY age; queues with none runnable are absent", { supportsWorkers: true }, async () => {
+      const alias = h.alias();
+      await h.enqueueOne(alias, { queueName: "q1" }, at(10));
+      await h.enqueueOne(alias, { queueName: "q1" }, at(20));
+      await h.enqueueOne(alias, { queueName: "q2" }, at(25));
+      const running = await h.enqueueOne(alias, { queueName: "q3" }, at(5));
+      await h.claimId(alias, running.id, at(6));
+      await h.enqueueOne(h.alias(), { queueName: "q1" }, at(0));
+      const report = await h.backend.health({ backend: alias, now: at(40), recentFailures: 0 });
+      expect(report.readyAgeByQueue).toEqual({ q1: 30_000, q2: 15_000 });
+      expect(report.oldestReadyAgeMs).toBe(30_000);
+    });
+
+    h.test("readyAgeByQueue leaves out a queue whose READY tasks are all deferred past now", { supportsDefer: true }, async () => {
+      const alias = h.alias();
+      await h.enqueueOne(alias, { queueName: "later", runAfter: at(60) }, at(0));
+      await h.enqueueOne(alias, { queueName: "now" }, at(10));
+      expect((await h.backend.health({ backend: alias, now: at(30), recentFailures: 0 })).readyAgeByQueue).toEqual({ now: 20_000 });
+      expect((await h.backend.health({ backend: alias, now: at(90), recentFailures: 0 })).readyAgeByQueue).toEqual({ now: 80_000, later: 30_000 });
     });
 
     h.test("oldestReadyAgeMs ignores deferred tasks that are not runnable yet", { supportsDefer: true }, async () => {

@@ -253,9 +253,10 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
       .where(and(live, IS_READY))
       .groupBy(q.taskName, q.queueName),
     db
-      .select({ oldest: sql<string | null>`min(${q.runnableAt})` })
+      .select({ queueName: q.queueName, oldest: sql<string>`min(${q.runnableAt})` })
       .from(q)
-      .where(and(live, IS_READY, sql`${q.runnableAt} <= ${at(params.now)}`)),
+      .where(and(live, IS_READY, sql`${q.runnableAt} <= ${at(params.now)}`))
+      .groupBy(q.queueName),
     db.select(runningColumns).from(q).where(and(live, IS_RUNNING)).orderBy(asc(q.startedAt), asc(q.id)).limit(HEALTH_RUNNING_LIMIT),
     params.recentFailures > 0
       ? db
@@ -267,11 +268,10 @@ export async function healthOf(db: PgDb, params: HealthParams): Promise<HealthRe
       : Promise.resolve([]),
     db.select().from(w).where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${at(params.now)}`)).orderBy(asc(w.workerId)),
   ]);
-  const oldestValue = oldest[0]?.oldest ?? null;
   return buildHealthReport({
     counts,
     readyByName,
-    oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
+    oldestRunnableByQueue: oldest.map((row) => ({ queueName: row.queueName, oldest: new Date(row.oldest) })),
     running,
     failures,
     workers,

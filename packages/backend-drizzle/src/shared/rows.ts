@@ -295,7 +295,8 @@ export interface HealthParts {
   counts: StatusCountRow[];
   /** READY rows grouped by task name and queue. */
   readyByName: ReadyNameRow[];
-  oldestRunnableAt: Date | null;
+  /** The earliest runnable time of the READY rows runnable now, per queue. */
+  oldestRunnableByQueue: { queueName: string; oldest: Date }[];
   running: RunningRowShape[];
   failures: FailedRowShape[];
   workers: WorkerRowShape[];
@@ -343,8 +344,14 @@ export function buildHealthReport(parts: HealthParts): HealthReport {
     expiresAt: row.expiresAt,
     taskNames: storedTaskNames(row.taskNames),
   }));
-  const oldestReadyAgeMs = parts.oldestRunnableAt === null ? null : Math.max(0, parts.now.getTime() - parts.oldestRunnableAt.getTime());
-  return { queues, oldestReadyAgeMs, running, recentFailures, workers, unrunnable: unrunnableTasks(parts.readyByName, workers) };
+  const readyAgeByQueue: Record<string, number> = {};
+  let oldestReadyAgeMs: number | null = null;
+  for (const { queueName, oldest } of parts.oldestRunnableByQueue) {
+    const age = Math.max(0, parts.now.getTime() - oldest.getTime());
+    readyAgeByQueue[queueName] = age;
+    if (oldestReadyAgeMs === null || age > oldestReadyAgeMs) oldestReadyAgeMs = age;
+  }
+  return { queues, oldestReadyAgeMs, readyAgeByQueue, running, recentFailures, workers, unrunnable: unrunnableTasks(parts.readyByName, workers) };
 }
 
 /**

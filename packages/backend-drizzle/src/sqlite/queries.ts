@@ -286,10 +286,11 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
     .where(and(live, READY))
     .groupBy(q.taskName, q.queueName)
     .all();
-  const [oldest] = db
-    .select({ oldest: sql<number | null>`min(${q.runnableAt})` })
+  const oldest = db
+    .select({ queueName: q.queueName, oldest: sql<number>`min(${q.runnableAt})` })
     .from(q)
     .where(and(live, READY, sql`(${q.runAfter} IS NULL OR ${q.runAfter} <= ${ms(params.now)})`))
+    .groupBy(q.queueName)
     .all();
   const running = db.select(runningColumns).from(q).where(and(live, RUNNING)).orderBy(asc(q.startedAt), asc(q.id)).limit(HEALTH_RUNNING_LIMIT).all();
   const failures =
@@ -308,11 +309,10 @@ export function healthOf(db: SqliteDb, params: HealthParams): HealthReport {
     .where(and(eq(w.backend, params.backend), sql`${w.expiresAt} >= ${ms(params.now)}`))
     .orderBy(asc(w.workerId))
     .all();
-  const oldestValue = oldest?.oldest ?? null;
   return buildHealthReport({
     counts,
     readyByName,
-    oldestRunnableAt: oldestValue === null ? null : new Date(oldestValue),
+    oldestRunnableByQueue: oldest.map((row) => ({ queueName: row.queueName, oldest: new Date(row.oldest) })),
     running,
     failures,
     workers,

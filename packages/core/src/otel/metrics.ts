@@ -1,7 +1,7 @@
 /**
  * Metrics from task events (enqueued, started, finished, retried; run duration and queue
  * wait) and, at an interval, gauges read from `taskHealth()` (READY and RUNNING counts per
- * queue, age of the oldest READY task per backend alias).
+ * queue, age of the oldest READY task per queue).
  */
 import type { Attributes, Counter, Histogram, Meter, ObservableResult } from "@opentelemetry/api";
 import { taskHealth } from "../admin.js";
@@ -51,7 +51,7 @@ export class TaskMetrics {
     meter.createObservableGauge(METRIC.ready, { description: "READY tasks per queue, from health()." }).addCallback(observe(() => this.#gauges.ready));
     meter.createObservableGauge(METRIC.running, { description: "RUNNING tasks per queue, from health()." }).addCallback(observe(() => this.#gauges.running));
     meter
-      .createObservableGauge(METRIC.oldestReadyAge, { unit: "s", description: "Age of the oldest runnable READY task per backend alias, from health()." })
+      .createObservableGauge(METRIC.oldestReadyAge, { unit: "s", description: "Age of the oldest runnable READY task per queue (0 when none is runnable), from health()." })
       .addCallback(observe(() => this.#gauges.oldest));
   }
 
@@ -91,8 +91,9 @@ export class TaskMetrics {
           const attributes = { [ATTR.system]: MESSAGING_SYSTEM, [ATTR.backend]: alias, [ATTR.destination]: queue };
           gauges.ready.push({ value: counts.READY, attributes });
           gauges.running.push({ value: counts.RUNNING, attributes });
+          // A queue with stored tasks but none runnable reads 0, so a backlog alert clears.
+          gauges.oldest.push({ value: (report.readyAgeByQueue[queue] ?? 0) / 1000, attributes });
         }
-        if (report.oldestReadyAgeMs !== null) gauges.oldest.push({ value: report.oldestReadyAgeMs / 1000, attributes: { [ATTR.system]: MESSAGING_SYSTEM, [ATTR.backend]: alias } });
       } catch (error) {
         getLogger().warn("Reading health() for the OpenTelemetry gauges failed; they keep their last values.", { backend: alias, cause: String(error) });
         return;

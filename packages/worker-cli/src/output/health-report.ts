@@ -7,7 +7,7 @@ import { instantText, spanText } from "./times.js";
 const MAX_ERROR_LENGTH = 100;
 
 /**
- * `tasks status` as readable text: counts by queue and status, the oldest READY task's age,
+ * `tasks status` as readable text: counts by queue and status with each queue's oldest READY age, the oldest READY task's age,
  * then running tasks, recent failures, live workers and READY tasks no live worker can run,
  * and overdue schedules, each as a table (or one line saying there are none). `now` turns
  * timestamps into ages; `schedulesChecked: false` says the task modules did not load, so no
@@ -22,7 +22,17 @@ export function formatHealthReport(report: TaskHealthReport, heading: string, no
   if (queues.length === 0) lines.push("Tasks: none stored.");
   else {
     lines.push("Tasks by queue and status:");
-    lines.push(...renderTable(["QUEUE", ...ALL_STATUSES], queues.map(([queue, counts]) => [queue, ...ALL_STATUSES.map((status) => String(counts[status]))]), ["left", ...ALL_STATUSES.map(() => "right" as const)]));
+    const readyAge = (queue: string) => {
+      const age = report.readyAgeByQueue[queue];
+      return age === undefined ? "-" : formatMs(age);
+    };
+    lines.push(
+      ...renderTable(
+        ["QUEUE", ...ALL_STATUSES, "OLDEST READY"],
+        queues.map(([queue, counts]) => [queue, ...ALL_STATUSES.map((status) => String(counts[status])), readyAge(queue)]),
+        ["left", ...ALL_STATUSES.map(() => "right" as const), "right"],
+      ),
+    );
   }
   lines.push("", `Oldest READY task: ${report.oldestReadyAgeMs === null ? "none runnable now" : `waiting ${formatMs(report.oldestReadyAgeMs)}`}.`);
 

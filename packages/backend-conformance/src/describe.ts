@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { Harness, type ConformanceFactory } from "./harness.js";
 import { atomicSuite } from "./suites/atomic.js";
 import { badInputSuite } from "./suites/bad-input.js";
+import { browseSuite } from "./suites/browse.js";
 import { cancelSuite } from "./suites/cancel.js";
 import { claimSuite } from "./suites/claim.js";
 import { completeSuite } from "./suites/complete.js";
@@ -55,6 +56,7 @@ export function describeBackend(name: string, factory: ConformanceFactory): void
     pruneSuite(harness);
     raceSuite(harness);
     scheduleSuite(harness);
+    browseSuite(harness);
     traceContextSuite(harness);
     coreApiSuite(harness);
     storageCheckSuite(harness);

@@ -168,6 +168,33 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
     expect(waiting.every((result) => result.status === ResultStatus.READY)).toBe(true);
   });
 
+  it("an atomic task's database work runs under its attempt's span: a span opened inside the transaction is a child of the process span", async (test) => {
+    const telemetry = newTelemetry({ storageSpans: false });
+    const setup = setUp({ telemetry: openTelemetry(telemetry.options) });
+    if (!setup.backend.capabilities.supportsAtomic) test.skip("the backend has no atomic tasks (capabilities.supportsAtomic is false)");
+    const { alias, clock } = setup;
+    const tracer = telemetry.options.tracerProvider!.getTracer("app");
+    const issue = task({ name: "otel.atomic", backend: alias, atomic: true, takesContext: true }, async (ctx) => {
+      // What a database instrumentation does for each statement: a span under the active context.
+      const work = tracer.startSpan("db work");
+      work.setAttribute("in.transaction", ctx.transaction !== undefined && ctx.transaction !== null);
+      work.end();
+      return trace.getActiveSpan()?.spanContext().spanId ?? null;
+    });
+    const result = await issue.enqueue();
+    startWorker();
+    await advanceUntil(clock, "the atomic task ran", async () => (await result.refresh()).isFinished);
+    const done = await result.refresh();
+    expect(done.status).toBe(ResultStatus.SUCCESSFUL);
+    const spans = telemetry.spans.getFinishedSpans();
+    const processed = named(spans, "process default").find((span) => span.attributes["messaging.message.id"] === result.id)!;
+    expect(processed.attributes["tasks.outcome"]).toBe("success");
+    const work = named(spans, "db work")[0]!;
+    expect(work.attributes["in.transaction"]).toBe(true);
+    expect(work.parentSpanContext?.spanId).toBe(processed.spanContext().spanId);
+    expect(done.returnValue).toBe(processed.spanContext().spanId);
+  });
+
   it("a task a schedule enqueued carries the trace context of the scheduler's send span, which its attempt links to", async (test) => {
     const telemetry = newTelemetry({ storageSpans: false });
     const setup = setUp({ telemetry: openTelemetry(telemetry.options) });

@@ -1,3 +1,7 @@
+import { context, propagation, SpanKind } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect } from "vitest";
 import {
   cancelTask,
@@ -12,6 +16,7 @@ import {
   unregisterTasks,
   type TaskResult,
 } from "@tasks/core";
+import { openTelemetry } from "@tasks/core/otel";
 import { at, type Harness } from "../harness.js";
 
 /** The same backend driven through the public API of @tasks/core. */
@@ -134,6 +139,44 @@ export function coreApiSuite(h: Harness): void {
       expect(await pruneTasks({ backend: alias, keepMs: 30_000, dryRun: true })).toBe(1);
       expect(await pruneTasks({ backend: alias, keepMs: 30_000 })).toBe(1);
       await expect(getTaskResult(doomed.id, alias)).rejects.toThrow(/No task result/);
+    });
+
+    h.test("an immediate backend runs each attempt under a consumer span linked to the enqueue's producer span", { runsOnEnqueue: true }, async () => {
+      const spans = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+      // The enqueue's span reaches the stored trace context through the active context.
+      const contextManager = new AsyncLocalStorageContextManager();
+      context.setGlobalContextManager(contextManager.enable());
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      cleanups.push(() => {
+        propagation.disable();
+        contextManager.disable();
+        context.disable();
+      });
+      const alias = h.alias();
+      configureTasks({
+        backends: { default: { backend: h.backend, queues: [] }, [alias]: { backend: h.backend, queues: [], maxAttempts: 2 } },
+        clock: new TestClock(at(0)),
+        telemetry: openTelemetry({ tracerProvider }),
+      });
+      let runs = 0;
+      const flaky = task({ name: `${alias}.flaky`, backend: alias }, () => {
+        if (++runs === 1) throw new RangeError("first run fails");
+        return "ok";
+      });
+      const result = await flaky.enqueue();
+      expect(result.status).toBe("SUCCESSFUL");
+      const finished = spans.getFinishedSpans();
+      const send = finished.filter((span) => span.name === "send default");
+      const processes = finished.filter((span) => span.name === "process default");
+      expect(send).toHaveLength(1);
+      expect(processes.map((span) => span.attributes["tasks.outcome"])).toEqual(["retry", "success"]);
+      for (const processed of processes) {
+        expect(processed.kind).toBe(SpanKind.CONSUMER);
+        expect(processed.attributes).toMatchObject({ "messaging.message.id": result.id, "messaging.client.id": "immediate", "tasks.backend": alias });
+        expect(processed.links.map((link) => link.context.spanId)).toEqual([send[0]!.spanContext().spanId]);
+      }
+      expect(processes[0]!.attributes["error.type"]).toBe("RangeError");
     });
   });
 }

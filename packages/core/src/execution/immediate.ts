@@ -1,10 +1,10 @@
-import type { ResolvedBackend } from "../config.js";
-import { getClock } from "../config.js";
+import { getClock, getTelemetry, type ResolvedBackend } from "../config.js";
 import { TaskResultDoesNotExistError } from "../errors.js";
 import { taskEvents } from "../events.js";
 import { TaskResult } from "../result.js";
 import { runAttempt } from "./attempt.js";
 import { AttemptAbort } from "./attempt-abort.js";
+import { attemptEndOf } from "./attempt-end.js";
 import { applyAttemptOutcome } from "./outcome.js";
 
 /** Worker id recorded for attempts run inside `enqueue` by an immediate backend. */
@@ -30,7 +30,10 @@ export async function runImmediately(resolved: ResolvedBackend, id: string): Pro
     });
     if (!claimed) break;
     taskEvents.emit("taskStarted", { result: new TaskResult(claimed) });
-    const report = await runAttempt(claimed, { resolved, clock, workerId: IMMEDIATE_WORKER_ID, abort: new AttemptAbort() });
+    const run = () => runAttempt(claimed, { resolved, clock, workerId: IMMEDIATE_WORKER_ID, abort: new AttemptAbort() });
+    // Each attempt gets its consumer span here too, like a worker's (linked to the enqueue's span).
+    const telemetry = getTelemetry();
+    const report = await (telemetry ? telemetry.attempt(claimed, IMMEDIATE_WORKER_ID, run, attemptEndOf) : run());
     if (report.kind !== "complete") break;
     const now = clock.now();
     await backend.complete({ backend: alias, now, completions: [report.completion] });

@@ -26,6 +26,10 @@ const COMMANDS = {
     summary: "List periodic tasks: next and last occurrence, overdue ones (exit 1)",
     load: async (): Promise<Command> => (await import("./run/schedules.js")).schedulesCommand,
   },
+  dashboard: {
+    summary: "Serve the web dashboard (@tasks/dashboard) for the config's backends",
+    load: async (): Promise<Command> => (await import("./run/dashboard.js")).dashboardCommand,
+  },
 } as const;
 
 /** A subcommand of `tasks`. */
@@ -44,7 +48,7 @@ export function tasksHelp(): string {
   return `Usage: tasks <command> [flags]
 
 Runs workers for, migrates, prunes and inspects the database backends named in your
-tasks config (tasks.config.ts).
+tasks config (tasks.config.ts), and serves a web dashboard for them.
 
 Commands:
 ${rows.map(([name, summary]) => `  ${name.padEnd(9)} ${summary}`).join("\n")}
@@ -57,7 +61,7 @@ In a pnpm project "pnpm prune" is pnpm's own command: run "pnpm tasks prune" or
 
 /**
  * The `tasks` command: `argv` starts with the subcommand (`worker`, `prune`, `migrate`,
- * `status`, `schedules`), then its flags. Resolves with the exit code (see README).
+ * `status`, `schedules`, `dashboard`), then its flags. Resolves with the exit code (see README).
  */
 export async function runTasks(argv: readonly string[], io: CliIo = processIo(), options: Omit<RunOptions, "program"> = {}): Promise<number> {
   const [first, ...rest] = argv;

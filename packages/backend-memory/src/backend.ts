@@ -5,25 +5,32 @@ import {
   type ClaimParams,
   type CompleteOutcome,
   type CompleteParams,
+  type CountFinishedParams,
+  type DeleteTasksParams,
   type DescheduleParams,
   type EnqueueOccurrencesOutcome,
   type EnqueueOccurrencesParams,
   type EnqueueOutcome,
   type EnqueueParams,
+  type FinishedCount,
   type GetParams,
   type HealthParams,
   type HealthReport,
   type HeartbeatOutcome,
   type HeartbeatParams,
   type ListSchedulesParams,
+  type ListTasksParams,
   type PruneParams,
   type RegisterSchedulesParams,
   type RescueParams,
+  type RetryTasksParams,
   type ScheduleState,
   type TaskBackend,
+  type TaskPage,
   type TaskRecord,
 } from "@tasks/core/backend";
 import { TaskResult } from "@tasks/core";
+import { countFinished, deleteTasks, listTasks, retryTasks } from "./browse.js";
 import { claimTasks, completeTasks, heartbeat } from "./claim.js";
 import { enqueueTasks } from "./enqueue.js";
 import { healthReport } from "./health.js";
@@ -42,8 +49,9 @@ export interface MemoryBackendOptions {
 
 /**
  * Task storage in this process's memory, with the full semantics of the storage contract:
- * deferral, priority, leases, guarded completion, rescue, cancel, uniqueness, health, prune
- * and schedule states (worker mode). Rows are partitioned by backend alias; everything stored
+ * deferral, priority, leases, guarded completion, rescue, cancel, uniqueness, health, prune,
+ * schedule states (worker mode) and browsing: listing, retrying, deleting and counting tasks
+ * (worker and dummy modes). Rows are partitioned by backend alias; everything stored
  * or returned is a deep copy. Nothing survives the process, so use it for tests, scripts
  * and development.
  */
@@ -143,6 +151,28 @@ export class MemoryBackend implements TaskBackend {
     return listSchedules(this.#store, params);
   }
 
+  async listTasks(params: ListTasksParams): Promise<TaskPage> {
+    this.#assertBrowse("listTasks()");
+    return listTasks(this.#store, params);
+  }
+
+  async retryTasks(params: RetryTasksParams): Promise<TaskRecord[]> {
+    this.#assertBrowse("retryTasks()");
+    const retried = retryTasks(this.#store, params);
+    this.#announce(new Set(retried.map((record) => record.queueName)));
+    return retried;
+  }
+
+  async deleteTasks(params: DeleteTasksParams): Promise<string[]> {
+    this.#assertBrowse("deleteTasks()");
+    return deleteTasks(this.#store, params);
+  }
+
+  async countFinished(params: CountFinishedParams): Promise<FinishedCount[]> {
+    this.#assertBrowse("countFinished()");
+    return countFinished(this.#store, params);
+  }
+
   /** Forgets everything and stops notifying; later calls throw. */
   async close(): Promise<void> {
     this.#store.close();
@@ -160,6 +190,13 @@ export class MemoryBackend implements TaskBackend {
     if (this.capabilities.supportsSchedules) return;
     throw new TasksError(
       `${operation}: the ${this.kind} memory backend does not store schedules (supportsSchedules is false); use memoryBackend() for scheduled tasks.`,
+    );
+  }
+
+  #assertBrowse(operation: string): void {
+    if (this.capabilities.supportsBrowse) return;
+    throw new TasksError(
+      `${operation}: the ${this.kind} memory backend does not browse stored tasks (supportsBrowse is false); use memoryBackend() or dummyBackend() for the dashboard.`,
     );
   }
 

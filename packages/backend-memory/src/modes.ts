@@ -17,7 +17,7 @@ const WORKER: BackendCapabilities = {
   runsOnEnqueue: false,
   supportsWorkers: true,
   supportsSchedules: true,
-  supportsBrowse: false,
+  supportsBrowse: true,
 };
 
 const CAPABILITIES: Record<MemoryMode, BackendCapabilities> = {
@@ -25,7 +25,9 @@ const CAPABILITIES: Record<MemoryMode, BackendCapabilities> = {
   // A schedule's tasks wait for a worker at their occurrence time: a dummy never hands them to
   // one, and an immediate backend would run them inside the scheduler's own storage call.
   dummy: { ...WORKER, supportsWorkers: false, supportsSchedules: false },
-  immediate: { ...WORKER, supportsDefer: false, runsOnEnqueue: true, supportsSchedules: false },
+  // Core runs a task only inside its enqueue call, so a task retryTasks made READY again would
+  // never run on an immediate backend: no dashboard for it.
+  immediate: { ...WORKER, supportsDefer: false, runsOnEnqueue: true, supportsSchedules: false, supportsBrowse: false },
 };
 
 const KINDS: Record<MemoryMode, string> = { worker: "memory", dummy: "dummy", immediate: "immediate" };

@@ -21,7 +21,7 @@ describe("memory backend modes", () => {
       runsOnEnqueue: false,
       supportsWorkers: true,
       supportsSchedules: true,
-      supportsBrowse: false,
+      supportsBrowse: true,
     });
   });
 
@@ -55,6 +55,18 @@ describe("memory backend modes", () => {
     expect(result.returnValue).toBe(42);
     expect(result.workerIds).toEqual(["immediate"]);
     expect(() => double.using({ runAfter: new Date() })).toThrow(/does not support runAfter/);
+  });
+
+  it("dummy mode browses stored tasks; immediate mode declares no browsing and refuses each browse call", async () => {
+    expect(dummyBackend().capabilities.supportsBrowse).toBe(true);
+    const backend = immediateBackend();
+    expect(backend.capabilities.supportsBrowse).toBe(false);
+    const refusal = /the immediate memory backend does not browse stored tasks \(supportsBrowse is false\); use memoryBackend\(\) or dummyBackend\(\)/;
+    const id = "0190f3c2-7b1e-7a00-8c41-5d2b9e6f0a11";
+    await expect(backend.listTasks({ backend: "default", filter: {}, order: "enqueued", direction: "desc", limit: 1 })).rejects.toThrow(refusal);
+    await expect(backend.retryTasks({ backend: "default", now: new Date(), ids: [id] })).rejects.toThrow(refusal);
+    await expect(backend.deleteTasks({ backend: "default", ids: [id] })).rejects.toThrow(refusal);
+    await expect(backend.countFinished({ backend: "default", since: new Date(0), until: new Date(60_000), bucketMs: 1000 })).rejects.toThrow(refusal);
   });
 
   it("rejects an unknown mode with a sentence naming the choices", () => {

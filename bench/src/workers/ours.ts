@@ -1,6 +1,7 @@
 import { closeTasks, configureTasks, silentLogger, task, Worker, type TaskBackend } from "@tasks/core";
 import { OURS_TASK } from "../adapters/ours.js";
 import type { Payload } from "../payload.js";
+import { benchTelemetry, benchTelemetryWanted } from "./otel.js";
 import type { PrepareWorker } from "./types.js";
 
 async function openBackend(target: string): Promise<TaskBackend> {
@@ -15,7 +16,8 @@ async function openBackend(target: string): Promise<TaskBackend> {
 /** This project's `Worker` on Postgres (a URL) or SQLite (a file path). */
 export const prepare: PrepareWorker = async (target, profile, onTask) => {
   const backend = await openBackend(target);
-  configureTasks({ backends: { default: backend }, logger: silentLogger });
+  const otel = benchTelemetryWanted() ? await benchTelemetry() : null;
+  configureTasks({ backends: { default: backend }, logger: silentLogger, ...(otel ? { telemetry: otel.telemetry } : {}) });
   task({ name: OURS_TASK }, (payload: Payload) => {
     onTask(payload);
   });
@@ -33,6 +35,7 @@ export const prepare: PrepareWorker = async (target, profile, onTask) => {
       worker.stop();
       await running;
       await closeTasks();
+      await otel?.shutdown();
     },
   };
 };

@@ -7,6 +7,9 @@ import type {
   CompleteOutcome,
   CompleteParams,
   Completion,
+  CountFinishedParams,
+  DeleteTasksParams,
+  FinishedCount,
   DescheduleParams,
   EnqueueOccurrencesOutcome,
   EnqueueOccurrencesParams,
@@ -19,12 +22,15 @@ import type {
   HeartbeatParams,
   JsonValue,
   ListSchedulesParams,
+  ListTasksParams,
   PruneParams,
   RegisterSchedulesParams,
   RescueParams,
+  RetryTasksParams,
   ScheduleState,
   StorageCheck,
   TaskBackend,
+  TaskPage,
   TaskRecord,
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
@@ -52,6 +58,7 @@ import { AtomicLane, type LanePurpose } from "./atomic-lane.js";
 import { checkEnqueueOccurrencesParams as checkOccurrenceParams, checkRegisterSchedulesParams as checkRegisterParams } from "@tasks/core/backend";
 import { enqueueDueOccurrences, listScheduleStates, registerScheduleStates } from "./schedules.js";
 import { ClaimCursors, type ClaimKey } from "./claim-cursor.js";
+import { countFinished, deleteTasks, listTasks, retryTasks } from "./browse.js";
 
 /**
  * Stores tasks in Postgres (`tasks_queue`, `tasks_results`, `tasks_workers`, `tasks_schedules`;
@@ -207,6 +214,26 @@ export class PostgresBackend implements TaskBackend {
 
   async listSchedules(params: ListSchedulesParams): Promise<ScheduleState[]> {
     return listScheduleStates(this.#resolved.db, params.backend);
+  }
+
+  async listTasks(params: ListTasksParams): Promise<TaskPage> {
+    return listTasks(this.#resolved.db, params);
+  }
+
+  /** One statement, which also notifies the retried tasks' queues; this process's claimers then look from the head. */
+  async retryTasks(params: RetryTasksParams): Promise<TaskRecord[]> {
+    const retried = await retryTasks(this.#resolved.db, params);
+    // Their keys use the enqueue time, at or before the runnable time they now have: claimers past it start from the head.
+    this.#madeReady(retried);
+    return retried;
+  }
+
+  async deleteTasks(params: DeleteTasksParams): Promise<string[]> {
+    return deleteTasks(this.#resolved.db, params);
+  }
+
+  async countFinished(params: CountFinishedParams): Promise<FinishedCount[]> {
+    return countFinished(this.#resolved.db, params);
   }
 
   onTasksAvailable(listener: (queueName: string) => void): () => void {

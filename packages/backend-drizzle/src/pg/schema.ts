@@ -93,6 +93,12 @@ export const tasksResults = pgTable("tasks_results", taskColumns(), (table) => [
   // narrow span of finish times. A block-range index is a few pages for millions of rows and
   // is rarely written by an insert, where a btree would cost every completion an entry.
   index("tasks_results_finished_brin").using("brin", table.finishedAt),
+  // The dashboard's (migration 0008): finished tasks newest or oldest first, from a cursor
+  // (finish time, id), and its finished-per-minute counts; and the search for a value at any
+  // depth of the arguments (`args @? '$.** ? (@ == value)'`), which only the default jsonb_ops
+  // class can serve (jsonb_path_ops has no `.**`). Each costs every completion an entry.
+  index("tasks_results_finished_order_idx").on(table.backend, table.finishedAt, table.id),
+  index("tasks_results_args_idx").using("gin", table.args),
 ]);
 
 /** Live workers: one row per worker id, refreshed by every heartbeat. */

@@ -10,5 +10,5 @@ export const DATABASE_CAPABILITIES: BackendCapabilities = Object.freeze({
   runsOnEnqueue: false,
   supportsWorkers: true,
   supportsSchedules: true,
-  supportsBrowse: false,
+  supportsBrowse: true,
 });

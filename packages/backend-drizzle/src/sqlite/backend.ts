@@ -1,7 +1,8 @@
 /** The SQLite task backend: storage operations on Drizzle ORM over better-sqlite3. */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type {
-  CancelParams, ClaimParams, CompleteAtomicallyOutcome, CompleteAtomicallyParams, CompleteOutcome, CompleteParams, DescheduleParams,
+  CancelParams, ClaimParams, CompleteAtomicallyOutcome, CompleteAtomicallyParams, CompleteOutcome, CompleteParams, CountFinishedParams, DeleteTasksParams,
+  DescheduleParams, FinishedCount, ListTasksParams, RetryTasksParams, TaskPage,
   EnqueueOccurrencesOutcome, EnqueueOccurrencesParams, EnqueueOutcome, EnqueueParams, GetParams, HealthParams, HealthReport, HeartbeatOutcome,
   HeartbeatParams, JsonValue, ListSchedulesParams, PruneParams, RegisterSchedulesParams, RescueParams, ScheduleState, StorageCheck, TaskBackend,
   TaskRecord,
@@ -40,6 +41,7 @@ import { readStorageState } from "./storage-state.js";
 import { checkEnqueueOccurrencesParams as checkOccurrenceParams, checkRegisterSchedulesParams as checkRegisterParams } from "@tasks/core/backend";
 import { enqueueDueOccurrences, listScheduleStates, registerScheduleStates } from "./schedules.js";
 import { verifySqlite } from "./verify.js";
+import { countFinished, deleteTasks, listTasks, retryTasks } from "./browse.js";
 
 /**
  * Stores tasks in SQLite (live ones in `tasks_queue`, finished ones in `tasks_results`, workers
@@ -213,6 +215,26 @@ export class SqliteBackend implements TaskBackend {
 
   async listSchedules(params: ListSchedulesParams): Promise<ScheduleState[]> {
     return this.#read("listSchedules", (db) => listScheduleStates(db, params.backend));
+  }
+
+  async listTasks(params: ListTasksParams): Promise<TaskPage> {
+    // One read transaction: both tables from the same snapshot.
+    return this.#read("listTasks", (db) => db.transaction((tx) => listTasks(tx, params)));
+  }
+
+  /** One immediate transaction; the retried tasks' queues are announced to this process's listeners. */
+  async retryTasks(params: RetryTasksParams): Promise<TaskRecord[]> {
+    const retried = await this.#write("retryTasks", (tx) => retryTasks(tx, params), params.ids.length);
+    this.#announce(new Set(retried.map((record) => record.queueName)));
+    return retried;
+  }
+
+  async deleteTasks(params: DeleteTasksParams): Promise<string[]> {
+    return this.#write("deleteTasks", (tx) => deleteTasks(tx, params), params.ids.length);
+  }
+
+  async countFinished(params: CountFinishedParams): Promise<FinishedCount[]> {
+    return this.#read("countFinished", (db) => countFinished(db, params));
   }
 
   /**

@@ -1,0 +1,217 @@
+/**
+ * The browse operations on Postgres (listTasks, retryTasks, deleteTasks, countFinished), for
+ * the dashboard. Every list reads each task table in the order of an index and stops at the
+ * page size (migration 0008_browse_indexes):
+ *
+ * - `"enqueued"` order is id order (UUIDv7 ids are made at enqueue): each table's primary key,
+ *   walked from the cursor; `from` also bounds the id (see {@link firstIdAt}).
+ * - `"finished"` order walks `tasks_results_finished_order_idx` (backend, finished_at, id)
+ *   from the cursor.
+ * - `argsValue` is `args @? <jsonpath>`, served on the results table by the GIN index
+ *   `tasks_results_args_idx` (default `jsonb_ops`: `jsonb_path_ops` cannot serve the `.**`
+ *   accessor a search at any depth needs). The live table has no such index: a search there
+ *   reads the backlog.
+ * - Status, queue and task-name conditions filter those walks; statuses are written into the
+ *   SQL (validated names), so a plan can prove partial indexes whatever the parameters.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/pg-core";
+import type {
+  CountFinishedParams,
+  DeleteTasksParams,
+  FinishedCount,
+  ListTasksParams,
+  RetryTasksParams,
+  TaskPage,
+  TaskRecord,
+} from "@tasks/core/backend";
+import { FINISHED_STATUSES, type ResultStatus } from "@tasks/core/backend";
+import {
+  argsValuePath,
+  checkCountFinishedParams,
+  checkDate,
+  checkIds,
+  checkListTasksParams,
+  firstIdAt,
+  listTables,
+  pageOf,
+  type TableStatuses,
+} from "../shared/browse.js";
+import { isUniqueViolation } from "../shared/errors.js";
+import { readRow, type TaskRowShape } from "../shared/rows.js";
+import type { PgDb } from "./db.js";
+import { recordSelect } from "./moves.js";
+import { resultRows, withParams } from "./run-sql.js";
+import { tasksQueue } from "./schema.js";
+import { arrayLiteral, ENQUEUED_CHANNEL } from "./statements.js";
+
+/** Ids are UUIDs; anything else names no stored task (and would be a cast error). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every task column, in table order (both tables have the same). */
+const TASK_COLUMNS: readonly string[] = getTableConfig(tasksQueue).columns.map((column) => column.name);
+
+/**
+ * One page of tasks (see `BrowseOperations.listTasks`): one statement, so one snapshot, a
+ * UNION ALL of one index-ordered, limited read per table when both are read. A row that other
+ * code wrote and that cannot be read whole is listed with fallbacks for its bad values.
+ */
+export async function listTasks(db: PgDb, params: ListTasksParams): Promise<TaskPage> {
+  checkListTasksParams(params);
+  const query = listQuery(params);
+  if (!query) return { tasks: [], next: null };
+  const rows = resultRows<TaskRowShape>(await db.execute(query));
+  return pageOf(rows.map((row) => readRow(row).record), params);
+}
+
+/** The statement of {@link listTasks} (null when nothing can match); also used to EXPLAIN it. */
+export function listQuery(params: ListTasksParams): SQL | null {
+  const ids = params.filter.ids?.filter((id) => UUID.test(id));
+  if (ids?.length === 0) return null;
+  if (params.after && !UUID.test(params.after.id)) return null;
+  const tables = listTables(params);
+  const branches: SQL[] = [];
+  if (tables.live) branches.push(branchQuery(params, "tasks_queue", tables.live, ids));
+  if (tables.finished) branches.push(branchQuery(params, "tasks_results", tables.finished, ids));
+  if (branches.length === 0) return null;
+  if (branches.length === 1) return branches[0] as SQL;
+  const dir = sql.raw(params.direction === "desc" ? "DESC" : "ASC");
+  return sql`SELECT * FROM ((${branches[0]}) UNION ALL (${branches[1]})) AS u ORDER BY u."id" ${dir} LIMIT ${params.limit + 1}`;
+}
+
+/** One table's read: its rows that pass the filter, in the list's order from the cursor, one more than the page. */
+function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_results", statuses: TableStatuses, ids: readonly string[] | undefined): SQL {
+  const { filter } = params;
+  const finished = params.order === "finished";
+  const desc = params.direction === "desc";
+  const conditions: SQL[] = [sql`t.backend = ${params.backend}`];
+  if (statuses !== "any") conditions.push(sql.raw(statusIn("t", statuses)));
+  if (filter.queues) conditions.push(sql`t.queue_name = ANY(${arrayLiteral(filter.queues)}::text[])`);
+  if (filter.taskNames) conditions.push(sql`t.task_name = ANY(${arrayLiteral(filter.taskNames)}::text[])`);
+  if (ids) conditions.push(sql`t.id = ANY(${arrayLiteral(ids)}::uuid[])`);
+  const time = finished ? sql.raw("t.finished_at") : sql.raw("t.enqueued_at");
+  if (filter.from) {
+    conditions.push(sql`${time} >= ${filter.from.toISOString()}::timestamptz`);
+    // The id's time prefix is never before its enqueue time: a range of the primary key.
+    if (!finished) conditions.push(sql`t.id >= ${firstIdAt(filter.from)}::uuid`);
+  }
+  if (filter.until) conditions.push(sql`${time} < ${filter.until.toISOString()}::timestamptz`);
+  if (filter.argsValue !== undefined) conditions.push(sql`t.args @? ${argsValuePath(filter.argsValue)}::jsonpath`);
+  const after = params.after;
+  const cmp = sql.raw(desc ? "<" : ">");
+  const dir = sql.raw(desc ? "DESC" : "ASC");
+  if (finished) {
+    if (after) conditions.push(sql`(t.finished_at, t.id) ${cmp} (${(after.finishedAt as Date).toISOString()}::timestamptz, ${after.id}::uuid)`);
+    // IS NOT NULL lets the plan use the index whatever a row written by other code holds.
+    conditions.push(sql`t.finished_at IS NOT NULL`);
+  } else if (after) {
+    conditions.push(sql`t.id ${cmp} ${after.id}::uuid`);
+  }
+  const order = finished ? sql`t.finished_at ${dir}, t.id ${dir}` : sql`t.id ${dir}`;
+  return sql`SELECT ${sql.raw(recordSelect("t"))} FROM ${sql.raw(table)} AS t WHERE ${sql.join(conditions, sql` AND `)} ORDER BY ${order} LIMIT ${params.limit + 1}`;
+}
+
+/** A status condition on alias `alias` for statuses that are validated names. */
+function statusIn(alias: string, statuses: readonly ResultStatus[]): string {
+  return `${alias}.status IN (${statuses.map((status) => `'${status}'`).join(", ")})`;
+}
+
+const RETRYABLE = statusIn("r", ["FAILED", "CANCELLED"]);
+
+/** What a retried row holds in the queue table in place of its finished values (SQL over the deleted row `d`; $3 now). */
+const RETRY_SET: Readonly<Record<string, string>> = {
+  status: "'READY'",
+  run_after: "NULL",
+  runnable_at: "$3::timestamptz",
+  finished_at: "NULL",
+  return_value: "NULL",
+  lease_expires_at: "NULL",
+  max_attempts: "greatest(d.max_attempts, d.attempts + 1)",
+};
+
+/**
+ * The retry, one statement: takes the FAILED and CANCELLED rows among ids $2 of backend $1 out
+ * of the results table and inserts them into the queue table READY, runnable at $3, and
+ * notifies their queues (delivered at commit). A row whose unique key a live row holds is left,
+ * and of rows sharing a key only the one with the smallest id is taken.
+ */
+const RETRY_TEXT = `WITH picked AS (
+    SELECT r.id FROM tasks_results AS r
+    WHERE r.id = ANY($2::uuid[]) AND r.backend = $1 AND ${RETRYABLE}
+      AND (r.unique_key IS NULL OR (
+        NOT EXISTS (SELECT 1 FROM tasks_queue AS q WHERE q.backend = r.backend AND q.unique_key = r.unique_key)
+        AND NOT EXISTS (SELECT 1 FROM tasks_results AS o WHERE o.id = ANY($2::uuid[]) AND o.backend = r.backend
+          AND ${statusIn("o", ["FAILED", "CANCELLED"])} AND o.unique_key = r.unique_key AND o.id < r.id)))
+  ), moved_rows AS (
+    DELETE FROM tasks_results AS r WHERE r.id = ANY(ARRAY(SELECT id FROM picked)) AND ${RETRYABLE} RETURNING r.*
+  ), retried AS (
+    INSERT INTO tasks_queue AS t (${TASK_COLUMNS.join(", ")})
+    SELECT ${TASK_COLUMNS.map((column) => RETRY_SET[column] ?? `d.${column}`).join(", ")} FROM moved_rows AS d
+    RETURNING ${recordSelect("t")}
+  ), notified AS (
+    SELECT pg_notify('${ENQUEUED_CHANNEL}', x.queue) FROM (SELECT DISTINCT "queueName" AS queue FROM retried) AS x
+  )
+  SELECT retried.*, (SELECT count(*) FROM notified) AS notified FROM retried`;
+
+/** Tries of the retry statement when a concurrent enqueue takes a unique key between its check and its insert. */
+const RETRY_TRIES = 5;
+
+/**
+ * Each FAILED or CANCELLED task among `ids` back to READY as a new attempt of the same
+ * result (see `BrowseOperations.retryTasks`), in one statement that also notifies the
+ * tasks' queues. Returns the retried tasks, in id order.
+ */
+export async function retryTasks(db: PgDb, params: RetryTasksParams): Promise<TaskRecord[]> {
+  checkIds("retryTasks()", "ids", params.ids);
+  checkDate("retryTasks()", "now", params.now);
+  const ids = params.ids.filter((id) => UUID.test(id));
+  if (ids.length === 0) return [];
+  const values = [params.backend, arrayLiteral(ids), params.now.toISOString()];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const rows = resultRows<TaskRowShape>(await db.execute(withParams(RETRY_TEXT, values)));
+      return rows.map((row) => readRow(row).record).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    } catch (error) {
+      // The statement changed nothing; run again, it then sees the new holder and leaves that row.
+      if (!isUniqueViolation(error) || attempt === RETRY_TRIES) throw error;
+    }
+  }
+}
+
+/** Deletes the finished tasks among `ids`; returns their ids, in the order given. */
+export async function deleteTasks(db: PgDb, params: DeleteTasksParams): Promise<string[]> {
+  checkIds("deleteTasks()", "ids", params.ids);
+  const ids = params.ids.filter((id) => UUID.test(id));
+  if (ids.length === 0) return [];
+  const rows = resultRows<{ id: string }>(
+    await db.execute(
+      sql`DELETE FROM tasks_results AS r WHERE r.id = ANY(${arrayLiteral(ids)}::uuid[]) AND r.backend = ${params.backend} AND ${sql.raw(statusIn("r", FINISHED_STATUSES))} RETURNING r.id`,
+    ),
+  );
+  const deleted = new Set(rows.map((row) => row.id.toLowerCase()));
+  return [...new Set(params.ids)].filter((id) => deleted.has(id.toLowerCase()));
+}
+
+/**
+ * Finished tasks per bucket and status, buckets in time order. A range of the results
+ * table's finish-order index (a bucket is the whole milliseconds since `since` over `bucketMs`).
+ */
+export async function countFinished(db: PgDb, params: CountFinishedParams): Promise<FinishedCount[]> {
+  checkCountFinishedParams(params);
+  const rows = resultRows<{ bucket: string | number; status: FinishedCount["status"]; count: string | number }>(await db.execute(countQuery(params)));
+  return rows.map((row) => ({
+    bucketStart: new Date(params.since.getTime() + Number(row.bucket) * params.bucketMs),
+    status: row.status,
+    count: Number(row.count),
+  }));
+}
+
+/** The statement of {@link countFinished}; also used to EXPLAIN it. */
+export function countQuery(params: CountFinishedParams): SQL {
+  const sinceMs = params.since.getTime();
+  return sql`SELECT floor((extract(epoch FROM t.finished_at) * 1000 - ${sinceMs}) / ${params.bucketMs})::bigint AS bucket, t.status, count(*) AS count
+    FROM tasks_results AS t
+    WHERE t.backend = ${params.backend} AND t.finished_at >= ${params.since.toISOString()}::timestamptz AND t.finished_at < ${params.until.toISOString()}::timestamptz
+      AND ${sql.raw(statusIn("t", FINISHED_STATUSES))}
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+}

@@ -9,7 +9,7 @@ describe("the tasks command", () => {
     for (const flag of ["--help", "-h", "help"]) {
       const exit = await run("tasks", [flag]);
       expect(exit.code, flag).toBe(0);
-      for (const command of ["worker", "prune", "migrate", "status", "schedules", "version"]) expect(exit.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+      for (const command of ["worker", "prune", "migrate", "status", "schedules", "dashboard", "version"]) expect(exit.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
       expect(exit.stdout).toContain('"pnpm tasks prune"');
     }
   });

@@ -1,8 +1,9 @@
 import type { Completion } from "../backend.js";
 import { systemClock, type Clock } from "../clock.js";
-import { getTelemetry, type ResolvedBackend } from "../config.js";
+import type { ResolvedBackend } from "../config.js";
 import { StorageTimeoutError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { TaskTelemetry } from "../telemetry.js";
 import { storageErrorCause } from "./cause.js";
 import type { StorageDeadline } from "./deadline.js";
 import type { OutageReporter } from "./outage.js";
@@ -53,16 +54,18 @@ export class Completer {
   #retryWait: AbortController | null = null;
   /** Ends the grace timer of a give-up once nothing is left to write. */
   #grace: AbortController | null = null;
+  readonly #telemetry: TaskTelemetry | undefined;
   /** Resolves `drain()` when results are given up with a write still in flight. */
   #onAbandon: (() => void) | null = null;
 
   /**
    * Failed writes are reported to `outage`, which the worker's other storage loops share; a
    * write that outlasts `deadline` counts as failed and is retried (the guard makes a second
-   * write of an applied completion a no-op).
+   * write of an applied completion a no-op). `telemetry` is the worker's, read once when it was made.
    */
-  constructor(resolved: ResolvedBackend, clock: Clock, logger: Logger, outage: OutageReporter, deadline: StorageDeadline) {
+  constructor(resolved: ResolvedBackend, clock: Clock, logger: Logger, outage: OutageReporter, deadline: StorageDeadline, telemetry: TaskTelemetry | undefined) {
     this.#resolved = resolved;
+    this.#telemetry = telemetry;
     this.#clock = clock;
     this.#logger = logger;
     this.#outage = outage;
@@ -149,7 +152,7 @@ export class Completer {
       const now = this.#clock.now();
       try {
         const complete = () => this.#resolved.backend.complete({ backend: this.#resolved.alias, now, completions: batch.map((entry) => entry.completion) });
-        const telemetry = getTelemetry();
+        const telemetry = this.#telemetry;
         const { applied } = await this.#deadline.bound("complete", telemetry ? telemetry.storage("complete", this.#resolved.alias, batch.length, complete) : complete());
         failures = 0;
         this.#outage.succeeded("complete");

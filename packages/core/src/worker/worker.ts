@@ -116,7 +116,7 @@ export class Worker {
     // Real time even under a TestClock: the limit guards against real I/O that never ends, and a
     // test clock advanced in big steps would otherwise time out calls that are merely slow.
     this.#deadline = new StorageDeadline(systemClock, storageTimeoutFor(this.#options, this.#resolved.leaseMs));
-    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage, this.#deadline);
+    this.#completer = new Completer(this.#resolved, this.#clock, this.#logger, this.#outage, this.#deadline, this.#telemetry);
     this.#recorder = new OutcomeRecorder(this.#resolved, this.#clock, this.#logger, this.#deadline, this.#completer);
     this.#leases = new LeaseKeeper({
       resolved: this.#resolved,

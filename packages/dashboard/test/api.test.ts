@@ -3,6 +3,10 @@ import { memoryBackend } from "@tasks/backend-memory";
 import { getTaskResult, resetTasksConfiguration, unregisterTasks } from "@tasks/core";
 import { configure, dashboard, EVIL_NAME, get, ORIGIN, seed, type LogLine, type Seeded } from "./fixture.js";
 
+interface ApiError {
+  error: { status: number; title: string; message: string; parameter?: string };
+}
+
 describe("JSON API", () => {
   let seeded: Seeded;
   let logs: LogLine[];
@@ -47,7 +51,7 @@ describe("JSON API", () => {
     const token = (await get(handler, "/api/overview")).headers.get("x-csrf-token")!;
     const refused = await post(handler, `/api/tasks/${seeded.readyIds[0]}/cancel`, {});
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error.message).toContain("X-CSRF-Token");
+    expect(((await refused.json()) as ApiError).error.message).toContain("X-CSRF-Token");
     expect((await getTaskResult(seeded.readyIds[0]!)).status).toBe("READY");
 
     const cancelled = await post(handler, `/api/tasks/${seeded.readyIds[0]}/cancel?backend=default`, { "x-csrf-token": token });
@@ -64,8 +68,8 @@ describe("JSON API", () => {
 
     const bad = await post(handler, "/api/bulk", { "content-type": "application/json", "x-csrf-token": token }, { action: "explode" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatchObject({ parameter: "action", message: 'action: must be one of retry, cancel, delete (got "explode").' });
+    expect(((await bad.json()) as ApiError).error).toMatchObject({ parameter: "action", message: 'action: must be one of retry, cancel, delete (got "explode").' });
     const unknown = await post(handler, "/api/bulk", { "content-type": "application/json", "x-csrf-token": token }, { action: "delete", statuses: ["FAILED"] });
-    expect((await unknown.json()).error.message).toContain("statuses: is not a bulk field");
+    expect(((await unknown.json()) as ApiError).error.message).toContain("statuses: is not a bulk field");
   });
 });

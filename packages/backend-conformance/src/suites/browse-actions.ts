@@ -155,6 +155,13 @@ export function browseActionSuite(h: Harness): void {
         { bucketStart: at(0), status: "FAILED", count: 2 },
         { bucketStart: at(0), status: "SUCCESSFUL", count: 4 },
       ]);
+      // A range that ends inside a bucket counts only what finished before until.
+      const shifted = await kit.ops.countFinished({ backend: alias, since: at(130), until: at(165), bucketMs: 30_000 });
+      expect(sortCounts(shifted)).toEqual([
+        { bucketStart: at(130), status: "FAILED", count: 1 },
+        { bucketStart: at(130), status: "SUCCESSFUL", count: 1 },
+        { bucketStart: at(160), status: "CANCELLED", count: 1 },
+      ]);
       expect(await kit.ops.countFinished({ backend: alias, since: at(400), until: at(500), bucketMs: 1000 })).toEqual([]);
     });
   });

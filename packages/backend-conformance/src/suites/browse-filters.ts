@@ -90,6 +90,28 @@ export function browseFilterSuite(h: Harness): void {
       expect(await kit.listIds(alias, { ...filter, ids: [match.id] }, "finished", "desc")).toEqual([match.id]);
     });
 
+    h.test("paging a filtered list walks only the matches, across READY and finished tasks, in every order", BROWSE, async () => {
+      const alias = h.alias();
+      const matches: TaskRecord[] = [];
+      for (let index = 0; index < 12; index++) {
+        const overrides = { queueName: index % 3 === 0 ? "other" : "mail", args: [{ to: index % 4 === 0 ? "bob" : "ada" }] };
+        // Finish times run against enqueue order, so the two orders differ.
+        const record = index % 2 === 0 ? await kit.enqueueAt(alias, index, overrides) : await kit.taskIn(alias, "CANCELLED", index, 100 - index, overrides);
+        if (overrides.queueName === "mail" && overrides.args[0]!.to === "ada") matches.push(record);
+      }
+      const filter: TaskFilter = { queues: ["mail"], argsValue: "ada" };
+      const enqueued = ids(matches);
+      expect(enqueued).toHaveLength(6);
+      expect(await kit.walk({ backend: alias, filter, order: "enqueued", direction: "asc", limit: 2 })).toEqual(enqueued);
+      expect(await kit.walk({ backend: alias, filter, order: "enqueued", direction: "desc", limit: 4 })).toEqual([...enqueued].reverse());
+      const finished = (await Promise.all(matches.map((record) => h.mustGet(alias, record.id))))
+        .filter((record) => record.status === "CANCELLED")
+        .sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
+      expect(finished).toHaveLength(4);
+      expect(await kit.walk({ backend: alias, filter, order: "finished", direction: "asc", limit: 1 })).toEqual(ids(finished));
+      expect(await kit.walk({ backend: alias, filter, order: "finished", direction: "desc", limit: 2 })).toEqual(ids(finished).reverse());
+    });
+
     h.test("another alias's tasks are never listed, even by id", BROWSE, async () => {
       const alias = h.alias();
       const other = h.alias();

@@ -120,6 +120,32 @@ describe.skipIf(!available)("Postgres schedules", () => {
     expect((await claim()).map((record) => record.id)).toEqual([enqueued[0]!.id]);
   });
 
+  it("writes the state row only when the call changes it: a second worker settling the same occurrences leaves no new row version", async () => {
+    const name = alias();
+    const backend = open();
+    const version = async () => (await database().client<{ xmin: string }[]>`SELECT xmin::text FROM tasks_schedules WHERE backend = ${name} AND name = 'twice'`)[0]?.xmin;
+    // A new state with nothing due is the inserted row itself.
+    await backend.enqueueOccurrences({ backend: name, now: at(0), name: "twice", through: at(0), occurrences: [] });
+    const created = await version();
+    expect(created).toBeDefined();
+    const first = await backend.enqueueOccurrences({ backend: name, now: at(60), name: "twice", through: at(60), occurrences: occurrences([30, 60]) });
+    expect(first.enqueued).toHaveLength(2);
+    const settled = await version();
+    expect(settled).not.toBe(created);
+    // The other workers' calls for the same window find everything settled.
+    for (let worker = 0; worker < 3; worker++) {
+      const again = await backend.enqueueOccurrences({ backend: name, now: at(61), name: "twice", through: at(60), occurrences: occurrences([30, 60]) });
+      expect(again.enqueued).toEqual([]);
+      expect(again.state).toEqual(first.state);
+    }
+    expect(await version()).toBe(settled);
+    // A later `through` with nothing due still moves the settled time.
+    const later = await backend.enqueueOccurrences({ backend: name, now: at(80), name: "twice", through: at(80), occurrences: [] });
+    expect(later.state.settledThrough).toEqual(at(80));
+    expect(await version()).not.toBe(settled);
+    expect((await storedOccurrences(name)).map((row) => row.ms).sort()).toEqual([at(30).getTime(), at(60).getTime()]);
+  });
+
   it("stores nothing and keeps the state when one of the tasks cannot be stored (one transaction)", async () => {
     const name = alias();
     const backend = open();

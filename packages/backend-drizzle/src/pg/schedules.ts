@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { EnqueueOccurrencesOutcome, EnqueueOccurrencesParams, RegisterSchedulesParams, ScheduleState } from "@tasks/core/backend";
-import { byName, dueOccurrences, inOrderOf, scheduleStateOf, stateAfter, type ScheduleRowShape } from "../shared/schedules.js";
+import { byName, dueOccurrences, inOrderOf, sameState, scheduleStateOf, stateAfter, type ScheduleRowShape } from "../shared/schedules.js";
 import type { PgDb } from "./db.js";
 import { insertTasks } from "./queries.js";
 import { tasksSchedules as s } from "./schema.js";
@@ -61,9 +61,13 @@ export async function enqueueDueOccurrences(tx: PgDb, params: EnqueueOccurrences
   const tasks = due.map((occurrence) => occurrence.task);
   const outcomes = tasks.length === 0 ? [] : await insertTasks(tx, null, params.backend, params.now, tasks, [...new Set(tasks.map((task) => task.queueName))]);
   const state = stateAfter(params.name, stored, params.through, due);
-  await tx
-    .update(s)
-    .set({ settledThrough: state.settledThrough, lastEnqueuedFor: state.lastEnqueuedFor, lastTaskId: state.lastTaskId, updatedAt: params.now })
-    .where(key);
+  // A row created above already holds `through` and no task: it changes only if tasks were stored.
+  const changed = stored === null ? due.length > 0 : !sameState(stored, state);
+  if (changed) {
+    await tx
+      .update(s)
+      .set({ settledThrough: state.settledThrough, lastEnqueuedFor: state.lastEnqueuedFor, lastTaskId: state.lastTaskId, updatedAt: params.now })
+      .where(key);
+  }
   return { state, enqueued: outcomes.map((outcome) => outcome.record) };
 }

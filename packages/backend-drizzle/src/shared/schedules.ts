@@ -35,6 +35,20 @@ export function stateAfter(name: string, stored: ScheduleRowShape | null, throug
   };
 }
 
+/**
+ * Whether `after` equals what is stored, so the call has nothing to write: another worker
+ * settled these occurrences first. Skipping the write spares a dead row version per worker
+ * and occurrence.
+ */
+export function sameState(stored: ScheduleRowShape, after: ScheduleState): boolean {
+  const time = (date: Date | null) => (date === null ? null : date.getTime());
+  return (
+    time(stored.settledThrough) === time(after.settledThrough) &&
+    time(stored.lastEnqueuedFor) === time(after.lastEnqueuedFor) &&
+    stored.lastTaskId === after.lastTaskId
+  );
+}
+
 /** A stored row as a {@link ScheduleState}; throws naming the schedule if a time cannot be read (rows other code wrote). */
 export function scheduleStateOf(row: ScheduleRowShape): ScheduleState {
   for (const [column, value] of [["settled_through", row.settledThrough], ["last_enqueued_for", row.lastEnqueuedFor]] as const) {

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { EnqueueOccurrencesOutcome, EnqueueOccurrencesParams, RegisterSchedulesParams, ScheduleState } from "@tasks/core/backend";
-import { byName, dueOccurrences, inOrderOf, scheduleStateOf, stateAfter } from "../shared/schedules.js";
+import { byName, dueOccurrences, inOrderOf, sameState, scheduleStateOf, stateAfter } from "../shared/schedules.js";
 import { insertTasks, type SqliteDb } from "./queries.js";
 import { tasksSchedules as s } from "./schema.js";
 
@@ -52,10 +52,13 @@ export function enqueueDueOccurrences(db: SqliteDb, params: EnqueueOccurrencesPa
   const due = dueOccurrences(params.occurrences, stored?.settledThrough ?? null);
   const outcomes = due.length === 0 ? [] : insertTasks(db, params.backend, params.now, due.map((occurrence) => occurrence.task));
   const state = stateAfter(params.name, stored, params.through, due);
-  const values = { settledThrough: state.settledThrough, lastEnqueuedFor: state.lastEnqueuedFor, lastTaskId: state.lastTaskId, updatedAt: params.now };
-  db.insert(s)
-    .values({ backend: params.backend, name: params.name, ...values })
-    .onConflictDoUpdate({ target: [s.backend, s.name], set: values })
-    .run();
+  // Nothing to write when another worker settled these occurrences first.
+  if (stored === null || !sameState(stored, state)) {
+    const values = { settledThrough: state.settledThrough, lastEnqueuedFor: state.lastEnqueuedFor, lastTaskId: state.lastTaskId, updatedAt: params.now };
+    db.insert(s)
+      .values({ backend: params.backend, name: params.name, ...values })
+      .onConflictDoUpdate({ target: [s.backend, s.name], set: values })
+      .run();
+  }
   return { state, enqueued: outcomes.map((outcome) => outcome.record) };
 }

@@ -22,7 +22,7 @@ export type ArgsSearchValue = string | number | boolean;
  * does not filter. The fields combine with AND, the values inside one array with OR.
  */
 export interface TaskFilter {
-  /** Only these statuses (non-empty when given). */
+  /** Only these statuses (non-empty when given). In a `"finished"` list, READY and RUNNING select nothing. */
   readonly statuses?: readonly ResultStatus[];
   /** Only these queues (non-empty when given). */
   readonly queues?: readonly string[];
@@ -31,8 +31,9 @@ export interface TaskFilter {
   /** Only these ids (1 to 1,000 when given). */
   readonly ids?: readonly string[];
   /**
-   * Only tasks whose time for the list's order (enqueue time for `"enqueued"`, finish time for
-   * `"finished"`) is at or after this.
+   * Only tasks whose time for the list's order is at or after this: for `"enqueued"` the
+   * enqueue time as the task's UUIDv7 id holds it (its millisecond prefix, made from the
+   * enqueue clock), for `"finished"` the finish time.
    */
   readonly from?: Date;
   /** Only tasks whose time for the list's order is before this. */
@@ -63,14 +64,17 @@ export interface ListTasksParams {
   readonly direction: "asc" | "desc";
   /** At most this many tasks (1 to 500). */
   readonly limit: number;
-  /** Continue after this task (keyset paging: stable while tasks are added or finish). */
+  /**
+   * Continue after this task (keyset paging). A task enqueued or finished while paging is
+   * listed at most once: after the cursor in `"asc"` (at the end), never in `"desc"`.
+   */
   readonly after?: TaskListCursor | null;
 }
 
 /** One page of a task list. */
 export interface TaskPage {
   readonly tasks: TaskRecord[];
-  /** The cursor for the next page; `null` when this page is the last. */
+  /** The cursor for the next page; `null` exactly when no task follows this page (a full last page too). */
   readonly next: TaskListCursor | null;
 }
 
@@ -116,12 +120,20 @@ export interface BrowseOperations {
    * Each FAILED or CANCELLED task among `ids` becomes READY again, as a new attempt of the same
    * result: same id, arguments and history (errors and worker ids kept); runnable now;
    * `finishedAt`, `returnValue` and `runAfter` cleared; `maxAttempts` raised to `attempts + 1`
-   * when no attempt was left. A task whose `uniqueKey` an active task holds is left as it is.
-   * Returns the rows retried; ids of other tasks (any other status, unknown) are ignored.
+   * when no attempt was left; `leaseExpiresAt` cleared. A task whose `uniqueKey` an active task
+   * holds is left as it is; of several among `ids` sharing a `uniqueKey`, only the oldest
+   * (lowest id) is retried. Returns the rows retried, in no particular order; ids of other
+   * tasks (any other status, unknown) are ignored.
    */
   retryTasks?(params: RetryTasksParams): Promise<TaskRecord[]>;
-  /** Deletes the finished tasks (SUCCESSFUL, FAILED, CANCELLED) among `ids`; returns their ids. READY and RUNNING tasks are never deleted. */
+  /**
+   * Deletes the finished tasks (SUCCESSFUL, FAILED, CANCELLED) among `ids`; returns their ids
+   * in no particular order. READY and RUNNING tasks are never deleted.
+   */
   deleteTasks?(params: DeleteTasksParams): Promise<string[]>;
-  /** Finished tasks per time bucket and status, for throughput charts. */
+  /**
+   * Finished tasks per time bucket and status, for throughput charts, in any order. A task
+   * finished at `t` counts in the bucket starting at `since + floor((t − since) / bucketMs) × bucketMs`.
+   */
   countFinished?(params: CountFinishedParams): Promise<FinishedCount[]>;
 }

@@ -13,9 +13,9 @@ export const CSRF_FIELD = "_csrf";
 /** The header that carries the token on JSON API requests. */
 export const CSRF_HEADER = "x-csrf-token";
 
-/** The CSRF token of one user: the same for every request of that user while the secret stays. */
+/** The CSRF token of one user (and session, when `authorize` names one): the same for every request of theirs while the secret stays. */
 export function csrfToken(secret: Uint8Array, user: DashboardUser): string {
-  return createHmac("sha256", secret).update(`tasks-dashboard-csrf\u0000${user.name}`).digest("base64url");
+  return createHmac("sha256", secret).update(`tasks-dashboard-csrf\u0000${user.name}\u0000${user.session ?? ""}`).digest("base64url");
 }
 
 /** Compares in constant time; any other value (missing, wrong length) is false. */

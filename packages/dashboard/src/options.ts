@@ -5,6 +5,11 @@ import { randomBytes } from "node:crypto";
 export interface DashboardUser {
   /** A name for logs ("alice", "token", an e-mail address…). */
   readonly name: string;
+  /**
+   * Your session id, if you have one: it goes into the CSRF token, so a token from one session
+   * is refused in another. Without it, the token is the same for every session of the user.
+   */
+  readonly session?: string;
 }
 
 /** One action done through the dashboard, as `onAction` receives it and the log line "dashboard action" records it. */

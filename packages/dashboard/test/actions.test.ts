@@ -62,6 +62,17 @@ describe("dashboard actions", () => {
     expect((await getTaskResult(seeded.readyIds[0]!)).status).toBe("CANCELLED");
   });
 
+  it("ties the CSRF token to the session authorize names: a token of another session is refused", async () => {
+    const session = (id: string) => dashboard({ authorize: () => ({ name: "alice", session: id }) });
+    const path = `/tasks/${seeded.readyIds[0]}/cancel`;
+    const first = csrfFrom((await get(session("s1"), `${path}?backend=default`)).body);
+    expect(csrfFrom((await get(session("s2"), `${path}?backend=default`)).body)).not.toBe(first);
+    expect((await postForm(session("s2"), path, { _csrf: first, backend: "default" })).status).toBe(403);
+    expect((await getTaskResult(seeded.readyIds[0]!)).status).toBe("READY");
+    expect((await postForm(session("s1"), path, { _csrf: first, backend: "default" })).status).toBe(200);
+    expect((await getTaskResult(seeded.readyIds[0]!)).status).toBe("CANCELLED");
+  });
+
   it("deletes a finished task and refuses to offer delete for a READY one", async () => {
     const handler = dashboard();
     const id = seeded.successfulIds[0]!;

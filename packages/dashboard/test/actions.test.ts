@@ -4,6 +4,9 @@ import { getTaskResult, resetTasksConfiguration, unregisterTasks } from "@tasks/
 import { configure, csrfFrom, dashboard, get, ORIGIN, postForm, seed, type LogLine, type Seeded } from "./fixture.js";
 import type { DashboardActionEvent } from "../src/index.js";
 
+/** One secret for dashboards that must accept each other's tokens (the default is random per dashboard). */
+const SECRET = "a-secret-shared-by-the-test-dashboards";
+
 describe("dashboard actions", () => {
   let seeded: Seeded;
   let logs: LogLine[];
@@ -40,9 +43,9 @@ describe("dashboard actions", () => {
   });
 
   it("refuses a POST without the CSRF token, with another user's token, or from another origin, and changes nothing", async () => {
-    const handler = dashboard();
+    const handler = dashboard({ secret: SECRET });
     const token = csrfFrom((await get(handler, `/tasks/${seeded.readyIds[0]}/cancel?backend=default`)).body);
-    const bobs = csrfFrom((await get(dashboard({ authorize: () => ({ name: "bob" }) }), `/tasks/${seeded.readyIds[0]}/cancel?backend=default`)).body);
+    const bobs = csrfFrom((await get(dashboard({ secret: SECRET, authorize: () => ({ name: "bob" }) }), `/tasks/${seeded.readyIds[0]}/cancel?backend=default`)).body);
     expect(bobs).not.toBe(token);
     const attempts = [
       await postForm(handler, `/tasks/${seeded.readyIds[0]}/cancel`, { backend: "default" }),
@@ -63,7 +66,7 @@ describe("dashboard actions", () => {
   });
 
   it("ties the CSRF token to the session authorize names: a token of another session is refused", async () => {
-    const session = (id: string) => dashboard({ authorize: () => ({ name: "alice", session: id }) });
+    const session = (id: string) => dashboard({ secret: SECRET, authorize: () => ({ name: "alice", session: id }) });
     const path = `/tasks/${seeded.readyIds[0]}/cancel`;
     const first = csrfFrom((await get(session("s1"), `${path}?backend=default`)).body);
     expect(csrfFrom((await get(session("s2"), `${path}?backend=default`)).body)).not.toBe(first);

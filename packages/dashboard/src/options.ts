@@ -68,6 +68,9 @@ export interface ResolvedDashboardOptions {
   readonly title: string;
 }
 
+/** The default CSRF secret: made once per process, so every dashboard of the process shares it. */
+const PROCESS_SECRET = randomBytes(32);
+
 /** Checks the options and fills in defaults; throws a `TypeError` naming the option that is wrong. */
 export function resolveDashboardOptions(options: DashboardOptions): ResolvedDashboardOptions {
   if (!options || typeof options !== "object" || typeof options.authorize !== "function") {
@@ -76,7 +79,7 @@ export function resolveDashboardOptions(options: DashboardOptions): ResolvedDash
     );
   }
   const basePath = normalizeBasePath(options.basePath ?? "");
-  const secret = typeof options.secret === "string" ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
+  const secret = typeof options.secret === "string" ? new TextEncoder().encode(options.secret) : (options.secret ?? PROCESS_SECRET);
   if (!(secret instanceof Uint8Array) || secret.byteLength < 16) {
     throw new TypeError("createDashboard(): `secret` must be a string or Uint8Array of at least 16 characters/bytes (or leave it out for a random one per process).");
   }

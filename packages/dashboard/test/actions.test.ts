@@ -4,7 +4,7 @@ import { getTaskResult, resetTasksConfiguration, unregisterTasks } from "@tasks/
 import { configure, csrfFrom, dashboard, get, ORIGIN, postForm, seed, type LogLine, type Seeded } from "./fixture.js";
 import type { DashboardActionEvent } from "../src/index.js";
 
-/** One secret for dashboards that must accept each other's tokens (the default is random per dashboard). */
+/** One secret for the dashboards these tests compare, so they do not depend on the default (random per process). */
 const SECRET = "a-secret-shared-by-the-test-dashboards";
 
 describe("dashboard actions", () => {

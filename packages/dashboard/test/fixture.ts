@@ -62,14 +62,21 @@ export function dashboard(options: Partial<DashboardOptions> = {}) {
 /** Base URL the test requests are made against. */
 export const ORIGIN = "http://dashboard.test";
 
+/** What {@link get} and {@link postForm} return. */
+export interface PageResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
 /** A GET of `path` (with query) on the handler; returns status, headers and body text. */
-export async function get(handler: (request: Request) => Promise<Response>, path: string, headers: Record<string, string> = {}) {
+export async function get(handler: (request: Request) => Promise<Response>, path: string, headers: Record<string, string> = {}): Promise<PageResult> {
   const response = await handler(new Request(`${ORIGIN}${path}`, { headers }));
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
 /** A form POST of `fields` to `path`. */
-export async function postForm(handler: (request: Request) => Promise<Response>, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+export async function postForm(handler: (request: Request) => Promise<Response>, path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<PageResult> {
   const response = await handler(
     new Request(`${ORIGIN}${path}`, { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }),
   );

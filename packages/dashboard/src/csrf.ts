@@ -45,7 +45,17 @@ export function checkSameOrigin(request: Request, url: URL): void {
     throw new DashboardHttpError(403, "Request refused", `Actions are accepted only from the dashboard's own pages (Sec-Fetch-Site: ${site}).`);
   }
   const origin = request.headers.get("origin");
-  if (origin !== null && origin !== url.origin) {
+  // Hosts, not full origins, are compared: behind a proxy that ends TLS the request URL may say
+  // http while the browser says https. The CSRF token is the main defence either way.
+  if (origin !== null && hostOf(origin) !== url.host) {
     throw new DashboardHttpError(403, "Request refused", `Actions are accepted only from the dashboard's own origin ${url.origin} (this request came from ${origin}).`);
+  }
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null; // "null" (sandboxed frames, some redirects) or garbage: never the same host.
   }
 }

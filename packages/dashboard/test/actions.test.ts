@@ -52,6 +52,7 @@ describe("dashboard actions", () => {
       await postForm(handler, `/tasks/${seeded.readyIds[0]}/cancel`, { _csrf: bobs, backend: "default" }),
       await postForm(handler, `/tasks/${seeded.readyIds[0]}/cancel`, { _csrf: token, backend: "default" }, { origin: "https://evil.example" }),
       await postForm(handler, `/tasks/${seeded.readyIds[0]}/cancel`, { _csrf: token, backend: "default" }, { "sec-fetch-site": "cross-site" }),
+      await postForm(handler, `/tasks/${seeded.readyIds[0]}/cancel`, { _csrf: token, backend: "default" }, { origin: "null" }),
       await postForm(handler, "/bulk/cancel", { _csrf: "x".repeat(43), backend: "default", status: "READY" }),
     ];
     for (const attempt of attempts) {

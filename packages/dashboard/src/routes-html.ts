@@ -73,7 +73,7 @@ async function taskActionRoute(req: DashboardRequest, id: string, action: Action
     }
     return htmlResponse(confirmTaskPage(req.page, action, backend, task.id, task.taskName, task.status));
   }
-  // Read the status again right before acting: a cancel of a task that finished meanwhile must not count.
+  // A task no longer in a status the action applies to is left alone and counted as skipped.
   const changed = ACTION_STATUSES[action].includes(task.status) ? await applyAction(action, backend, [task.id]) : [];
   await recordAction(req.options, req.user, action, backend, [task.id], changed, false);
   const back = action === "delete" && changed.length > 0 ? href(req.page, "/tasks", new URLSearchParams({ backend }).toString()) : detail;

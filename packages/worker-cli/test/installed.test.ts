@@ -139,6 +139,30 @@ describe("an installed CLI", () => {
     }
   });
 
+  it("serves tasks dashboard from the published @tasks/dashboard (a dependency of the CLI) until SIGTERM", async () => {
+    const project = createProject(withoutTsx, { esm: true, files: { "tasks.config.js": ESM_CONFIG, "src/tasks.js": ESM_TASKS } });
+    expect((await tasks(project, ["migrate"])).code).toBe(0);
+    const { NODE_PATH: _storePath, ...env } = process.env;
+    const child = spawn(process.execPath, [join(project, "node_modules", ".bin", "tasks"), "dashboard", "--port", "0"], { cwd: project, env: { ...env, TASKS_DASHBOARD_TOKEN: "installed-dashboard-token" }, stdio: ["ignore", "pipe", "pipe"] });
+    const dashboard = new Running(child);
+    try {
+      const deadline = Date.now() + 20_000;
+      let url: string | undefined;
+      while (url === undefined && child.exitCode === null && Date.now() < deadline) {
+        url = /^Dashboard for backend default: (\S+)$/m.exec(dashboard.stdout)?.[1];
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(url, `stdout:\n${dashboard.stdout}\nstderr:\n${dashboard.stderr}`).toBeDefined();
+      const overview = await fetch(url!, { headers: { authorization: "Bearer installed-dashboard-token" } });
+      expect(overview.status).toBe(200);
+      expect(await overview.text()).toContain('data-backend="default"');
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const exit = await dashboard.exited;
+    expect(exit.code, exit.stderr).toBe(0);
+  });
+
   it("says to install tsx when a JavaScript config lists a TypeScript task module and tsx is not installed", async () => {
     const config = ESM_CONFIG.replace("./src/tasks.js", "./src/tasks.ts");
     const project = createProject(withoutTsx, { esm: true, files: { "tasks.config.js": config, "src/tasks.ts": TS_TASKS } });

@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const ts = require("typescript") as typeof import("typescript");
 
 /** The workspace packages an installed project gets, by folder under packages/. */
-const WORKSPACE_PACKAGES = ["core", "backend-drizzle", "backend-memory", "worker-cli"] as const;
+const WORKSPACE_PACKAGES = ["core", "backend-drizzle", "backend-memory", "dashboard", "worker-cli"] as const;
 /** Third-party packages linked from this repository's install (drivers the fixtures use). */
 const LINKED_PACKAGES = ["drizzle-orm", "better-sqlite3"] as const;
 

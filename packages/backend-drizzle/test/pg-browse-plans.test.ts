@@ -1,0 +1,90 @@
+/**
+ * Every list the dashboard sends reads the task tables through indexes, on 200,000 finished
+ * and 20,000 READY rows: both orders and directions, first and later pages, each filter and
+ * the argument search. Never a sequential scan of tasks_results; on tasks_queue only the
+ * argument search and a time window may read the backlog. countFinished reads a
+ * range of an index too. (pg-browse-explain.ts prints the same plans, with timings, at 1M rows.)
+ */
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { countQuery, listQuery } from "../src/pg/browse.js";
+import { listShapes, loadedAt, loadTasks } from "./helpers/browse-load.js";
+import { postgresAvailable, useTestDatabase } from "./helpers/pg.js";
+
+const available = await postgresAvailable();
+const FINISHED = 200_000;
+const dialect = new PgDialect();
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every node of a plan, depth first. */
+function nodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodes)];
+}
+
+describe.skipIf(!available)("Postgres browse plans", () => {
+  const database = useTestDatabase();
+
+  beforeAll(async () => {
+    await loadTasks(database().client, "plan", FINISHED, 20_000);
+  }, 300_000);
+
+  async function planOf(query: SQL): Promise<PlanNode> {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    const [row] = await database().client.unsafe(`EXPLAIN (FORMAT JSON) ${text}`, params as never[]);
+    return (row!["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+  }
+
+  it("reads tasks_results through an index for every list shape, and tasks_queue too unless searching arguments or ending a time window", async () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const { title, params } of listShapes("plan", FINISHED)) {
+      const query = listQuery(params);
+      if (!query) continue;
+      checked++;
+      const plan = await planOf(query);
+      const scans = nodes(plan).filter((node) => node["Relation Name"] === "tasks_results" || node["Relation Name"] === "tasks_queue");
+      if (scans.length === 0) problems.push(`${title}: reads no task table`);
+      for (const scan of scans) {
+        const table = scan["Relation Name"];
+        // The queue table holds only the backlog: no index serves an argument search there, and
+        // a time window's end bounds no id (see firstIdAt), so the planner may read it whole.
+        const queueMayScan = params.filter.argsValue !== undefined || params.filter.until !== undefined;
+        if (scan["Node Type"] === "Seq Scan" && (table === "tasks_results" || !queueMayScan)) {
+          problems.push(`${title}: Seq Scan on ${table}\n${JSON.stringify(plan)}`);
+        }
+      }
+      const indexes = nodes(plan).flatMap((node) => (node["Index Name"] ? [node["Index Name"]] : []));
+      if (params.filter.argsValue !== undefined && params.order === "finished" && !indexes.some((name) => name.startsWith("tasks_results_"))) {
+        problems.push(`${title}: uses no index of tasks_results (${indexes.join(", ")})`);
+      }
+    }
+    expect(checked).toBeGreaterThan(80);
+    expect(problems).toEqual([]);
+  });
+
+  it("finds a rare argument value through the GIN index, and walks the finish-order index for a finished list", async () => {
+    const [search] = listShapes("plan", FINISHED).filter((shape) => shape.title === "finished desc, search a rare value (one SKU)");
+    const searchPlan = nodes(await planOf(listQuery(search!.params)!));
+    expect(searchPlan.map((node) => node["Index Name"])).toContain("tasks_results_args_idx");
+    const [plain] = listShapes("plan", FINISHED).filter((shape) => shape.title === "finished desc, no filter, next page");
+    const plainPlan = nodes(await planOf(listQuery(plain!.params)!));
+    expect(plainPlan.find((node) => node["Relation Name"] === "tasks_results")).toMatchObject({ "Node Type": "Index Scan", "Index Name": "tasks_results_finished_order_idx" });
+    expect(plainPlan.map((node) => node["Node Type"])).not.toContain("Sort");
+  });
+
+  it("counts the last hour's finished tasks from a range of an index", async () => {
+    const until = loadedAt(FINISHED);
+    const plan = nodes(await planOf(countQuery({ backend: "plan", since: new Date(until.getTime() - 3_600_000), until, bucketMs: 60_000 })));
+    // 6,000 of the 200,000 rows finished in that hour.
+    const scans = plan.filter((node) => node["Relation Name"] === "tasks_results");
+    expect(scans.length).toBe(1);
+    expect(scans[0]!["Node Type"]).not.toBe("Seq Scan");
+  });
+});

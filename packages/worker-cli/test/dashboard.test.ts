@@ -1,7 +1,8 @@
 /**
  * `tasks dashboard` as a real process on SQLite and Postgres: it prints the URL with a token
  * made for the run (or takes TASKS_DASHBOARD_TOKEN), serves the overview to requests with the
- * token and refuses those without, and stops cleanly on SIGTERM and SIGINT.
+ * token and refuses those without, logs an action with who did it (refused with --read-only),
+ * and stops cleanly on SIGTERM and SIGINT.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DASHBOARD_TOKEN_ENV } from "../src/args/dashboard-args.js";
@@ -32,6 +33,16 @@ async function get(url: URL, token: string | null): Promise<{ status: number; bo
   return { status: response.status, body: await response.text() };
 }
 
+/** POST of the dashboard's JSON API cancel of `id`, with the CSRF token an API GET hands out. */
+async function cancelThroughApi(url: URL, token: string, id: string): Promise<{ status: number; body: string }> {
+  const authorization = `Bearer ${token}`;
+  const overview = await fetch(new URL("/api/overview", url), { headers: { authorization } });
+  const csrf = overview.headers.get("x-csrf-token");
+  expect(csrf, await overview.text()).toBeTruthy();
+  const response = await fetch(new URL(`/api/tasks/${id}/cancel?backend=default`, url), { method: "POST", headers: { authorization, "x-csrf-token": csrf! } });
+  return { status: response.status, body: await response.text() };
+}
+
 describe.each(DIALECTS)("tasks dashboard on $name", (dialect) => {
   let database: TestDatabase;
   let dashboard: Running | undefined;
@@ -52,7 +63,7 @@ describe.each(DIALECTS)("tasks dashboard on $name", (dialect) => {
   });
 
   it("prints the URL with a token made for the run, serves the overview with it (200) and refuses requests without it (401), and stops on SIGTERM", async () => {
-    const failed = await failTask.enqueue();
+    const ready = await failTask.enqueue();
     dashboard = start("tasks", ["dashboard", "--port", "0"], { env: { ...database.env, [DASHBOARD_TOKEN_ENV]: "" } });
     const url = await printedUrl(dashboard);
     expect(url.hostname).toBe("127.0.0.1");
@@ -69,10 +80,17 @@ describe.each(DIALECTS)("tasks dashboard on $name", (dialect) => {
     expect(overview.body).toContain('data-backend="default"');
     const list = await get(new URL(`/tasks?backend=default`, url), token);
     expect(list.status, list.body).toBe(200);
-    expect(list.body).toContain(failed.id);
+    expect(list.body).toContain(ready.id);
 
     expect((await get(url, null)).status).toBe(401);
     expect((await get(url, "not-the-token-at-all")).status).toBe(401);
+
+    // An action through the JSON API is logged on standard output with who did it.
+    const cancel = await cancelThroughApi(url, token!, ready.id);
+    expect(cancel.status, cancel.body).toBe(200);
+    expect(JSON.parse(cancel.body)).toMatchObject({ action: "cancel", count: 1 });
+    await expect.poll(() => dashboard!.stdout).toMatch(new RegExp(`INFO +dashboard action user=token action=cancel backend=default ids=.*${ready.id}`));
+    expect((await ready.refresh()).status).toBe("CANCELLED");
 
     dashboard.child.kill("SIGTERM");
     const exit = await dashboard.exited;
@@ -95,6 +113,9 @@ describe.each(DIALECTS)("tasks dashboard on $name", (dialect) => {
     expect(overview.status, overview.body).toBe(200);
     expect(overview.body).toContain("read-only");
     expect((await get(url, null)).status).toBe(401);
+    const ready = await failTask.enqueue();
+    expect((await cancelThroughApi(url, token, ready.id)).status).toBe(403);
+    expect((await ready.refresh()).status).toBe("READY");
 
     dashboard.child.kill("SIGINT");
     const exit = await dashboard.exited;

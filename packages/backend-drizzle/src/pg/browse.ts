@@ -5,6 +5,8 @@
  *
  * - `"enqueued"` order is id order (UUIDv7 ids are made at enqueue): each table's primary key,
  *   walked from the cursor; `from` also bounds the id (see {@link firstIdAt}).
+ *   A row another program wrote with an id whose time prefix is before its enqueue time (a
+ *   random UUIDv4, say) may be missed by a `from` filter in enqueue order.
  * - `"finished"` order walks `tasks_results_finished_order_idx` (backend, finished_at, id)
  *   from the cursor.
  * - `argsValue` is `args @? <jsonpath>`, served on the results table by the GIN index

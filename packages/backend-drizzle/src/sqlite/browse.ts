@@ -4,6 +4,8 @@
  *
  * - `"enqueued"` order is id order (UUIDv7 ids are made at enqueue): each table's primary key
  *   index, walked from the cursor; `from` also bounds the id (see {@link firstIdAt}).
+ *   A row another program wrote with an id whose time prefix is before its enqueue time (a
+ *   random UUIDv4, say) may be missed by a `from` filter in enqueue order.
  * - `"finished"` order reads the finished index (backend, status, finished_at) once per
  *   status, each read in finish order from the cursor, and merges them.
  * - `argsValue` is not index-backed: each row the walk reaches is searched with `json_tree`

@@ -12,13 +12,12 @@ import type {
   TaskRecord,
 } from "@tasks/core/backend";
 import { ALL_STATUSES, FINISHED_STATUSES, ResultStatus, TasksError } from "@tasks/core/backend";
+import { MAX_IDS_PER_CALL, MAX_LIST_LIMIT, MAX_THROUGHPUT_BUCKETS } from "@tasks/core";
 
-/** Most tasks one page may hold. */
-export const MAX_PAGE = 500;
-/** Most ids one filter or bulk action may name. */
-export const MAX_IDS = 1_000;
-/** Most buckets one countFinished call may ask for (as core's finishedThroughput). */
-export const MAX_BUCKETS = 10_000;
+/** Core's bounds, which its browse functions check before calling a backend. */
+const MAX_PAGE = MAX_LIST_LIMIT;
+const MAX_IDS = MAX_IDS_PER_CALL;
+const MAX_BUCKETS = MAX_THROUGHPUT_BUCKETS;
 
 const LIVE_STATUSES: readonly ResultStatus[] = [ResultStatus.READY, ResultStatus.RUNNING];
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ALL_STATUSES);
@@ -117,7 +116,7 @@ export function checkIds(operation: string, name: string, ids: unknown): asserts
   checkList(operation, name, ids, MAX_IDS, "task ids");
 }
 
-/** Throws a clear error unless `now` is a valid date. */
+/** Throws a clear error, naming `name`, unless `value` is a valid date. */
 export function checkDate(operation: string, name: string, value: unknown): asserts value is Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TasksError(`${operation}: "${name}" must be a valid Date (got ${describe(value)}).`);
 }

@@ -30,6 +30,11 @@ export interface HealthOptions {
   readonly backend?: string;
   /** How many recent failures to list. Default 10. */
   readonly recentFailures?: number;
+  /**
+   * `"live"` counts only READY and RUNNING tasks and never reads the finished ones (their
+   * counts are 0): cheap on a large results table, for polls and overviews. Default `"all"`.
+   */
+  readonly scope?: "all" | "live";
 }
 
 /** A schedule whose next occurrence is due for longer than its grace period, as {@link taskHealth} lists it. */
@@ -55,10 +60,15 @@ export interface TaskHealthReport extends HealthReport {
 export async function taskHealth(options: HealthOptions = {}): Promise<TaskHealthReport> {
   const resolved = getBackend(options.backend ?? DEFAULT_BACKEND_ALIAS);
   const [report, schedules] = await Promise.all([
-    resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10 }),
+    resolved.backend.health({ backend: resolved.alias, now: getClock().now(), recentFailures: options.recentFailures ?? 10, scope: checkedScope(options.scope) }),
     overdueSchedules(resolved),
   ]);
   return { ...report, overdueSchedules: schedules.map((entry) => ({ name: entry.name, taskName: entry.taskName!, dueAt: entry.nextOccurrence!, overdueMs: entry.overdueMs! })) };
+}
+
+function checkedScope(scope: unknown): "all" | "live" {
+  if (scope === undefined || scope === "all" || scope === "live") return scope ?? "all";
+  throw new InvalidTaskError(`taskHealth(): scope must be "all" or "live" (got ${JSON.stringify(scope)}).`);
 }
 
 /**

@@ -196,6 +196,13 @@ export interface HealthParams {
   readonly now: Date;
   /** How many recent failures to list. */
   readonly recentFailures: number;
+  /**
+   * `"live"`: count only READY and RUNNING tasks, without reading the finished ones (whose
+   * count grows with the table: a monitoring poll or an overview page should not pay for it);
+   * the finished statuses then count 0, and queues holding only finished tasks are absent.
+   * Everything else in the report is the same. Default `"all"`.
+   */
+  readonly scope?: "all" | "live";
 }
 
 /** What a backend stores about one schedule (see `schedule()` in core). */

@@ -104,10 +104,11 @@ export interface CountFinishedParams {
   readonly bucketMs: number;
 }
 
-/** How many tasks finished with one status in one time bucket. Buckets with no task are absent. */
+/** How many tasks of one queue finished with one status in one time bucket. Buckets with no task are absent. */
 export interface FinishedCount {
   /** The bucket's start. */
   readonly bucketStart: Date;
+  readonly queueName: string;
   readonly status: "SUCCESSFUL" | "FAILED" | "CANCELLED";
   readonly count: number;
 }

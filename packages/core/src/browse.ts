@@ -94,7 +94,7 @@ export interface ThroughputOptions {
   readonly bucketMs?: number;
 }
 
-/** How many tasks finished per time bucket and status (buckets with none are absent), oldest first. */
+/** How many tasks finished per time bucket, queue and status (buckets with none are absent), oldest first. */
 export async function finishedThroughput(options: ThroughputOptions): Promise<FinishedCount[]> {
   const where = "finishedThroughput()";
   const resolved = browsable(options.backend, where);
@@ -109,7 +109,8 @@ export async function finishedThroughput(options: ThroughputOptions): Promise<Fi
     throw new InvalidTaskError(`${where}: ${Math.ceil(span / bucketMs)} buckets asked; at most ${MAX_THROUGHPUT_BUCKETS}. Use a shorter range or a larger bucketMs.`);
   }
   const counts = await resolved.backend.countFinished!({ backend: resolved.alias, since: options.since, until, bucketMs });
-  return [...counts].sort((a, b) => a.bucketStart.getTime() - b.bucketStart.getTime() || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...counts].sort((a, b) => a.bucketStart.getTime() - b.bucketStart.getTime() || text(a.queueName, b.queueName) || text(a.status, b.status));
 }
 
 function browsable(alias: string | undefined, where: string): ResolvedBackend {

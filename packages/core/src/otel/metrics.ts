@@ -86,7 +86,8 @@ export class TaskMetrics {
     const gauges: { ready: Reading[]; running: Reading[]; oldest: Reading[] } = { ready: [], running: [], oldest: [] };
     for (const alias of aliases) {
       try {
-        const report = await taskHealth({ backend: alias, recentFailures: 0 });
+        // Only live counts: a poll must not count the whole results table.
+        const report = await taskHealth({ backend: alias, recentFailures: 0, scope: "live" });
         for (const [queue, counts] of Object.entries(report.queues)) {
           const attributes = { [ATTR.system]: MESSAGING_SYSTEM, [ATTR.backend]: alias, [ATTR.destination]: queue };
           gauges.ready.push({ value: counts.READY, attributes });

@@ -75,27 +75,27 @@ export function deleteTasks(store: MemoryStore, params: DeleteTasksParams): stri
 }
 
 /**
- * Finished rows per bucket (`since + k × bucketMs`) and status, for rows finished in
- * [since, until); ordered by bucket start, then status. Buckets with no row are absent.
+ * Finished rows per bucket (`since + k × bucketMs`), queue and status, for rows finished in
+ * [since, until); ordered by bucket start, queue, then status. Buckets with no row are absent.
  */
 export function countFinished(store: MemoryStore, params: CountFinishedParams): FinishedCount[] {
   const since = params.since.getTime();
   const until = params.until.getTime();
-  const counts = new Map<string, { bucketStart: number; status: FinishedCount["status"]; count: number }>();
+  const counts = new Map<string, { bucketStart: number; queueName: string; status: FinishedCount["status"]; count: number }>();
   for (const row of store.partition(params.backend).rows.values()) {
     if (!isFinished(row) || row.finishedAt === null) continue;
     const finished = row.finishedAt.getTime();
     if (finished < since || finished >= until) continue;
     const bucketStart = since + Math.floor((finished - since) / params.bucketMs) * params.bucketMs;
     const status = row.status as FinishedCount["status"];
-    const key = `${bucketStart} ${status}`;
+    const key = JSON.stringify([bucketStart, row.queueName, status]);
     const entry = counts.get(key);
     if (entry) entry.count++;
-    else counts.set(key, { bucketStart, status, count: 1 });
+    else counts.set(key, { bucketStart, queueName: row.queueName, status, count: 1 });
   }
   return [...counts.values()]
-    .sort((a, b) => a.bucketStart - b.bucketStart || compareIds(a.status, b.status))
-    .map((entry) => ({ bucketStart: new Date(entry.bucketStart), status: entry.status, count: entry.count }));
+    .sort((a, b) => a.bucketStart - b.bucketStart || compareIds(a.queueName, b.queueName) || compareIds(a.status, b.status))
+    .map((entry) => ({ bucketStart: new Date(entry.bucketStart), queueName: entry.queueName, status: entry.status, count: entry.count }));
 }
 
 /**

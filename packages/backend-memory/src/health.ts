@@ -8,7 +8,9 @@ export function healthReport(store: MemoryStore, params: HealthParams): HealthRe
   const now = params.now.getTime();
   const queues: Record<string, StatusCounts> = {};
   const oldestByQueue: Record<string, number> = {};
+  const liveOnly = params.scope === "live";
   for (const row of partition.rows.values()) {
+    if (liveOnly && row.status !== "READY" && row.status !== "RUNNING") continue;
     const counts = (queues[row.queueName] ??= emptyCounts());
     counts[row.status] += 1;
     if (row.status !== "READY") continue;

@@ -129,7 +129,7 @@ export function browseActionSuite(h: Harness): void {
   });
 
   describe("countFinished", () => {
-    h.test("counts finished tasks per status in buckets aligned at since, within [since, until), empty buckets absent", BROWSE_WORKERS, async () => {
+    h.test("counts finished tasks per queue and status in buckets aligned at since, within [since, until), empty buckets absent", BROWSE_WORKERS, async () => {
       const alias = h.alias();
       const other = h.alias();
       await kit.taskIn(alias, "SUCCESSFUL", 0, 99.999); // before since
@@ -142,25 +142,33 @@ export function browseActionSuite(h: Harness): void {
       await kit.taskIn(alias, "READY", 7);
       await kit.taskIn(alias, "RUNNING", 8, 150);
       await kit.taskIn(other, "SUCCESSFUL", 9, 120);
+      await kit.taskIn(alias, "SUCCESSFUL", 10, 130, { queueName: "emails" });
+      await kit.taskIn(alias, "FAILED", 11, 131, { queueName: "emails" });
       const counts = await kit.ops.countFinished({ backend: alias, since: at(100), until: at(340), bucketMs: 60_000 });
       expect(sortCounts(counts)).toEqual([
-        { bucketStart: at(100), status: "FAILED", count: 1 },
-        { bucketStart: at(100), status: "SUCCESSFUL", count: 2 },
-        { bucketStart: at(160), status: "CANCELLED", count: 1 },
-        { bucketStart: at(280), status: "FAILED", count: 1 },
+        { bucketStart: at(100), queueName: "default", status: "FAILED", count: 1 },
+        { bucketStart: at(100), queueName: "default", status: "SUCCESSFUL", count: 2 },
+        { bucketStart: at(100), queueName: "emails", status: "FAILED", count: 1 },
+        { bucketStart: at(100), queueName: "emails", status: "SUCCESSFUL", count: 1 },
+        { bucketStart: at(160), queueName: "default", status: "CANCELLED", count: 1 },
+        { bucketStart: at(280), queueName: "default", status: "FAILED", count: 1 },
       ]);
       const single = await kit.ops.countFinished({ backend: alias, since: at(0), until: at(1000), bucketMs: 1_000_000 });
       expect(sortCounts(single)).toEqual([
-        { bucketStart: at(0), status: "CANCELLED", count: 1 },
-        { bucketStart: at(0), status: "FAILED", count: 2 },
-        { bucketStart: at(0), status: "SUCCESSFUL", count: 4 },
+        { bucketStart: at(0), queueName: "default", status: "CANCELLED", count: 1 },
+        { bucketStart: at(0), queueName: "default", status: "FAILED", count: 2 },
+        { bucketStart: at(0), queueName: "default", status: "SUCCESSFUL", count: 4 },
+        { bucketStart: at(0), queueName: "emails", status: "FAILED", count: 1 },
+        { bucketStart: at(0), queueName: "emails", status: "SUCCESSFUL", count: 1 },
       ]);
       // A range that ends inside a bucket counts only what finished before until.
       const shifted = await kit.ops.countFinished({ backend: alias, since: at(130), until: at(165), bucketMs: 30_000 });
       expect(sortCounts(shifted)).toEqual([
-        { bucketStart: at(130), status: "FAILED", count: 1 },
-        { bucketStart: at(130), status: "SUCCESSFUL", count: 1 },
-        { bucketStart: at(160), status: "CANCELLED", count: 1 },
+        { bucketStart: at(130), queueName: "default", status: "FAILED", count: 1 },
+        { bucketStart: at(130), queueName: "default", status: "SUCCESSFUL", count: 1 },
+        { bucketStart: at(130), queueName: "emails", status: "FAILED", count: 1 },
+        { bucketStart: at(130), queueName: "emails", status: "SUCCESSFUL", count: 1 },
+        { bucketStart: at(160), queueName: "default", status: "CANCELLED", count: 1 },
       ]);
       expect(await kit.ops.countFinished({ backend: alias, since: at(400), until: at(500), bucketMs: 1000 })).toEqual([]);
     });
@@ -171,6 +179,7 @@ function sortById(records: readonly TaskRecord[]): TaskRecord[] {
   return [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function sortCounts<T extends { bucketStart: Date; status: string }>(counts: readonly T[]): T[] {
-  return [...counts].sort((a, b) => a.bucketStart.getTime() - b.bucketStart.getTime() || (a.status < b.status ? -1 : 1));
+function sortCounts<T extends { bucketStart: Date; queueName: string; status: string }>(counts: readonly T[]): T[] {
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...counts].sort((a, b) => a.bucketStart.getTime() - b.bucketStart.getTime() || text(a.queueName, b.queueName) || text(a.status, b.status));
 }

@@ -38,6 +38,23 @@ export function healthSuite(h: Harness): void {
       });
     });
 
+    h.test("scope live counts only READY and RUNNING tasks; everything else in the report is the same", { supportsWorkers: true }, async () => {
+      const alias = h.alias();
+      await h.enqueueOne(alias, { queueName: "q1" }, at(0));
+      const running = await h.enqueueOne(alias, { queueName: "q1" }, at(0));
+      const failed = await h.enqueueOne(alias, { queueName: "q1" }, at(0));
+      const done = await h.enqueueOne(alias, { queueName: "finished-only" }, at(0));
+      await h.claimId(alias, running.id, at(1));
+      await h.fail(alias, await h.claimId(alias, failed.id, at(1)), at(2));
+      await h.succeed(alias, await h.claimId(alias, done.id, at(1)), at(2));
+      const all = await h.backend.health({ backend: alias, now: at(3), recentFailures: 5 });
+      const live = await h.backend.health({ backend: alias, now: at(3), recentFailures: 5, scope: "live" });
+      expect(all.queues).toEqual({ q1: { ...ZERO, READY: 1, RUNNING: 1, FAILED: 1 }, "finished-only": { ...ZERO, SUCCESSFUL: 1 } });
+      expect(live.queues).toEqual({ q1: { ...ZERO, READY: 1, RUNNING: 1 } });
+      expect({ ...live, queues: all.queues }).toEqual(all);
+      expect(live.recentFailures.map((failure) => failure.id)).toEqual([failed.id]);
+    });
+
     h.test("counts every task once while tasks finish during the read", { supportsWorkers: true }, async () => {
       const alias = h.alias();
       const total = 60;

@@ -3,14 +3,13 @@
  * SDK's in-memory exporter and a metric reader. The trace context travels through storage:
  * the attempt's span finds the enqueue's span only through what the backend stored.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { ResultStatus, schedule, task, taskEvents, type TaskResult } from "@tasks/core";
 import { openTelemetry, type OpenTelemetryOptions } from "@tasks/core/otel";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { useOtelGlobals } from "./otel-globals.js";
 import type { WorkerTestContext } from "./worker-context.js";
 import { advanceUntil } from "./worker-helpers.js";
 
@@ -53,17 +52,7 @@ const named = (spans: readonly ReadableSpan[], name: string) => spans.filter((sp
 /** Registers the telemetry tests. */
 export function telemetryWorkerTests(context_: WorkerTestContext): void {
   const { setUp, startWorker } = context_;
-  const contextManager = new AsyncLocalStorageContextManager();
-
-  beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(() => {
-    contextManager.disable();
-    context.disable();
-    propagation.disable();
-  });
+  useOtelGlobals();
 
   it("traces: a producer span per enqueue call, a consumer span per attempt linked to it through storage, claim and complete spans; metrics count the work", async () => {
     const telemetry = newTelemetry();

@@ -10,14 +10,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { context, propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { closeTasks, configureTasks } from "@tasks/core";
 import { openTelemetry } from "@tasks/core/otel";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DIALECTS } from "./helpers/dialects.js";
+import { useOtelGlobals } from "./helpers/otel-globals.js";
 import { run } from "./helpers/spawn.js";
 import type { SpanLine } from "./fixtures/span-file-exporter.js";
 import { sleepTask } from "./fixtures/tasks.js";
@@ -26,16 +25,7 @@ const CLIENT_TRACE_ID = "5b8efff798038103d269b633813fc60c";
 const CLIENT_SPAN_ID = "eee19b7ec3c1b174";
 
 describe("a task enqueued inside an HTTP request's span", () => {
-  const contextManager = new AsyncLocalStorageContextManager();
-  beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(() => {
-    contextManager.disable();
-    context.disable();
-    propagation.disable();
-  });
+  useOtelGlobals();
 
   it.for(DIALECTS)("on $name, runs in a tasks worker process under a span linked to the request's trace", async (dialect, { skip }) => {
     if (dialect.skip) skip(dialect.skip);

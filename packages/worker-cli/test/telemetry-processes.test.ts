@@ -9,15 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { context, propagation, SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { closeTasks, configureTasks } from "@tasks/core";
 import { openTelemetry } from "@tasks/core/otel";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSqliteDatabase } from "./helpers/databases.js";
 import { DIALECTS } from "./helpers/dialects.js";
+import { useOtelGlobals } from "./helpers/otel-globals.js";
 import { OtlpReceiver } from "./helpers/otlp-receiver.js";
 import { FIXTURES_DIR, run } from "./helpers/spawn.js";
 import { row, stopUsingDatabase, useDatabase } from "./helpers/tasks-db.js";
@@ -40,16 +39,7 @@ function readSpans(path: string): { spans: SpanLine[]; shutdown: boolean } {
 }
 
 describe("OpenTelemetry in tasks worker processes", () => {
-  const contextManager = new AsyncLocalStorageContextManager();
-  beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(() => {
-    contextManager.disable();
-    context.disable();
-    propagation.disable();
-  });
+  useOtelGlobals();
 
   it.for(DIALECTS)(
     "on $name, config telemetry: a process span per task linked to the test's send span, ERROR with error.type for a failure, claim and complete spans, shutdownTelemetry called",

@@ -1,6 +1,4 @@
-import { context, propagation, SpanKind } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { SpanKind } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect } from "vitest";
 import {
@@ -18,6 +16,7 @@ import {
 } from "@tasks/core";
 import { openTelemetry } from "@tasks/core/otel";
 import { at, type Harness } from "../harness.js";
+import { installOtelGlobals } from "../otel-globals.js";
 
 /** The same backend driven through the public API of @tasks/core. */
 export function coreApiSuite(h: Harness): void {
@@ -144,15 +143,7 @@ export function coreApiSuite(h: Harness): void {
     h.test("an immediate backend runs each attempt under a consumer span linked to the enqueue's producer span", { runsOnEnqueue: true }, async () => {
       const spans = new InMemorySpanExporter();
       const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
-      // The enqueue's span reaches the stored trace context through the active context.
-      const contextManager = new AsyncLocalStorageContextManager();
-      context.setGlobalContextManager(contextManager.enable());
-      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-      cleanups.push(() => {
-        propagation.disable();
-        contextManager.disable();
-        context.disable();
-      });
+      cleanups.push(installOtelGlobals());
       const alias = h.alias();
       configureTasks({
         backends: { default: { backend: h.backend, queues: [] }, [alias]: { backend: h.backend, queues: [], maxAttempts: 2 } },

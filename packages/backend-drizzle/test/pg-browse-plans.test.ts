@@ -3,12 +3,18 @@
  * and 20,000 READY rows: both orders and directions, first and later pages, each filter and
  * the argument search. Never a sequential scan of tasks_results; on tasks_queue only the
  * argument search and a time window may read the backlog. countFinished reads a
- * range of an index too. (pg-browse-explain.ts prints the same plans, with timings, at 1M rows.)
+ * range of an index too. A health() of scope "live" counts from the queue table only and, without
+ * recent failures, answers while tasks_results is locked. (pg-browse-explain.ts prints the same
+ * plans, with timings, at 1M rows.)
  */
 import { PgDialect } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/postgres-js";
 import type { SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { HealthParams } from "@tasks/core/backend";
 import { countQuery, listQuery } from "../src/pg/browse.js";
+import { PostgresBackend } from "../src/pg/index.js";
+import { healthCountsQuery } from "../src/pg/queries.js";
 import { listShapes, loadedAt, loadTasks } from "./helpers/browse-load.js";
 import { postgresAvailable, useTestDatabase } from "./helpers/pg.js";
 
@@ -87,4 +93,45 @@ describe.skipIf(!available)("Postgres browse plans", () => {
     expect(scans.length).toBe(1);
     expect(scans[0]!["Node Type"]).not.toBe("Seq Scan");
   });
+
+  it("counts health's scope \"live\" from the queue table only, and scope \"all\" from both tables", async () => {
+    const db = drizzle({ client: database().client });
+    const tablesRead = async (scope: HealthParams["scope"]) => {
+      const { sql: text, params } = healthCountsQuery(db, { backend: "plan", now: loadedAt(FINISHED), recentFailures: 10, scope }).toSQL();
+      const [row] = await database().client.unsafe(`EXPLAIN (FORMAT JSON) ${text}`, params as never[]);
+      const plan = (row!["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+      return [...new Set(nodes(plan).flatMap((node) => (node["Relation Name"] ? [node["Relation Name"]] : [])))].sort();
+    };
+    expect(await tablesRead("live")).toEqual(["tasks_queue"]);
+    expect(await tablesRead("all")).toEqual(["tasks_queue", "tasks_results"]);
+    expect(await tablesRead(undefined)).toEqual(["tasks_queue", "tasks_results"]);
+  });
+
+  it("answers a health() of scope \"live\" without recent failures while tasks_results is locked, and counts the backlog", async () => {
+    const backend = new PostgresBackend({ url: database().url, listen: false });
+    const health = (scope: HealthParams["scope"]) => backend.health({ backend: "plan", now: loadedAt(FINISHED + 20_000), recentFailures: 0, scope });
+    // A 5-second wait tells "blocked on the lock" apart from "answered" (an unblocked health takes milliseconds).
+    const withinFiveSeconds = <T>(promise: Promise<T>) =>
+      Promise.race([promise, new Promise<"still waiting">((resolve) => setTimeout(() => resolve("still waiting"), 5_000))]);
+    try {
+      const before = await health("all");
+      let blockedAll: Promise<unknown> | undefined;
+      await database().client.begin(async (tx) => {
+        await tx`LOCK TABLE tasks_results IN ACCESS EXCLUSIVE MODE`;
+        const live = await withinFiveSeconds(health("live"));
+        expect(live).not.toBe("still waiting");
+        const report = live as Awaited<ReturnType<typeof health>>;
+        expect(report.queues).toEqual(
+          Object.fromEntries(Object.entries(before.queues).map(([queue, counts]) => [queue, { ...counts, SUCCESSFUL: 0, FAILED: 0, CANCELLED: 0 }])),
+        );
+        expect(Object.values(report.queues).reduce((sum, counts) => sum + counts.READY, 0)).toBe(20_000);
+        // The check can fail: a health() of every scope reads tasks_results and waits for the lock.
+        blockedAll = health("all");
+        expect(await withinFiveSeconds(blockedAll)).toBe("still waiting");
+      });
+      expect(await blockedAll).toEqual(before);
+    } finally {
+      await backend.close();
+    }
+  }, 30_000);
 });

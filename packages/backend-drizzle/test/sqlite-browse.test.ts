@@ -2,11 +2,13 @@
  * The browse operations on SQLite, on a real file: lists across both task tables, the
  * argument search, retries announced to this process's listeners (see
  * helpers/browse-scenarios.ts; the shared conformance suite covers the contract), and the
- * query plans: every list reads an index in order, never a whole table.
+ * query plans: every list reads an index in order, never a whole table, and a health() of scope
+ * "live" counts from the queue table only.
  */
 import { describe, expect, it } from "vitest";
-import type { ListTasksParams, ResultStatus } from "@tasks/core/backend";
+import type { HealthParams, ListTasksParams, ResultStatus } from "@tasks/core/backend";
 import { countQuery, listQuery } from "../src/sqlite/browse.js";
+import { healthCountsQuery } from "../src/sqlite/queries.js";
 import { browseScenarios } from "./helpers/browse-scenarios.js";
 import { migratedFile, openDb, useSqliteFiles } from "./sqlite-helpers.js";
 
@@ -57,6 +59,22 @@ describe("SQLite browse operations", () => {
       expect(plan.match(/SEARCH tasks_results USING (COVERING )?INDEX tasks_results_finished_idx \(backend=\? AND status=\? AND finished_at>\? AND finished_at<\?\)/g)).toHaveLength(3);
       expect(plan).toMatch(/SEARCH tasks_results USING (COVERING )?INDEX tasks_results_finished_idx \(backend=\? AND status=\? AND finished_at>\? AND finished_at<\?\)/);
       expect(plan).not.toMatch(/SCAN tasks_results/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("counts health's scope \"live\" from the queue table only, and scope \"all\" from both tables", async () => {
+    const { client, db } = openDb(await migratedFile(files.dir()));
+    try {
+      const tablesRead = (scope: HealthParams["scope"]) => {
+        const { sql: text, params } = healthCountsQuery(db, { backend: "b", now: new Date(0), recentFailures: 10, scope }).toSQL();
+        const plan = (client.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+        return [...new Set(plan.flatMap((line) => line.match(/^(?:SCAN|SEARCH) (tasks_\w+)/)?.[1] ?? []))].sort();
+      };
+      expect(tablesRead("live")).toEqual(["tasks_queue"]);
+      expect(tablesRead("all")).toEqual(["tasks_queue", "tasks_results"]);
+      expect(tablesRead(undefined)).toEqual(["tasks_queue", "tasks_results"]);
     } finally {
       client.close();
     }

@@ -53,9 +53,9 @@ describe.skipIf(!available)(`Postgres migration ${TAG}`, () => {
       const rows = () => Promise.all(["tasks_queue", "tasks_results"].map((table) => client.unsafe<Record<string, unknown>[]>(`SELECT to_jsonb(t) AS row FROM ${table} AS t`)));
       const before = await rows();
 
-      expect(await backend.pendingMigrations()).toEqual([TAG]);
+      expect(await backend.pendingMigrations()).toEqual(all.slice(index));
       expect(await backend.verify()).toMatchObject({ ok: false, problem: "schema-outdated" });
-      expect(await backend.migrate()).toEqual([TAG]);
+      expect(await backend.migrate()).toEqual(all.slice(index));
       expect(await backend.verify()).toEqual({ ok: true });
       expect(await rows()).toEqual(before.map((table) => table.map(({ row }) => ({ row: { ...(row as object), trace_context: null } }))));
       expect(await backend.get({ backend: "m", id: done })).toMatchObject({ status: "SUCCESSFUL", returnValue: "ok", traceContext: null });
@@ -99,8 +99,8 @@ describe(`SQLite migration ${TAG}`, () => {
     client.close();
 
     const backend = files.open(file);
-    expect(await backend.pendingMigrations()).toEqual([TAG]);
-    expect(await backend.migrate()).toEqual([TAG]);
+    expect(await backend.pendingMigrations()).toEqual(all.slice(index));
+    expect(await backend.migrate()).toEqual(all.slice(index));
     const sqlite = backend.db.$client;
     expect(["tasks_queue", "tasks_results"].map((table) => sqlite.prepare(`SELECT * FROM ${table}`).all())).toEqual(before.map((rows) => rows.map((row) => ({ ...row, trace_context: null }))));
     expect(await backend.verify()).toEqual({ ok: true });

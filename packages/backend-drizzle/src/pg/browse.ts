@@ -195,14 +195,15 @@ export async function deleteTasks(db: PgDb, params: DeleteTasksParams): Promise<
 }
 
 /**
- * Finished tasks per bucket and status, buckets in time order. A range of the results
+ * Finished tasks per bucket, queue and status, buckets in time order. A range of the results
  * table's finish-order index (a bucket is the whole milliseconds since `since` over `bucketMs`).
  */
 export async function countFinished(db: PgDb, params: CountFinishedParams): Promise<FinishedCount[]> {
   checkCountFinishedParams(params);
-  const rows = resultRows<{ bucket: string | number; status: FinishedCount["status"]; count: string | number }>(await db.execute(countQuery(params)));
+  const rows = resultRows<{ bucket: string | number; queueName: string; status: FinishedCount["status"]; count: string | number }>(await db.execute(countQuery(params)));
   return rows.map((row) => ({
     bucketStart: new Date(params.since.getTime() + Number(row.bucket) * params.bucketMs),
+    queueName: row.queueName,
     status: row.status,
     count: Number(row.count),
   }));
@@ -211,9 +212,9 @@ export async function countFinished(db: PgDb, params: CountFinishedParams): Prom
 /** The statement of {@link countFinished}; also used to EXPLAIN it. */
 export function countQuery(params: CountFinishedParams): SQL {
   const sinceMs = params.since.getTime();
-  return sql`SELECT floor((extract(epoch FROM t.finished_at) * 1000 - ${sinceMs}) / ${params.bucketMs})::bigint AS bucket, t.status, count(*) AS count
+  return sql`SELECT floor((extract(epoch FROM t.finished_at) * 1000 - ${sinceMs}) / ${params.bucketMs})::bigint AS bucket, t.queue_name AS "queueName", t.status, count(*) AS count
     FROM tasks_results AS t
     WHERE t.backend = ${params.backend} AND t.finished_at >= ${params.since.toISOString()}::timestamptz AND t.finished_at < ${params.until.toISOString()}::timestamptz
       AND ${sql.raw(statusIn("t", FINISHED_STATUSES))}
-    GROUP BY 1, 2 ORDER BY 1, 2`;
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 }

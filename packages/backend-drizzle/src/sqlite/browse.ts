@@ -214,21 +214,21 @@ export function deleteTasks(db: SqliteDb, params: DeleteTasksParams): string[] {
   return [...new Set(params.ids)].filter((id) => deleted.has(id.toLowerCase()));
 }
 
-/** Finished tasks per bucket and status, buckets in time order: one range of the finished index per status. */
+/** Finished tasks per bucket, queue and status, buckets in time order: one range of the finished index per status. */
 export function countFinished(db: SqliteDb, params: CountFinishedParams): FinishedCount[] {
   checkCountFinishedParams(params);
   const query = countQuery(params);
-  const rows = connection(db).prepare(query.text).all(...query.values) as { bucket: number; status: FinishedCount["status"]; count: number }[];
-  return rows.map((row) => ({ bucketStart: new Date(params.since.getTime() + row.bucket * params.bucketMs), status: row.status, count: row.count }));
+  const rows = connection(db).prepare(query.text).all(...query.values) as { bucket: number; queueName: string; status: FinishedCount["status"]; count: number }[];
+  return rows.map((row) => ({ bucketStart: new Date(params.since.getTime() + row.bucket * params.bucketMs), queueName: row.queueName, status: row.status, count: row.count }));
 }
 
 /** The statement of {@link countFinished}; also used to EXPLAIN it. */
 export function countQuery(params: CountFinishedParams): Query {
   const since = params.since.getTime();
   const branch = (status: ResultStatus) =>
-    `SELECT CAST((finished_at - ?) / ? AS INTEGER) AS bucket, status FROM tasks_results WHERE backend = ? AND ${FINISHED} AND status = '${status}' AND finished_at >= ? AND finished_at < ?`;
+    `SELECT CAST((finished_at - ?) / ? AS INTEGER) AS bucket, queue_name, status FROM tasks_results WHERE backend = ? AND ${FINISHED} AND status = '${status}' AND finished_at >= ? AND finished_at < ?`;
   return {
-    text: `SELECT bucket, status, count(*) AS count FROM (${FINISHED_STATUSES.map(branch).join(" UNION ALL ")}) GROUP BY bucket, status ORDER BY bucket, status`,
+    text: `SELECT bucket, queue_name AS queueName, status, count(*) AS count FROM (${FINISHED_STATUSES.map(branch).join(" UNION ALL ")}) GROUP BY bucket, queue_name, status ORDER BY bucket, queue_name, status`,
     values: FINISHED_STATUSES.flatMap(() => [since, params.bucketMs, params.backend, since, params.until.getTime()]),
   };
 }

@@ -228,21 +228,26 @@ export function browseScenarios(setup: () => Promise<BrowseSetup>): void {
     }
   });
 
-  it("deletes finished tasks only, and counts finished tasks per bucket and status", async () => {
+  it("deletes finished tasks only, and counts finished tasks per bucket, queue and status", async () => {
     const { backend } = await setup();
     const alias = nextAlias();
-    const tasks = Array.from({ length: 6 }, (_, index) => newTask({ args: [index] }));
+    const queueOf = ["default", "default", "default", "default", "default", "default", "mail", "mail"];
+    const tasks = queueOf.map((queueName, index) => newTask({ args: [index], queueName }));
     await store(backend, alias, tasks, at(0));
     await finish(backend, alias, tasks[0]!.id, "SUCCESSFUL", at(60));
     await finish(backend, alias, tasks[1]!.id, "SUCCESSFUL", at(119.999));
+    await finish(backend, alias, tasks[6]!.id, "SUCCESSFUL", at(90));
     await finish(backend, alias, tasks[2]!.id, "FAILED", at(120));
+    await finish(backend, alias, tasks[7]!.id, "FAILED", at(130));
     await backend.cancel({ backend: alias, now: at(200), id: tasks[3]!.id });
     await finish(backend, alias, tasks[4]!.id, "SUCCESSFUL", at(300));
     const counts = await backend.countFinished!({ backend: alias, since: at(60), until: at(300), bucketMs: 60_000 });
     expect(counts).toEqual([
-      { bucketStart: at(60), status: "SUCCESSFUL", count: 2 },
-      { bucketStart: at(120), status: "FAILED", count: 1 },
-      { bucketStart: at(180), status: "CANCELLED", count: 1 },
+      { bucketStart: at(60), queueName: "default", status: "SUCCESSFUL", count: 2 },
+      { bucketStart: at(60), queueName: "mail", status: "SUCCESSFUL", count: 1 },
+      { bucketStart: at(120), queueName: "default", status: "FAILED", count: 1 },
+      { bucketStart: at(120), queueName: "mail", status: "FAILED", count: 1 },
+      { bucketStart: at(180), queueName: "default", status: "CANCELLED", count: 1 },
     ]);
     const deleted = await backend.deleteTasks!({ backend: alias, ids: [tasks[5]!.id, tasks[2]!.id, tasks[0]!.id, "nope"] });
     expect(deleted).toEqual([tasks[2]!.id, tasks[0]!.id]);

@@ -65,10 +65,34 @@ export interface Throughput {
   readonly counts: FinishedCount[];
 }
 
+/** The finished statuses the overview counts over the throughput window. */
+export const FINISHED_STATUSES = ["SUCCESSFUL", "FAILED", "CANCELLED"] as const;
+
+/**
+ * One row of the overview's queue table: live counts (exact, whatever their age) and the tasks
+ * finished in the throughput window (not all time: counting every finished task does not stay
+ * fast on a large results table).
+ */
+export interface QueueOverview {
+  readonly queueName: string;
+  readonly READY: number;
+  readonly RUNNING: number;
+  /** Age of the queue's oldest runnable READY task; `null` when it has none or the backend does not say. */
+  readonly oldestReadyAgeMs: number | null;
+  /** Tasks of this queue that finished in `[throughput.since, throughput.until)`, by status. */
+  readonly finishedInWindow: Record<(typeof FINISHED_STATUSES)[number], number>;
+}
+
 /** Everything the overview shows for one backend alias. */
 export interface BackendOverview extends BackendInfo {
-  /** `null` for a backend without browse support, or when reading it failed (see `error`). */
+  /**
+   * `taskHealth({ scope: "live" })`: READY and RUNNING counts per queue, workers, failures and
+   * overdue schedules; its finished counts are 0 (see `queues` for the last hour's).
+   * `null` for a backend without browse support, or when reading it failed (see `error`).
+   */
   readonly health: TaskHealthReport | null;
+  /** The queue table's rows, by queue name; empty when `health` is `null`. */
+  readonly queues: QueueOverview[];
   /** Age of the oldest runnable READY task per queue (the backend's `readyAgeByQueue` when it reports one). */
   readonly readyAgeByQueue: Record<string, number> | null;
   readonly schedules: ScheduleOverview[];
@@ -87,22 +111,45 @@ export async function readOverview(options: ResolvedDashboardOptions): Promise<B
 }
 
 async function readBackendOverview(info: BackendInfo): Promise<BackendOverview> {
-  const empty = { ...info, health: null, readyAgeByQueue: null, schedules: [], throughput: null };
+  const empty = { ...info, health: null, queues: [], readyAgeByQueue: null, schedules: [], throughput: null };
   if (!info.browsable) return { ...empty, error: null };
-  // The window ends at the next whole minute so the buckets line up with clock minutes.
-  const until = new Date(Math.ceil(getClock().now().getTime() / BUCKET_MS) * BUCKET_MS);
+  // The window ends at the end of the current minute so the buckets line up with clock minutes
+  // and a task finished at this very instant (even on a whole minute) is inside it.
+  const until = new Date((Math.floor(getClock().now().getTime() / BUCKET_MS) + 1) * BUCKET_MS);
   const since = new Date(until.getTime() - THROUGHPUT_WINDOW_MS);
   try {
     const [health, schedules, counts] = await Promise.all([
-      taskHealth({ backend: info.alias }),
+      // Live counts only: counting every finished task takes too long on a large results table.
+      taskHealth({ backend: info.alias, scope: "live" }),
       scheduleOverview({ backend: info.alias }),
       finishedThroughput({ backend: info.alias, since, until, bucketMs: BUCKET_MS }),
     ]);
-    const byQueue = (health as { readyAgeByQueue?: Record<string, number> }).readyAgeByQueue;
-    return { ...info, health, readyAgeByQueue: byQueue ?? null, schedules, throughput: { since, until, bucketMs: BUCKET_MS, counts }, error: null };
+    const byQueue = (health as { readyAgeByQueue?: Record<string, number> }).readyAgeByQueue ?? null;
+    return { ...info, health, queues: queueRows(health, byQueue, counts), readyAgeByQueue: byQueue, schedules, throughput: { since, until, bucketMs: BUCKET_MS, counts }, error: null };
   } catch (error) {
     return { ...empty, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
+}
+
+/** Every queue with live tasks or tasks finished in the window, with its counts, by name. */
+function queueRows(health: TaskHealthReport, readyAgeByQueue: Record<string, number> | null, counts: readonly FinishedCount[]): QueueOverview[] {
+  const finished = new Map<string, QueueOverview["finishedInWindow"]>();
+  for (const count of counts) {
+    let byStatus = finished.get(count.queueName);
+    if (!byStatus) finished.set(count.queueName, (byStatus = { SUCCESSFUL: 0, FAILED: 0, CANCELLED: 0 }));
+    byStatus[count.status] += count.count;
+  }
+  const names = [...new Set([...Object.keys(health.queues), ...finished.keys()])].sort();
+  return names.map((queueName) => {
+    const live = health.queues[queueName];
+    return {
+      queueName,
+      READY: live?.READY ?? 0,
+      RUNNING: live?.RUNNING ?? 0,
+      oldestReadyAgeMs: readyAgeByQueue?.[queueName] ?? null,
+      finishedInWindow: finished.get(queueName) ?? { SUCCESSFUL: 0, FAILED: 0, CANCELLED: 0 },
+    };
+  });
 }
 
 /** One task by id; a 400 for a malformed id and a 404 when there is none. */

@@ -29,7 +29,16 @@ describe("JSON API", () => {
     const body = JSON.parse(overview.body);
     expect(body.user).toBe("alice");
     expect(body.csrfToken).toBe(overview.headers.get("x-csrf-token"));
-    expect(body.backends[0].health.queues.mail.SUCCESSFUL).toBe(3);
+    // Finished counts are those of the last hour, per queue; the health report holds live counts only.
+    expect(body.backends[0].queues.find((row: { queueName: string }) => row.queueName === "mail")).toEqual({
+      queueName: "mail",
+      READY: 0,
+      RUNNING: 0,
+      oldestReadyAgeMs: null,
+      finishedInWindow: { SUCCESSFUL: 3, FAILED: 0, CANCELLED: 0 },
+    });
+    expect(body.backends[0].health.queues.mail).toBeUndefined();
+    expect(body.backends[0].health.queues.reports.READY).toBe(2);
     expect(body.backends[0].readyAgeByQueue).toHaveProperty("reports");
 
     const first = JSON.parse((await get(handler, "/api/tasks")).body);

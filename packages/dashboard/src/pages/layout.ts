@@ -23,7 +23,7 @@ header strong{font-size:1.05rem}header nav{display:flex;gap:1rem;flex:1}header .
 main{padding:1rem 1.2rem;max-width:1400px}a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 h1{font-size:1.35rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.4rem 0 .6rem}h3{font-size:1rem;margin:1rem 0 .4rem}
 table{border-collapse:collapse;margin:.4rem 0 1rem;width:auto}th,td{border:1px solid var(--line);padding:.3rem .55rem;text-align:left;vertical-align:top}
-th{background:var(--soft);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:var(--soft);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}caption{caption-side:top;text-align:left;color:var(--muted);padding-bottom:.3rem}
 code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre{background:var(--soft);border:1px solid var(--line);padding:.6rem;overflow:auto;max-height:28rem;white-space:pre-wrap;word-break:break-word}
 .status{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:12px;font-weight:600;border:1px solid currentColor}
 .s-READY{color:var(--accent)}.s-RUNNING{color:var(--warn)}.s-SUCCESSFUL{color:var(--ok)}.s-FAILED{color:var(--bad)}.s-CANCELLED{color:var(--muted)}

@@ -1,7 +1,6 @@
-/** The overview page: per backend alias, counts by queue and status, ages, throughput, workers, schedules. */
-import { ALL_STATUSES } from "@tasks/core";
+/** The overview page: per backend alias, live counts and last hour's finished counts by queue, ages, throughput, workers, schedules. */
 import { html, type SafeHtml } from "../html.js";
-import type { BackendOverview } from "../data.js";
+import { FINISHED_STATUSES, type BackendOverview } from "../data.js";
 import { throughputChart } from "./chart.js";
 import { formatDate, formatDuration, href, layout, statusBadge, type PageContext } from "./layout.js";
 
@@ -13,13 +12,15 @@ ${overviews.map((overview) => backendSection(context, overview))}`;
   return layout(context, "Overview", content);
 }
 
+const LIVE_STATUSES = ["READY", "RUNNING"] as const;
+
 function backendSection(context: PageContext, overview: BackendOverview): SafeHtml {
   const heading = html`<h2>Backend <code>${overview.alias}</code> <span class="muted">(${overview.kind})</span></h2>`;
   if (!overview.browsable) {
     return html`<section data-testid="backend" data-backend="${overview.alias}">${heading}
 <p class="muted" data-testid="no-browse">No browse support: this backend cannot list stored tasks (capabilities.supportsBrowse is false), so the dashboard does not show it.</p></section>`;
   }
-  if (overview.error !== null || overview.health === null) {
+  if (overview.error !== null || overview.health === null || overview.throughput === null) {
     return html`<section data-testid="backend" data-backend="${overview.alias}">${heading}
 <p class="error" data-testid="backend-error">Could not read this backend: ${overview.error ?? "no report"}</p></section>`;
   }
@@ -42,22 +43,29 @@ ${schedules(overview)}
 }
 
 function countsTable(context: PageContext, overview: BackendOverview): SafeHtml {
-  const queues = Object.keys(overview.health!.queues).sort();
-  if (queues.length === 0) return html`<p class="muted" data-testid="no-tasks" data-backend="${overview.alias}">No stored tasks.</p>`;
+  const hour = overview.throughput!;
+  const allFinished = href(context, "/tasks", new URLSearchParams({ backend: overview.alias, order: "finished" }).toString());
+  const allFinishedLink = html`<p><a href="${allFinished}" data-testid="all-finished" data-backend="${overview.alias}">All finished tasks</a> <span class="muted">(newest first; <code>tasks status</code> counts them all)</span></p>`;
+  if (overview.queues.length === 0) {
+    return html`<p class="muted" data-testid="no-tasks" data-backend="${overview.alias}">No READY or RUNNING task, and none finished in the last hour.</p>${allFinishedLink}`;
+  }
   const list = (queue: string, status?: string) => {
     const params = new URLSearchParams({ backend: overview.alias, queue });
     if (status) params.set("status", status);
     return href(context, "/tasks", params.toString());
   };
-  return html`<table data-testid="counts" data-backend="${overview.alias}"><thead><tr><th>Queue</th>${ALL_STATUSES.map((status) => html`<th class="num">${status}</th>`)}<th class="num">Oldest READY</th></tr></thead><tbody>
-${queues.map((queue) => {
-  const counts = overview.health!.queues[queue]!;
-  const age = overview.readyAgeByQueue ? overview.readyAgeByQueue[queue] : undefined;
-  return html`<tr data-testid="queue-row" data-queue="${queue}"><td><a href="${list(queue)}">${queue}</a></td>
-${ALL_STATUSES.map((status) => html`<td class="num" data-testid="count" data-backend="${overview.alias}" data-queue="${queue}" data-status="${status}"><a href="${list(queue, status)}">${counts[status] ?? 0}</a></td>`)}
-<td class="num" data-testid="ready-age" data-queue="${queue}">${overview.readyAgeByQueue ? formatDuration(age ?? null) : html`<span class="muted" title="this backend reports only the oldest READY age of all queues">n/a</span>`}</td></tr>`;
-})}
-</tbody></table>`;
+  // The same window the counts cover, in finish order, so the list shows exactly the counted tasks (and any finished since).
+  const finishedList = (queue: string, status: string) =>
+    href(context, "/tasks", new URLSearchParams({ backend: overview.alias, queue, status, from: hour.since.toISOString(), order: "finished" }).toString());
+  const since = hour.since.toISOString().slice(11, 16);
+  return html`<table data-testid="counts" data-backend="${overview.alias}"><caption>READY and RUNNING: now. SUCCESSFUL, FAILED, CANCELLED: finished in the last hour (since ${since} UTC).</caption>
+<thead><tr><th>Queue</th>${LIVE_STATUSES.map((status) => html`<th class="num">${status}</th>`)}<th class="num">Oldest READY</th>${FINISHED_STATUSES.map((status) => html`<th class="num">${status}<br><span class="muted">last hour</span></th>`)}</tr></thead><tbody>
+${overview.queues.map((row) => html`<tr data-testid="queue-row" data-queue="${row.queueName}"><td><a href="${list(row.queueName)}">${row.queueName}</a></td>
+${LIVE_STATUSES.map((status) => html`<td class="num" data-testid="count" data-backend="${overview.alias}" data-queue="${row.queueName}" data-status="${status}"><a href="${list(row.queueName, status)}">${row[status]}</a></td>`)}
+<td class="num" data-testid="ready-age" data-queue="${row.queueName}">${overview.readyAgeByQueue ? formatDuration(row.oldestReadyAgeMs) : html`<span class="muted" title="this backend reports only the oldest READY age of all queues">n/a</span>`}</td>
+${FINISHED_STATUSES.map((status) => html`<td class="num" data-testid="count" data-backend="${overview.alias}" data-queue="${row.queueName}" data-status="${status}"><a href="${finishedList(row.queueName, status)}">${row.finishedInWindow[status]}</a></td>`)}</tr>`)}
+</tbody></table>
+${allFinishedLink}`;
 }
 
 function recentFailures(context: PageContext, overview: BackendOverview): SafeHtml {

@@ -1,9 +1,10 @@
 /**
  * The browser scenario, run once per database (sqlite.test.ts, pg.test.ts): tasks enqueued
  * and run by a real worker, then the dashboard served on loopback and driven in headless
- * Chromium like a person would: overview counts, a filtered list, a failed task's stack, a
- * retry that a worker then runs to success, a cancelled READY task, an argument holding a
- * script element that stays text, and a screenshot of each page.
+ * Chromium like a person would: overview counts (finished ones over the last hour) and their
+ * links, a filtered list, a failed task's stack, a retry that a worker then runs to success, a
+ * cancelled READY task, an argument holding a script element that stays text, and a
+ * screenshot of each page.
  */
 import { existsSync, statSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -80,6 +81,24 @@ export function dashboardScenario(kind: DatabaseKind): void {
       expect(await count("default", "READY").textContent()).toBe("0");
       expect(await count(HELD_QUEUE, "READY").textContent()).toBe("1");
       expect(await count(INERT_QUEUE, "READY").textContent()).toBe("1");
+    });
+
+    it("links a finished count (last hour) to those tasks in finish order, and links all finished tasks", async () => {
+      await open("/");
+      expect(await page.getByTestId("counts").locator("caption").textContent()).toContain("finished in the last hour");
+      await count("default", "FAILED").locator("a").click();
+      await page.waitForURL(/order=finished/);
+      const url = new URL(page.url());
+      expect([url.searchParams.get("queue"), url.searchParams.get("status")]).toEqual(["default", "FAILED"]);
+      expect(Date.parse(url.searchParams.get("from") ?? "")).toBeGreaterThan(Date.now() - 61 * 60_000);
+      expect(await page.getByTestId("task-row").count()).toBe(1);
+      expect(await page.getByTestId("task-row").first().getAttribute("data-task-id")).toBe(failed.id);
+
+      await open("/");
+      await page.getByTestId("all-finished").click();
+      await page.waitForURL(/order=finished/);
+      const statuses = await page.getByTestId("task-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-status")));
+      expect(statuses.sort()).toEqual(["FAILED", "SUCCESSFUL", "SUCCESSFUL"]);
     });
 
     it("filters the task list by status: FAILED gives the one failed task", async () => {

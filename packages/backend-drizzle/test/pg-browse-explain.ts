@@ -1,14 +1,19 @@
 /**
  * Prints the plans (EXPLAIN ANALYZE) and run times of the dashboard's list and search queries
- * on 1,000,000 finished and 100,000 READY rows, and times the overview: `health()` and
- * `countFinished` of the last hour in one-minute buckets. Not a test; run it by hand:
+ * on 1,000,000 finished and 100,000 READY rows, and times the dashboard overview's reads as
+ * it makes them: `health()` of scope "live" with 10 recent failures, `countFinished` of the
+ * last hour in one-minute buckets per queue, and `listSchedules` (health of scope "all" for
+ * comparison). Not a test; run it by hand:
  *   pnpm --filter @tasks/backend-drizzle exec tsx test/pg-browse-explain.ts [finished rows] > plans.txt
  * (pg-browse-plans.test.ts checks the same shapes on every test run, at 200,000 rows.)
  */
 import { PgDialect } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/postgres-js";
 import type { SQL } from "drizzle-orm";
+import type { HealthParams } from "@tasks/core/backend";
 import { PostgresBackend } from "../src/pg/index.js";
 import { countQuery, listQuery } from "../src/pg/browse.js";
+import { healthCountsQuery } from "../src/pg/queries.js";
 import { listShapes, loadedAt, loadTasks } from "./helpers/browse-load.js";
 import { createTestDatabase } from "./helpers/pg.js";
 
@@ -81,15 +86,27 @@ try {
     const until = loadedAt(FINISHED);
     const since = new Date(until.getTime() - 3_600_000);
     const counts = { backend: "default", since, until, bucketMs: 60_000 };
-    console.log(`\n### countFinished, last hour in 1-minute buckets\n\n\`\`\`\n${await explain(countQuery(counts))}\n\`\`\``);
-    const health = { backend: "default", now: until, recentFailures: 10 };
+    console.log(`\n### countFinished, last hour in 1-minute buckets (per queue and status)\n\n\`\`\`\n${await explain(countQuery(counts))}\n\`\`\``);
+    const live: HealthParams = { backend: "default", now: until, recentFailures: 10, scope: "live" };
+    const all: HealthParams = { ...live, scope: "all" };
+    const explainText = async (text: string, params: readonly unknown[]) =>
+      (await client.unsafe(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, params as never[])).map((row) => String(row["QUERY PLAN"])).join("\n");
+    const countsPlan = (params: HealthParams) => {
+      const { sql: text, params: values } = healthCountsQuery(drizzle({ client }), params).toSQL();
+      return explainText(text, values);
+    };
+    const schedules = { backend: "default" };
     console.log("\n## The overview: median of 5 runs\n");
-    console.log(`- health(): ${(await timed(() => backend.health(health))).toFixed(1)} ms`);
+    console.log(`- health({ scope: "live", recentFailures: 10 }): ${(await timed(() => backend.health(live))).toFixed(1)} ms`);
     console.log(`- countFinished(last hour, 1-minute buckets): ${(await timed(() => backend.countFinished(counts))).toFixed(1)} ms`);
-    console.log(`- both, as the overview runs them (in parallel): ${(await timed(() => Promise.all([backend.health(health), backend.countFinished(counts)]))).toFixed(1)} ms`);
-    const countText = "SELECT queue_name, status, count(*) FROM tasks_results WHERE backend = 'default' GROUP BY queue_name, status";
-    const plan = await client.unsafe(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${countText}`);
-    console.log(`\n### health()'s count of the results table\n\n\`\`\`\n${plan.map((row) => String(row["QUERY PLAN"])).join("\n")}\n\`\`\``);
+    console.log(`- listSchedules(): ${(await timed(() => backend.listSchedules(schedules))).toFixed(1)} ms`);
+    const overview = () => Promise.all([backend.health(live), backend.countFinished(counts), backend.listSchedules(schedules)]);
+    console.log(`- the three, as the overview runs them (in parallel): ${(await timed(overview)).toFixed(1)} ms`);
+    console.log(`- for comparison, health() of scope "all" (counts every finished task): ${(await timed(() => backend.health(all))).toFixed(1)} ms`);
+    console.log(`\n### health() of scope "live": its count by queue and status\n\n\`\`\`\n${await countsPlan(live)}\n\`\`\``);
+    const failuresText = `SELECT id, task_name, queue_name, finished_at, errors FROM tasks_results WHERE backend = $1 AND status = 'FAILED' ORDER BY finished_at DESC, id DESC LIMIT 10`;
+    console.log(`\n### health()'s recent failures (same in both scopes)\n\n\`\`\`\n${await explainText(failuresText, ["default"])}\n\`\`\``);
+    console.log(`\n### health() of scope "all": its count by queue and status\n\n\`\`\`\n${await countsPlan(all)}\n\`\`\``);
   } finally {
     await backend.close();
   }

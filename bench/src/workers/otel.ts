@@ -1,14 +1,15 @@
 /**
- * OpenTelemetry for this project's bench worker when `BENCH_OURS_OTEL=1`: the SDK's tracer
- * (batched spans) and meter (one reader) behind `openTelemetry()`, with exporters that drop
- * what they get. It measures what turning telemetry on costs a worker — our hooks, the
+ * OpenTelemetry for this project's bench worker when `BENCH_OURS_OTEL` is `1` (traces and
+ * metrics), `traces`, `metrics` or `noop` (the hooks and the context manager over the API's
+ * no-op providers): the SDK's tracer (batched spans) and meter (one reader)
+ * behind `openTelemetry()`, with exporters that drop what they get. It measures what turning telemetry on costs a worker — our hooks, the
  * API and the SDK — without any network or collector in the numbers.
  */
 import type { TaskTelemetry } from "@tasks/core";
 
 /** Whether the bench worker should run with telemetry on. */
 export function benchTelemetryWanted(): boolean {
-  return process.env.BENCH_OURS_OTEL === "1";
+  return ["1", "traces", "metrics", "noop"].includes(process.env.BENCH_OURS_OTEL ?? "");
 }
 
 /** Telemetry with SDK providers and discarding exporters; `shutdown` flushes and stops them. */
@@ -34,7 +35,10 @@ export async function benchTelemetry(): Promise<{ telemetry: TaskTelemetry; shut
     ],
   });
   return {
-    telemetry: openTelemetry({ tracerProvider, meterProvider }),
+    telemetry: openTelemetry({
+      ...(["metrics", "noop"].includes(process.env.BENCH_OURS_OTEL!) ? {} : { tracerProvider }),
+      ...(["traces", "noop"].includes(process.env.BENCH_OURS_OTEL!) ? {} : { meterProvider }),
+    }),
     shutdown: async () => {
       await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
     },

@@ -157,6 +157,20 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
     expect(waiting.every((result) => result.status === ResultStatus.READY)).toBe(true);
   });
 
+  it("with metrics only (no tracer provider: the API's no-op tracer), attempts are counted and run without entering a span context", async () => {
+    const telemetry = newTelemetry();
+    const { alias, clock } = setUp({ telemetry: openTelemetry({ meterProvider: telemetry.options.meterProvider! }) });
+    const probe = task({ name: "otel.metrics-only", backend: alias }, () => trace.getActiveSpan() === undefined);
+    const result = await probe.enqueue();
+    expect((await result.refresh()).status).toBe(ResultStatus.READY);
+    startWorker();
+    await advanceUntil(clock, "the probe ran", async () => (await result.refresh()).isFinished);
+    const done = await result.refresh();
+    expect(done.returnValue, "no span context was entered around the attempt").toBe(true);
+    expect(sumWhere(await pointsOf(telemetry.reader, "tasks.finished"), { "tasks.task.name": "otel.metrics-only", "tasks.backend": alias })).toBe(1);
+    expect(telemetry.spans.getFinishedSpans()).toEqual([]);
+  });
+
   it("an atomic task's database work runs under its attempt's span: a span opened inside the transaction is a child of the process span", async (test) => {
     const telemetry = newTelemetry({ storageSpans: false });
     const setup = setUp({ telemetry: openTelemetry(telemetry.options) });

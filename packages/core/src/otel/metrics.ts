@@ -3,7 +3,7 @@
  * wait) and, at an interval, gauges read from `taskHealth()` (READY and RUNNING counts per
  * queue, age of the oldest READY task per queue).
  */
-import type { Attributes, Counter, Histogram, Meter, ObservableResult } from "@opentelemetry/api";
+import type { Attributes, Histogram, Meter, ObservableResult } from "@opentelemetry/api";
 import { taskHealth } from "../admin.js";
 import { configuredAliases, getClock, getLogger } from "../config.js";
 import { taskEvents } from "../events.js";
@@ -24,13 +24,35 @@ interface Reading {
   readonly attributes: Attributes;
 }
 
+/**
+ * Counts kept here by attribute set and reported when the meter collects. The SDK hashes the
+ * attributes of every `Counter.add` (sorting and joining them); a per-task counter paid that
+ * on each event, a measurable part of a drain's CPU. An observable counter pays it per
+ * attribute set and collection instead.
+ */
+class Tally {
+  readonly #entries = new Map<string, { readonly attributes: Attributes; value: number }>();
+
+  /** Adds one under `key`; `attributesOf` runs only the first time a key is seen. */
+  add(key: string, attributesOf: () => Attributes): void {
+    const entry = this.#entries.get(key);
+    if (entry) entry.value++;
+    else this.#entries.set(key, { attributes: attributesOf(), value: 1 });
+  }
+
+  /** Reports every running total (cumulative, as a counter's sum). */
+  observe(result: ObservableResult): void {
+    for (const entry of this.#entries.values()) result.observe(entry.value, entry.attributes);
+  }
+}
+
 /** The instruments, the event listeners that feed them, and the health poll. */
 export class TaskMetrics {
   readonly #settings: MetricsSettings;
-  readonly #enqueued: Counter;
-  readonly #started: Counter;
-  readonly #finished: Counter;
-  readonly #retried: Counter;
+  readonly #enqueued = new Tally();
+  readonly #started = new Tally();
+  readonly #finished = new Tally();
+  readonly #retried = new Tally();
   readonly #runDuration: Histogram;
   readonly #queueWait: Histogram;
   #gauges: { ready: Reading[]; running: Reading[]; oldest: Reading[] } = { ready: [], running: [], oldest: [] };
@@ -39,10 +61,12 @@ export class TaskMetrics {
 
   constructor(meter: Meter, settings: MetricsSettings) {
     this.#settings = settings;
-    this.#enqueued = meter.createCounter(METRIC.enqueued, { description: "Tasks stored by enqueue." });
-    this.#started = meter.createCounter(METRIC.started, { description: "Attempts a worker started." });
-    this.#finished = meter.createCounter(METRIC.finished, { description: "Tasks that reached SUCCESSFUL, FAILED or CANCELLED (while running), by status." });
-    this.#retried = meter.createCounter(METRIC.retried, { description: "Attempts that failed and left the task READY for a retry." });
+    const counter = (name: string, description: string, tally: Tally) =>
+      meter.createObservableCounter(name, { description }).addCallback((result) => tally.observe(result));
+    counter(METRIC.enqueued, "Tasks stored by enqueue.", this.#enqueued);
+    counter(METRIC.started, "Attempts a worker started.", this.#started);
+    counter(METRIC.finished, "Tasks that reached SUCCESSFUL, FAILED or CANCELLED (while running), by status.", this.#finished);
+    counter(METRIC.retried, "Attempts that failed and left the task READY for a retry.", this.#retried);
     this.#runDuration = meter.createHistogram(METRIC.runDuration, { unit: "s", description: "How long attempts ran, by outcome status." });
     this.#queueWait = meter.createHistogram(METRIC.queueWait, { unit: "s", description: "From when a task became runnable to when its attempt started." });
     const observe = (readings: () => Reading[]) => (result: ObservableResult) => {
@@ -59,7 +83,7 @@ export class TaskMetrics {
   install(): void {
     this.uninstall();
     this.#unsubscribe = [
-      taskEvents.on("taskEnqueued", ({ result }) => this.#enqueued.add(1, base(result, "send"))),
+      taskEvents.on("taskEnqueued", ({ result }) => this.#enqueued.add(keyOf(result), () => base(result, "send"))),
       taskEvents.on("taskStarted", ({ result }) => this.#onStarted(result)),
       taskEvents.on("taskFinished", ({ result }) => this.#onEnded(result, result.status, result.finishedAt)),
       taskEvents.on("taskRetried", ({ result }) => this.#onEnded(result, "READY", getClock().now())),
@@ -104,7 +128,7 @@ export class TaskMetrics {
   }
 
   #onStarted(result: TaskResult): void {
-    this.#started.add(1, base(result, "process"));
+    this.#started.add(keyOf(result), () => base(result, "process"));
     const runnable = (result.runAfter ?? result.enqueuedAt).getTime();
     const started = result.lastAttemptedAt?.getTime();
     if (started !== undefined) this.#queueWait.record(Math.max(0, started - runnable) / 1000, base(result, "process"));
@@ -112,11 +136,15 @@ export class TaskMetrics {
 
   #onEnded(result: TaskResult, status: string, endedAt: Date | null): void {
     const attributes = { ...base(result, "process"), [ATTR.status]: status };
-    if (status === "READY") this.#retried.add(1, attributes);
-    else this.#finished.add(1, attributes);
+    (status === "READY" ? this.#retried : this.#finished).add(`${keyOf(result)}\u0000${status}`, () => attributes);
     const started = result.lastAttemptedAt?.getTime();
     if (started !== undefined && endedAt) this.#runDuration.record(Math.max(0, endedAt.getTime() - started) / 1000, attributes);
   }
+}
+
+/** The attribute set of a task's counters as a map key (alias, queue, task name). */
+function keyOf(result: TaskResult): string {
+  return `${result.backend}\u0000${result.queueName}\u0000${result.taskName}`;
 }
 
 function base(result: TaskResult, operation: string): Attributes {

@@ -17,11 +17,6 @@ async function openBackend(target: string): Promise<TaskBackend> {
 export const prepare: PrepareWorker = async (target, profile, onTask) => {
   const backend = await openBackend(target);
   const otel = benchTelemetryWanted() ? await benchTelemetry() : null;
-  if (process.env.BENCH_OURS_OTEL === "ctx") {
-    const { context } = await import("@opentelemetry/api");
-    const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  }
   configureTasks({ backends: { default: backend }, logger: silentLogger, ...(otel ? { telemetry: otel.telemetry } : {}) });
   task({ name: OURS_TASK }, (payload: Payload) => {
     onTask(payload);

@@ -40,8 +40,8 @@ function exportTargets(value: unknown): string[] {
 }
 
 describe("the packed packages", () => {
-  it("are the four published packages", () => {
-    expect(packages.map((packed) => packed.name).sort()).toEqual(["@tasks/backend-drizzle", "@tasks/backend-memory", "@tasks/core", "@tasks/worker-cli"]);
+  it("are the five published packages", () => {
+    expect(packages.map((packed) => packed.name).sort()).toEqual(["@tasks/backend-drizzle", "@tasks/backend-memory", "@tasks/core", "@tasks/dashboard", "@tasks/worker-cli"]);
   });
 
   describe.each(packages.map((packed) => [packed.name, packed.directory] as const))("%s", (name, directory) => {

@@ -52,7 +52,8 @@ export function retryTasks(store: MemoryStore, params: RetryTasksParams): TaskRe
     row.status = "READY";
     row.finishedAt = null;
     row.returnValue = null;
-    row.runAfter = null;
+    // Runnable from the retry on: it queues behind tasks already waiting, and its READY age starts now.
+    row.runAfter = new Date(params.now.getTime());
     row.leaseExpiresAt = null;
     if (row.attempts >= row.maxAttempts) row.maxAttempts = row.attempts + 1;
     if (row.uniqueKey !== null) partition.uniqueKeys.set(row.uniqueKey, row.id);

@@ -120,7 +120,8 @@ export interface BrowseOperations {
   /**
    * Each FAILED or CANCELLED task among `ids` becomes READY again, as a new attempt of the same
    * result: same id, arguments and history (errors and worker ids kept); runnable now;
-   * `finishedAt`, `returnValue` and `runAfter` cleared; `maxAttempts` raised to `attempts + 1`
+   * `runAfter` set to `now` (it queues behind the tasks already runnable, and its READY age
+   * starts at the retry); `finishedAt` and `returnValue` cleared; `maxAttempts` raised to `attempts + 1`
    * when no attempt was left; `leaseExpiresAt` cleared. A task whose `uniqueKey` an active task
    * holds is left as it is; of several among `ids` sharing a `uniqueKey`, only the oldest
    * (lowest id) is retried. Returns the rows retried, in no particular order; ids of other

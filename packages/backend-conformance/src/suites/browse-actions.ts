@@ -20,7 +20,7 @@ export function browseActionSuite(h: Harness): void {
       expect(failed).toMatchObject({ status: "FAILED", attempts: 2, maxAttempts: 2, finishedAt: at(4) });
       const [retried, ...others] = await retry(alias, [record.id], 10);
       expect(others).toEqual([]);
-      expect(retried).toEqual({ ...failed, status: "READY", finishedAt: null, returnValue: null, runAfter: null, leaseExpiresAt: null, maxAttempts: 3 });
+      expect(retried).toEqual({ ...failed, status: "READY", finishedAt: null, returnValue: null, runAfter: at(10), leaseExpiresAt: null, maxAttempts: 3 });
       expect(retried!.errors.map((error) => error.message)).toEqual(["try again", "second failure"]);
       expect(retried!.workerIds).toEqual(["worker-1", "worker-2"]);
       expect(await h.mustGet(alias, record.id)).toEqual(retried);
@@ -33,12 +33,23 @@ export function browseActionSuite(h: Harness): void {
       expect(await kit.listIds(alias, { statuses: ["SUCCESSFUL"] }, "finished")).toEqual([record.id]);
     });
 
+    h.test("a retried task is runnable from the retry: it queues behind tasks already waiting, and its READY age starts then", BROWSE_WORKERS, async () => {
+      const alias = h.alias();
+      const old = await kit.taskIn(alias, "FAILED", 0, 1);
+      const waiting = await kit.enqueueAt(alias, 50);
+      await retry(alias, [old.id], 100);
+      const report = await h.backend.health({ backend: alias, now: at(110), recentFailures: 0 });
+      expect(report.readyAgeByQueue).toEqual({ default: 60_000 });
+      expect(ids(await h.claim(alias, at(111), { limit: 1 }))).toEqual([waiting.id]);
+      expect(ids(await h.claim(alias, at(112), { limit: 1 }))).toEqual([old.id]);
+    });
+
     h.test("maxAttempts is kept when attempts remain", BROWSE_WORKERS, async () => {
       const alias = h.alias();
       const record = await kit.enqueueAt(alias, 0, { maxAttempts: 5 });
       const failed = await kit.moveTo(alias, record, "FAILED", 1);
       expect(failed).toMatchObject({ attempts: 1, maxAttempts: 5 });
-      expect(await retry(alias, [record.id], 2)).toEqual([{ ...failed, status: "READY", finishedAt: null, returnValue: null }]);
+      expect(await retry(alias, [record.id], 2)).toEqual([{ ...failed, status: "READY", finishedAt: null, returnValue: null, runAfter: at(2) }]);
     });
 
     h.test("a CANCELLED task becomes READY: never run keeps its attempts, cancelled while RUNNING gets one more", BROWSE, async () => {
@@ -51,11 +62,11 @@ export function browseActionSuite(h: Harness): void {
         cancelledRunning = await kit.moveTo(alias, running, "CANCELLED", 4);
       }
       const retried = await retry(alias, [neverRun.id, ...(cancelledRunning ? [cancelledRunning.id] : [])], 10);
-      const expected: TaskRecord[] = [{ ...neverRun, status: "READY", finishedAt: null, runAfter: null }];
-      if (cancelledRunning) expected.push({ ...cancelledRunning, status: "READY", finishedAt: null, runAfter: null, maxAttempts: 2 });
+      const expected: TaskRecord[] = [{ ...neverRun, status: "READY", finishedAt: null, runAfter: at(10) }];
+      if (cancelledRunning) expected.push({ ...cancelledRunning, status: "READY", finishedAt: null, runAfter: at(10), maxAttempts: 2 });
       expect(sortById(retried)).toEqual(expected);
       if (h.capabilities.supportsWorkers) {
-        // runAfter was cleared: runnable now, long before the at(500) it was deferred to.
+        // runAfter is the retry's time: runnable now, long before the at(500) it was deferred to.
         expect(ids(await h.claim(alias, at(11), { limit: 10 }))).toEqual(ids(expected));
       }
     });

@@ -123,7 +123,7 @@ const RETRYABLE = statusIn("r", ["FAILED", "CANCELLED"]);
 /** What a retried row holds in the queue table in place of its finished values (SQL over the deleted row `d`; $3 now). */
 const RETRY_SET: Readonly<Record<string, string>> = {
   status: "'READY'",
-  run_after: "NULL",
+  run_after: "$3::timestamptz",
   runnable_at: "$3::timestamptz",
   finished_at: "NULL",
   return_value: "NULL",

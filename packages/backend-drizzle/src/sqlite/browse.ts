@@ -152,10 +152,10 @@ function argsSearch(value: ArgsSearchValue): Query {
   return { text: inTree("j.type = 'text' AND j.atom = ?"), values: [value] };
 }
 
-/** What a retried row holds in the queue table in place of its finished values (? is now). */
+/** What a retried row holds in the queue table in place of its finished values (each ? is now). */
 const RETRY_SET: Readonly<Record<string, string>> = {
   status: "'READY'",
-  run_after: "NULL",
+  run_after: "?",
   runnable_at: "?",
   finished_at: "NULL",
   return_value: "NULL",
@@ -198,7 +198,7 @@ export function retryTasks(db: SqliteDb, params: RetryTasksParams): TaskRecord[]
   if (picked.length === 0) return [];
   const chosen = JSON.stringify(picked);
   const values = TASK_COLUMNS.map((column) => RETRY_SET[column] ?? column).join(", ");
-  client.prepare(`INSERT INTO tasks_queue (${TASK_COLUMNS.join(", ")}) SELECT ${values} FROM tasks_results WHERE ${retryable}`).run(params.now.getTime(), chosen, params.backend);
+  client.prepare(`INSERT INTO tasks_queue (${TASK_COLUMNS.join(", ")}) SELECT ${values} FROM tasks_results WHERE ${retryable}`).run(params.now.getTime(), params.now.getTime(), chosen, params.backend);
   client.prepare(`DELETE FROM tasks_results WHERE ${retryable}`).run(chosen, params.backend);
   const rows = client.prepare(`SELECT ${RECORD_SELECT} FROM tasks_queue WHERE id IN (SELECT value FROM json_each(?)) AND backend = ? ORDER BY id`).all(chosen, params.backend) as TaskRowShape[];
   return rows.map((row) => readRow(row).record);

@@ -178,7 +178,7 @@ export function browseScenarios(setup: () => Promise<BrowseSetup>): void {
     const retried = await backend.retryTasks!({ backend: alias, now: at(30), ids: [failed.id, cancelled.id, succeeded.id, ready.id, newTaskId()] });
     expect(retried.map((record) => record.id)).toEqual([failed.id, cancelled.id].sort());
     const again = retried.find((record) => record.id === failed.id)!;
-    expect(again).toMatchObject({ status: "READY", attempts: 1, maxAttempts: 2, finishedAt: null, returnValue: null, runAfter: null, workerIds: ["w"], priority: 5 });
+    expect(again).toMatchObject({ status: "READY", attempts: 1, maxAttempts: 2, finishedAt: null, returnValue: null, runAfter: at(30), workerIds: ["w"], priority: 5 });
     expect(again.errors.map((error) => error.message)).toEqual([`failed ${failed.id}`]);
     expect(await backend.get({ backend: alias, id: failed.id })).toMatchObject({ status: "READY", maxAttempts: 2 });
     expect(await backend.get({ backend: alias, id: succeeded.id })).toMatchObject({ status: "SUCCESSFUL" });

@@ -16,3 +16,4 @@ export { InvalidTaskBackendError, TasksError, StorageFaultError, EnqueueOutcomeU
 export { classifyStorageFault } from "./storage-faults.js";
 export type { StorageFaultKind } from "./storage-faults.js";
 export { checkRegisterSchedulesParams, checkEnqueueOccurrencesParams } from "./schedules/backend-checks.js";
+export { checkListTasksParams, checkCountFinishedParams, checkTaskIds, checkDateParam } from "./browse-checks.js";

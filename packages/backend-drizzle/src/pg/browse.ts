@@ -30,15 +30,12 @@ import type {
 import { FINISHED_STATUSES, type ResultStatus } from "@tasks/core/backend";
 import {
   argsValuePath,
-  checkCountFinishedParams,
-  checkDate,
-  checkIds,
-  checkListTasksParams,
   firstIdAt,
   listTables,
   pageOf,
   type TableStatuses,
 } from "../shared/browse.js";
+import { checkCountFinishedParams, checkDateParam, checkListTasksParams, checkTaskIds } from "@tasks/core/backend";
 import { isUniqueViolation } from "../shared/errors.js";
 import { readRow, type TaskRowShape } from "../shared/rows.js";
 import type { PgDb } from "./db.js";
@@ -164,8 +161,8 @@ const RETRY_TRIES = 5;
  * tasks' queues. Returns the retried tasks, in id order.
  */
 export async function retryTasks(db: PgDb, params: RetryTasksParams): Promise<TaskRecord[]> {
-  checkIds("retryTasks()", "ids", params.ids);
-  checkDate("retryTasks()", "now", params.now);
+  checkTaskIds("retryTasks()", "ids", params.ids);
+  checkDateParam("retryTasks()", "now", params.now);
   const ids = params.ids.filter((id) => UUID.test(id));
   if (ids.length === 0) return [];
   const values = [params.backend, arrayLiteral(ids), params.now.toISOString()];
@@ -182,7 +179,7 @@ export async function retryTasks(db: PgDb, params: RetryTasksParams): Promise<Ta
 
 /** Deletes the finished tasks among `ids`; returns their ids, in the order given. */
 export async function deleteTasks(db: PgDb, params: DeleteTasksParams): Promise<string[]> {
-  checkIds("deleteTasks()", "ids", params.ids);
+  checkTaskIds("deleteTasks()", "ids", params.ids);
   const ids = params.ids.filter((id) => UUID.test(id));
   if (ids.length === 0) return [];
   const rows = resultRows<{ id: string }>(

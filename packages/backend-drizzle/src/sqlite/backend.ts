@@ -9,6 +9,7 @@ import type {
 } from "@tasks/core/backend";
 import { TasksError } from "@tasks/core/backend";
 import { DATABASE_CAPABILITIES } from "../shared/capabilities.js";
+import { createdQueues, QueueAnnouncer } from "./announcer.js";
 import { openAtomicConnection, type AtomicConnection } from "./atomic.js";
 import { retryWhileBusy } from "./busy.js";
 import { Checkpointer } from "./checkpointer.js";
@@ -66,7 +67,7 @@ export class SqliteBackend implements TaskBackend {
   readonly #lock = new AsyncLock();
   /** Set while an atomic task's own code runs (to catch writes that would wait for themselves). */
   readonly #insideAtomic = new AsyncLocalStorage<true>();
-  readonly #listeners = new Set<(queueName: string) => void>();
+  readonly #announcer = new QueueAnnouncer();
   /** WAL checkpoints off the event loop, for a file the backend opened; started by the first write. */
   #checkpointer: Checkpointer | null | undefined;
   #atomic: AtomicConnection | null = null;
@@ -117,7 +118,7 @@ export class SqliteBackend implements TaskBackend {
   async #enqueueNow(params: EnqueueParams): Promise<EnqueueOutcome[]> {
     if (params.tasks.length === 0) return [];
     const outcomes = await this.#write("enqueue", (tx) => insertTasks(tx, params.backend, params.now, params.tasks), params.tasks.length);
-    this.#announce(createdQueues(outcomes));
+    this.#announcer.announce(createdQueues(outcomes));
     return outcomes;
   }
 
@@ -159,7 +160,7 @@ export class SqliteBackend implements TaskBackend {
         }
         const applied = completeOne(atomic.db, params.backend, params.id, params.attempt, params.now(), returnValue);
         atomic.client.exec(applied ? "COMMIT" : "ROLLBACK");
-        if (applied) this.#announce(wakeups);
+        if (applied) this.#announcer.announce(wakeups);
         return { applied, returnValue };
       } catch (error) {
         if (atomic.client.inTransaction) atomic.client.exec("ROLLBACK");
@@ -209,7 +210,7 @@ export class SqliteBackend implements TaskBackend {
   async enqueueOccurrences(params: EnqueueOccurrencesParams): Promise<EnqueueOccurrencesOutcome> {
     checkOccurrenceParams(params);
     const outcome = await this.#write("enqueueOccurrences", (tx) => enqueueDueOccurrences(tx, params), params.occurrences.length + 1);
-    this.#announce(new Set(outcome.enqueued.map((record) => record.queueName)));
+    this.#announcer.announce(new Set(outcome.enqueued.map((record) => record.queueName)));
     return outcome;
   }
 
@@ -225,7 +226,7 @@ export class SqliteBackend implements TaskBackend {
   /** One immediate transaction; the retried tasks' queues are announced to this process's listeners. */
   async retryTasks(params: RetryTasksParams): Promise<TaskRecord[]> {
     const retried = await this.#write("retryTasks", (tx) => retryTasks(tx, params), params.ids.length);
-    this.#announce(new Set(retried.map((record) => record.queueName)));
+    this.#announcer.announce(new Set(retried.map((record) => record.queueName)));
     return retried;
   }
 
@@ -278,10 +279,7 @@ export class SqliteBackend implements TaskBackend {
 
   /** Calls `listener` after tasks are enqueued through this backend object (this process only). */
   onTasksAvailable(listener: (queueName: string) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#announcer.subscribe(listener);
   }
 
   /**
@@ -300,7 +298,7 @@ export class SqliteBackend implements TaskBackend {
     } finally {
       release();
     }
-    this.#listeners.clear();
+    this.#announcer.clear();
   }
 
   /**
@@ -371,28 +369,12 @@ export class SqliteBackend implements TaskBackend {
       if (this.#closed) return;
       try {
         const backend = outcomes[0]!.record.backend;
-        this.#announce([...probes].filter(([, id]) => getTask(this.#resolved.db, backend, id) !== null).map(([queue]) => queue));
+        this.#announcer.announce([...probes].filter(([, id]) => getTask(this.#resolved.db, backend, id) !== null).map(([queue]) => queue));
       } catch {
         // A wake-up is an optimisation; workers poll anyway.
       }
     });
   }
-
-  #announce(queues: Iterable<string>): void {
-    for (const queue of queues) {
-      for (const listener of [...this.#listeners]) {
-        try {
-          listener(queue);
-        } catch {
-          // A listener that throws must never break enqueue.
-        }
-      }
-    }
-  }
-}
-
-function createdQueues(outcomes: readonly EnqueueOutcome[]): Set<string> {
-  return new Set(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.record.queueName));
 }
 
 function assertLimit(operation: string, value: number): void {

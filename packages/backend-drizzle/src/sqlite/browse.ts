@@ -27,14 +27,11 @@ import type {
 } from "@tasks/core/backend";
 import { FINISHED_STATUSES, type ResultStatus } from "@tasks/core/backend";
 import {
-  checkCountFinishedParams,
-  checkDate,
-  checkIds,
-  checkListTasksParams,
   firstIdAt,
   listTables,
   pageOf,
 } from "../shared/browse.js";
+import { checkCountFinishedParams, checkDateParam, checkListTasksParams, checkTaskIds } from "@tasks/core/backend";
 import { COLUMN_OF } from "../shared/decode.js";
 import { readRow, type TaskRowShape } from "../shared/rows.js";
 import { TASK_COLUMNS } from "./moves.js";
@@ -170,8 +167,8 @@ const RETRY_SET: Readonly<Record<string, string>> = {
  * smallest id is retried. Returns the retried tasks, in id order.
  */
 export function retryTasks(db: SqliteDb, params: RetryTasksParams): TaskRecord[] {
-  checkIds("retryTasks()", "ids", params.ids);
-  checkDate("retryTasks()", "now", params.now);
+  checkTaskIds("retryTasks()", "ids", params.ids);
+  checkDateParam("retryTasks()", "now", params.now);
   const client = connection(db);
   const ids = JSON.stringify([...new Set(params.ids.map((id) => id.toLowerCase()))]);
   const retryable = `id IN (SELECT value FROM json_each(?)) AND backend = ? AND (status = 'FAILED' OR status = 'CANCELLED')`;
@@ -206,7 +203,7 @@ export function retryTasks(db: SqliteDb, params: RetryTasksParams): TaskRecord[]
 
 /** Deletes the finished tasks among `ids` (run it inside an immediate transaction); returns their ids, in the order given. */
 export function deleteTasks(db: SqliteDb, params: DeleteTasksParams): string[] {
-  checkIds("deleteTasks()", "ids", params.ids);
+  checkTaskIds("deleteTasks()", "ids", params.ids);
   const rows = connection(db)
     .prepare(`DELETE FROM tasks_results WHERE id IN (SELECT value FROM json_each(?)) AND backend = ? AND ${FINISHED} RETURNING id`)
     .all(JSON.stringify(params.ids.map((id) => id.toLowerCase())), params.backend) as { id: string }[];

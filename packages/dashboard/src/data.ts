@@ -93,7 +93,7 @@ export interface BackendOverview extends BackendInfo {
   readonly health: TaskHealthReport | null;
   /** The queue table's rows, by queue name; empty when `health` is `null`. */
   readonly queues: QueueOverview[];
-  /** Age of the oldest runnable READY task per queue (the backend's `readyAgeByQueue` when it reports one). */
+  /** Age of the oldest runnable READY task per queue (the health report's `readyAgeByQueue`); `null` when not read. */
   readonly readyAgeByQueue: Record<string, number> | null;
   readonly schedules: ScheduleOverview[];
   readonly throughput: Throughput | null;
@@ -124,15 +124,14 @@ async function readBackendOverview(info: BackendInfo): Promise<BackendOverview> 
       scheduleOverview({ backend: info.alias }),
       finishedThroughput({ backend: info.alias, since, until, bucketMs: BUCKET_MS }),
     ]);
-    const byQueue = (health as { readyAgeByQueue?: Record<string, number> }).readyAgeByQueue ?? null;
-    return { ...info, health, queues: queueRows(health, byQueue, counts), readyAgeByQueue: byQueue, schedules, throughput: { since, until, bucketMs: BUCKET_MS, counts }, error: null };
+    return { ...info, health, queues: queueRows(health, counts), readyAgeByQueue: health.readyAgeByQueue, schedules, throughput: { since, until, bucketMs: BUCKET_MS, counts }, error: null };
   } catch (error) {
     return { ...empty, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
 }
 
 /** Every queue with live tasks or tasks finished in the window, with its counts, by name. */
-function queueRows(health: TaskHealthReport, readyAgeByQueue: Record<string, number> | null, counts: readonly FinishedCount[]): QueueOverview[] {
+function queueRows(health: TaskHealthReport, counts: readonly FinishedCount[]): QueueOverview[] {
   const finished = new Map<string, QueueOverview["finishedInWindow"]>();
   for (const count of counts) {
     let byStatus = finished.get(count.queueName);
@@ -146,7 +145,7 @@ function queueRows(health: TaskHealthReport, readyAgeByQueue: Record<string, num
       queueName,
       READY: live?.READY ?? 0,
       RUNNING: live?.RUNNING ?? 0,
-      oldestReadyAgeMs: readyAgeByQueue?.[queueName] ?? null,
+      oldestReadyAgeMs: health.readyAgeByQueue[queueName] ?? null,
       finishedInWindow: finished.get(queueName) ?? { SUCCESSFUL: 0, FAILED: 0, CANCELLED: 0 },
     };
   });

@@ -62,7 +62,7 @@ function countsTable(context: PageContext, overview: BackendOverview): SafeHtml 
 <thead><tr><th>Queue</th>${LIVE_STATUSES.map((status) => html`<th class="num">${status}</th>`)}<th class="num">Oldest READY</th>${FINISHED_STATUSES.map((status) => html`<th class="num">${status}<br><span class="muted">last hour</span></th>`)}</tr></thead><tbody>
 ${overview.queues.map((row) => html`<tr data-testid="queue-row" data-queue="${row.queueName}"><td><a href="${list(row.queueName)}">${row.queueName}</a></td>
 ${LIVE_STATUSES.map((status) => html`<td class="num" data-testid="count" data-backend="${overview.alias}" data-queue="${row.queueName}" data-status="${status}"><a href="${list(row.queueName, status)}">${row[status]}</a></td>`)}
-<td class="num" data-testid="ready-age" data-queue="${row.queueName}">${overview.readyAgeByQueue ? formatDuration(row.oldestReadyAgeMs) : html`<span class="muted" title="this backend reports only the oldest READY age of all queues">n/a</span>`}</td>
+<td class="num" data-testid="ready-age" data-queue="${row.queueName}">${formatDuration(row.oldestReadyAgeMs)}</td>
 ${FINISHED_STATUSES.map((status) => html`<td class="num" data-testid="count" data-backend="${overview.alias}" data-queue="${row.queueName}" data-status="${status}"><a href="${finishedList(row.queueName, status)}">${row.finishedInWindow[status]}</a></td>`)}</tr>`)}
 </tbody></table>
 ${allFinishedLink}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseBenchArgs } from "../src/args.js";
-import { dueCount } from "../src/sustained/enqueuer.js";
+import type { LibSession } from "../src/adapters/types.js";
+import { dueCount, SteadyEnqueuer } from "../src/sustained/enqueuer.js";
 import { sampleTimes, type Sample } from "../src/sustained/run.js";
 import { checkSustained, mergeSeen, SeenSet } from "../src/sustained/seen-set.js";
 import { slowPlans } from "../src/sustained/slow-plans.js";
@@ -124,6 +125,27 @@ describe("schedules", () => {
     expect(dueCount(0, 10_000)).toBe(0);
     expect(dueCount(150, 10_000)).toBe(1_500);
     expect(dueCount(99.9, 10)).toBe(0);
+  });
+
+  it("stops after the bulk call in flight, even far behind schedule", async () => {
+    // A library that takes 50 ms per call of 10 tasks while 1,000 tasks a second are due falls
+    // further behind on every turn; stop() must not wait until it has caught up.
+    let calls = 0;
+    const slow = {
+      enqueueMany: async (batch: readonly unknown[]) => {
+        calls++;
+        expect(batch.length).toBeLessThanOrEqual(10);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      },
+    } as unknown as LibSession;
+    const enqueuer = new SteadyEnqueuer(slow, 1_000, 10);
+    enqueuer.start(performance.now() - 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const began = performance.now();
+    const outcome = await enqueuer.stop();
+    expect(performance.now() - began).toBeLessThan(1_000);
+    expect(outcome.total).toBe(calls * 10);
+    expect(outcome.total).toBeLessThan(5_000);
   });
 
   it("samples every window, at the end, and at the hold's edges", () => {

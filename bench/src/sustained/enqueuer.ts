@@ -61,6 +61,8 @@ export class SteadyEnqueuer {
       const due = dueCount(performance.now() - start, this.rate) - this.#enqueued;
       if (due > 0) {
         for (const batch of chunks(payloads(due, this.#enqueued + 1), this.chunk)) {
+          // A library far behind schedule would otherwise keep the run going until it caught up.
+          if (this.#stopped) break;
           await this.session.enqueueMany(batch);
           this.#enqueued += batch.length;
         }

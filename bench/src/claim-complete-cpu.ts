@@ -5,30 +5,14 @@
  * CPU and WAL bytes per task. Run: `pnpm --filter bench exec tsx src/claim-complete-cpu.ts`.
  * Linux only; `BENCH_PG_URL` names the server, as for `pnpm bench`.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import postgres from "postgres";
+import { CLOCK_TICKS_PER_SECOND, postgresTicks } from "./postgres-cpu.js";
 import { identityHash, newTaskId } from "@tasks/core/backend";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 
 const TASKS = 100_000;
 const BATCH = 500;
-const CLOCK_TICKS_PER_SECOND = 100;
 const server = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432";
-
-/** utime + stime of every process whose name starts with "postgres", in clock ticks. */
-function postgresTicks(): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return ticks;
-}
 
 const database = `bench_cpu_${Math.random().toString(36).slice(2, 10)}`;
 const admin = postgres(`${server}/postgres`, { onnotice: () => {} });

@@ -12,32 +12,16 @@
  * what an index costs, `BENCH_DROP_INDEXES=name[,name…]` drops those indexes after migrating.
  */
 import net from "node:net";
-import { readdirSync, readFileSync } from "node:fs";
 import postgres from "postgres";
+import { CLOCK_TICKS_PER_SECOND, postgresTicks } from "./postgres-cpu.js";
 import { closeTasks, configureTasks, silentLogger, task, unregisterTasks, Worker } from "@tasks/core";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 
 const TASKS = 50_000;
 const CHUNK = 2_500;
 const CONCURRENCY = 400;
-const CLOCK_TICKS_PER_SECOND = 100;
 const server = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432";
 const rounds = Number(process.argv[2] ?? 3);
-
-/** utime + stime of every process whose name starts with "postgres", in clock ticks. */
-function postgresTicks(): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return ticks;
-}
 
 // Counts what this process writes to its sockets (all of them talk to Postgres here).
 const sent = { writes: 0, bytes: 0 };

@@ -6,7 +6,7 @@
  * Linux only; `BENCH_PG_URL` names the server, as for `pnpm bench`.
  */
 import postgres from "postgres";
-import { CLOCK_TICKS_PER_SECOND, postgresTicks } from "./postgres-cpu.js";
+import { CLOCK_TICKS_PER_SECOND, postgresTicks, walBytesSince, walPosition } from "./postgres-cpu.js";
 import { identityHash, newTaskId } from "@tasks/core/backend";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 
@@ -29,7 +29,7 @@ try {
     await backend.enqueue({ backend: "cpu", now: new Date(), tasks });
   }
   await client`CHECKPOINT`;
-  const [start] = await client<{ lsn: string }[]>`SELECT pg_current_wal_lsn()::text AS lsn`;
+  const start = await walPosition(client);
   const ticks = postgresTicks();
   const own = process.cpuUsage();
   const began = performance.now();
@@ -44,12 +44,12 @@ try {
   const wallMs = performance.now() - began;
   const nodeUs = process.cpuUsage(own);
   const postgresUs = ((postgresTicks() - ticks) / CLOCK_TICKS_PER_SECOND) * 1e6;
-  const [wal] = await client<{ bytes: string }[]>`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ${start!.lsn}::pg_lsn)::text AS bytes`;
+  const walBytes = await walBytesSince(client, start);
   await backend.close();
   console.log(
     `${done} tasks claimed and completed in ${Math.round(wallMs)} ms (${Math.round((done / wallMs) * 1000)}/s): ` +
       `Postgres CPU ${(postgresUs / done).toFixed(1)} µs/task, Node CPU ${((nodeUs.user + nodeUs.system) / done).toFixed(1)} µs/task, ` +
-      `WAL ${Math.round(Number(wal!.bytes) / done)} B/task`,
+      `WAL ${Math.round(walBytes / done)} B/task`,
   );
 } finally {
   await client.end();

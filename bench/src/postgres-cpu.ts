@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import type postgres from "postgres";
 
 /** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on Linux). */
 export const CLOCK_TICKS_PER_SECOND = 100;
@@ -16,4 +17,16 @@ export function postgresTicks(): number {
     }
   }
   return ticks;
+}
+
+/** The server's current WAL position, to pass to {@link walBytesSince}. */
+export async function walPosition(sql: postgres.Sql): Promise<string> {
+  const [row] = await sql<{ lsn: string }[]>`SELECT pg_current_wal_lsn()::text AS lsn`;
+  return row!.lsn;
+}
+
+/** WAL bytes the server wrote since `position` (from {@link walPosition}). */
+export async function walBytesSince(sql: postgres.Sql, position: string): Promise<number> {
+  const [row] = await sql<{ bytes: string }[]>`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ${position}::pg_lsn)::text AS bytes`;
+  return Number(row!.bytes);
 }

@@ -12,15 +12,16 @@
  * what an index costs, `BENCH_DROP_INDEXES=name[,name…]` drops those indexes after migrating.
  */
 import net from "node:net";
-import postgres from "postgres";
-import { CLOCK_TICKS_PER_SECOND, postgresTicks } from "./postgres-cpu.js";
+import type postgres from "postgres";
+import { withFreshDatabase } from "./db.js";
+import { chunks, payloads, type Payload } from "./payload.js";
+import { CLOCK_TICKS_PER_SECOND, postgresTicks, walBytesSince, walPosition } from "./postgres-cpu.js";
 import { closeTasks, configureTasks, silentLogger, task, unregisterTasks, Worker } from "@tasks/core";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 
 const TASKS = 50_000;
 const CHUNK = 2_500;
 const CONCURRENCY = 400;
-const server = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432";
 const rounds = Number(process.argv[2] ?? 3);
 
 // Counts what this process writes to its sockets (all of them talk to Postgres here).
@@ -34,7 +35,7 @@ net.Socket.prototype.write = function (this: net.Socket, chunk: unknown, ...rest
 
 /** Measures one phase: per-task wall, Node and Postgres CPU, WAL, and what was sent. */
 async function measure(client: postgres.Sql, phase: () => Promise<void>): Promise<string> {
-  const [start] = await client<{ lsn: string }[]>`SELECT pg_current_wal_lsn()::text AS lsn`;
+  const start = await walPosition(client);
   const ticks = postgresTicks();
   const own = process.cpuUsage();
   const writes = { ...sent };
@@ -43,22 +44,18 @@ async function measure(client: postgres.Sql, phase: () => Promise<void>): Promis
   const wallUs = (performance.now() - began) * 1000;
   const nodeUs = process.cpuUsage(own);
   const postgresUs = ((postgresTicks() - ticks) / CLOCK_TICKS_PER_SECOND) * 1e6;
-  const [wal] = await client<{ bytes: string }[]>`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ${start!.lsn}::pg_lsn)::text AS bytes`;
+  const walBytes = await walBytesSince(client, start);
   const per = (value: number) => (value / TASKS).toFixed(1);
   return (
     `${Math.round((TASKS / wallUs) * 1e6)}/s; per task: wall ${per(wallUs)} µs, Node CPU ${per(nodeUs.user + nodeUs.system)} µs ` +
-    `(user ${per(nodeUs.user)}, system ${per(nodeUs.system)}), Postgres CPU ${per(postgresUs)} µs, WAL ${Math.round(Number(wal!.bytes) / TASKS)} B; ` +
+    `(user ${per(nodeUs.user)}, system ${per(nodeUs.system)}), Postgres CPU ${per(postgresUs)} µs, WAL ${Math.round(walBytes / TASKS)} B; ` +
     `${sent.writes - writes.writes} socket writes, ${Math.round((sent.bytes - writes.bytes) / TASKS)} B sent per task`
   );
 }
 
 for (let round = 1; round <= rounds; round++) {
-  const database = `bench_wcpu_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = postgres(`${server}/postgres`, { onnotice: () => {}, max: 1 });
-  await admin.unsafe(`CREATE DATABASE ${database}`);
-  const client = postgres(`${server}/${database}`, { onnotice: () => {}, max: 1 });
-  try {
-    const backend = postgresBackend({ url: `${server}/${database}`, listen: false });
+  await withFreshDatabase("wcpu", async ({ url, sql: client }) => {
+    const backend = postgresBackend({ url, listen: false });
     await backend.migrate();
     for (const name of (process.env.BENCH_DROP_INDEXES ?? "").split(",").filter(Boolean)) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_DROP_INDEXES: "${name}" is not an index name.`);
@@ -68,18 +65,16 @@ for (let round = 1; round <= rounds; round++) {
     let ran = 0;
     let allRan!: () => void;
     const drained = new Promise<void>((resolve) => (allRan = resolve));
-    const noop = task({ name: "bench.cpu" }, (_payload: { n: number; at: number }) => {
+    const noop = task({ name: "bench.cpu" }, (_payload: Payload) => {
       if (++ran === TASKS) allRan();
     });
-    // The payload `enqueue_bulk` sends; the first call prepares the statement outside the timing.
-    const chunks = Array.from({ length: TASKS / CHUNK }, (_, chunk) =>
-      Array.from({ length: CHUNK }, (_, index) => [{ n: chunk * CHUNK + index, at: Date.now() }] as [{ n: number; at: number }]),
-    );
-    await noop.enqueueMany([[{ n: -1, at: 0 }]]);
+    // The payloads and chunks of `enqueue_bulk`; the first call prepares the statement outside the timing.
+    const batches = chunks(payloads(TASKS).map((payload) => [payload] as [Payload]), CHUNK);
+    await noop.enqueueMany([[{ n: 0, t: 0 }]]);
     await client`DELETE FROM tasks_queue`;
     await client`CHECKPOINT`;
     const enqueue = await measure(client, async () => {
-      for (const chunk of chunks) await noop.enqueueMany(chunk);
+      for (const batch of batches) await noop.enqueueMany(batch);
     });
     await client`CHECKPOINT`;
     const worker = new Worker({ logger: silentLogger, concurrency: CONCURRENCY });
@@ -93,9 +88,5 @@ for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round}\n  enqueueMany: ${enqueue}\n  drain:       ${drain}`);
     unregisterTasks("bench.cpu");
     await closeTasks();
-  } finally {
-    await client.end();
-    await admin.unsafe(`DROP DATABASE ${database} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }

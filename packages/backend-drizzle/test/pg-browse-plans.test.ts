@@ -1,8 +1,9 @@
 /**
  * Every list the dashboard sends reads the task tables through indexes, on 200,000 finished
  * and 20,000 READY rows: both orders and directions, first and later pages, each filter and
- * the argument search. Never a sequential scan of tasks_results; on tasks_queue only the
- * argument search and a time window may read the backlog. countFinished reads a
+ * the argument search (through the GIN index among failed and cancelled tasks, a walk of an
+ * order index when successes are searched too). Never a sequential scan of tasks_results; on
+ * tasks_queue only the argument search and a time window may read the backlog. countFinished reads a
  * range of an index too. A health() of scope "live" counts from the queue table only and, without
  * recent failures, answers while tasks_results is locked. (pg-browse-explain.ts prints the same
  * plans, with timings, at 1M rows.)
@@ -75,12 +76,20 @@ describe.skipIf(!available)("Postgres browse plans", () => {
     expect(problems).toEqual([]);
   });
 
-  it("finds a rare argument value through the GIN index, and walks the finish-order index for a finished list", async () => {
-    const [search] = listShapes("plan", FINISHED).filter((shape) => shape.title === "finished desc, search a rare value (one SKU)");
-    const searchPlan = nodes(await planOf(listQuery(search!.params)!));
-    expect(searchPlan.map((node) => node["Index Name"])).toContain("tasks_results_args_idx");
-    const [plain] = listShapes("plan", FINISHED).filter((shape) => shape.title === "finished desc, no filter, next page");
-    const plainPlan = nodes(await planOf(listQuery(plain!.params)!));
+  it("searches failed and cancelled tasks through the GIN index, and walks an order index for a search that includes successes", async () => {
+    const planOfShape = async (title: string) => {
+      const [shape] = listShapes("plan", FINISHED).filter((candidate) => candidate.title === title);
+      return nodes(await planOf(listQuery(shape!.params)!));
+    };
+    for (const title of ["finished desc, FAILED, search a rare value (one SKU)", "enqueued desc, FAILED or CANCELLED, search a common value (a user)"]) {
+      expect((await planOfShape(title)).map((node) => node["Index Name"]), title).toContain("tasks_results_unsuccessful_args_idx");
+    }
+    // Successful tasks are not in the GIN index (0009): their search is a filter on the walk of
+    // the list's order, which stops when the page is full.
+    const everySearch = await planOfShape("finished desc, search a rare value (one SKU)");
+    expect(everySearch.map((node) => node["Index Name"])).not.toContain("tasks_results_unsuccessful_args_idx");
+    expect(everySearch.find((node) => node["Relation Name"] === "tasks_results")).toMatchObject({ "Node Type": "Index Scan", "Index Name": "tasks_results_finished_order_idx" });
+    const plainPlan = await planOfShape("finished desc, no filter, next page");
     expect(plainPlan.find((node) => node["Relation Name"] === "tasks_results")).toMatchObject({ "Node Type": "Index Scan", "Index Name": "tasks_results_finished_order_idx" });
     expect(plainPlan.map((node) => node["Node Type"])).not.toContain("Sort");
   });

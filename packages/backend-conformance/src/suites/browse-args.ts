@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
-import type { ArgsSearchValue, JsonValue } from "@tasks/core/backend";
-import type { Harness } from "../harness.js";
-import { BROWSE, BrowseKit } from "./browse-kit.js";
+import type { ArgsSearchValue, JsonValue, ResultStatus, TaskRecord } from "@tasks/core/backend";
+import { ids, type Harness } from "../harness.js";
+import { BROWSE, BROWSE_WORKERS, BrowseKit, type TestStatus } from "./browse-kit.js";
 
 /**
  * Strings a SQL LIKE pattern, a JSON path or a regular expression would treat as syntax; a
@@ -92,6 +92,39 @@ export function browseArgsSuite(h: Harness): void {
         expect({ value, found: await kit.listIds(alias, { argsValue: value }) }).toEqual({ value, found: [] });
       }
       expect(await kit.listIds(alias, { argsValue: "axb" })).toEqual([plain.id]);
+    });
+
+    // A backend may index some statuses' arguments and not others (Postgres indexes only
+    // failed and cancelled tasks'): the same search must page alike over any mix of statuses.
+    h.test("pages a search over successful, failed and cancelled tasks alike, in both orders, with and without a status filter", BROWSE_WORKERS, async () => {
+      const alias = h.alias();
+      const cycle: TestStatus[] = ["SUCCESSFUL", "FAILED", "SUCCESSFUL", "CANCELLED", "READY", "SUCCESSFUL"];
+      const matches: TaskRecord[] = [];
+      for (let index = 0; index < 18; index++) {
+        const args = index % 3 === 2 ? [{ order: { user: "bob" } }] : [{ order: { user: "ada" } }];
+        // Finish times run against enqueue order, so the two orders differ.
+        const record = await kit.taskIn(alias, cycle[index % cycle.length]!, index, 100 - index, { args });
+        if (index % 3 !== 2) matches.push(record);
+      }
+      const finished = matches.filter((record) => record.status !== "READY");
+      const byFinish = (records: TaskRecord[]) => ids([...records].sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime()));
+      const only = (statuses: ResultStatus[]) => matches.filter((record) => statuses.includes(record.status));
+      expect(finished.length).toBeGreaterThan(6);
+      const cases: [ResultStatus[] | undefined, TaskRecord[]][] = [
+        [undefined, matches],
+        [["SUCCESSFUL", "FAILED", "CANCELLED"], finished],
+        [["FAILED", "CANCELLED"], only(["FAILED", "CANCELLED"])],
+        [["SUCCESSFUL"], only(["SUCCESSFUL"])],
+      ];
+      for (const [statuses, expected] of cases) {
+        const filter = { argsValue: "ada", ...(statuses ? { statuses } : {}) };
+        expect(expected.length, String(statuses)).toBeGreaterThan(0);
+        expect(await kit.walk({ backend: alias, filter, order: "enqueued", direction: "asc", limit: 2 }), String(statuses)).toEqual(ids(expected));
+        expect(await kit.walk({ backend: alias, filter, order: "enqueued", direction: "desc", limit: 3 }), String(statuses)).toEqual(ids(expected).reverse());
+        const done = expected.filter((record) => record.status !== "READY");
+        expect(await kit.walk({ backend: alias, filter, order: "finished", direction: "asc", limit: 2 }), String(statuses)).toEqual(byFinish(done));
+        expect(await kit.walk({ backend: alias, filter, order: "finished", direction: "desc", limit: 3 }), String(statuses)).toEqual(byFinish(done).reverse());
+      }
     });
   });
 }

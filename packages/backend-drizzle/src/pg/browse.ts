@@ -1,7 +1,7 @@
 /**
  * The browse operations on Postgres (listTasks, retryTasks, deleteTasks, countFinished), for
  * the dashboard. Every list reads each task table in the order of an index and stops at the
- * page size (migration 0008_browse_indexes):
+ * page size (migrations 0008_browse_indexes and 0009_unsuccessful_args_index):
  *
  * - `"enqueued"` order is id order (UUIDv7 ids are made at enqueue): each table's primary key,
  *   walked from the cursor; `from` also bounds the id (see {@link firstIdAt}).
@@ -9,10 +9,13 @@
  *   random UUIDv4, say) may be missed by a `from` filter in enqueue order.
  * - `"finished"` order walks `tasks_results_finished_order_idx` (backend, finished_at, id)
  *   from the cursor.
- * - `argsValue` is `args @? <jsonpath>`, served on the results table by the GIN index
- *   `tasks_results_args_idx` (default `jsonb_ops`: `jsonb_path_ops` cannot serve the `.**`
- *   accessor a search at any depth needs). The live table has no such index: a search there
- *   reads the backlog.
+ * - `argsValue` is `args @? <jsonpath>`. Among FAILED and CANCELLED tasks it is served by the
+ *   partial GIN index `tasks_results_unsuccessful_args_idx` (migration 0009; default
+ *   `jsonb_ops`: `jsonb_path_ops` cannot serve the `.**` accessor a search at any depth needs).
+ *   A search that includes SUCCESSFUL tasks walks the results table in the list's order with
+ *   the search as a filter until the page is full: fast for common values or in a time window,
+ *   a walk of every finished task of the window for an absent one. The live table has no such
+ *   index: a search there reads the backlog.
  * - Status, queue and task-name conditions filter those walks; statuses are written into the
  *   SQL (validated names), so a plan can prove partial indexes whatever the parameters.
  */
@@ -39,7 +42,7 @@ import { checkCountFinishedParams, checkDateParam, checkListTasksParams, checkTa
 import { isUniqueViolation } from "../shared/errors.js";
 import { readRow, type TaskRowShape } from "../shared/rows.js";
 import type { PgDb } from "./db.js";
-import { recordSelect } from "./moves.js";
+import { recordFieldsOf, recordSelect } from "./moves.js";
 import { resultRows, withParams } from "./run-sql.js";
 import { tasksQueue } from "./schema.js";
 import { arrayLiteral, ENQUEUED_CHANNEL } from "./statements.js";
@@ -95,7 +98,9 @@ function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_resu
     if (!finished) conditions.push(sql`t.id >= ${firstIdAt(filter.from)}::uuid`);
   }
   if (filter.until) conditions.push(sql`${time} < ${filter.until.toISOString()}::timestamptz`);
-  if (filter.argsValue !== undefined) conditions.push(sql`t.args @? ${argsValuePath(filter.argsValue)}::jsonpath`);
+  const search = filter.argsValue === undefined ? null : sql`@? ${argsValuePath(filter.argsValue)}::jsonpath`;
+  const walkThenSearch = search !== null && table === "tasks_results" && searchesSuccesses(statuses);
+  if (search && !walkThenSearch) conditions.push(sql`t.args ${search}`);
   const after = params.after;
   const cmp = sql.raw(desc ? "<" : ">");
   const dir = sql.raw(desc ? "DESC" : "ASC");
@@ -107,7 +112,19 @@ function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_resu
     conditions.push(sql`t.id ${cmp} ${after.id}::uuid`);
   }
   const order = finished ? sql`t.finished_at ${dir}, t.id ${dir}` : sql`t.id ${dir}`;
-  return sql`SELECT ${sql.raw(recordSelect("t"))} FROM ${sql.raw(table)} AS t WHERE ${sql.join(conditions, sql` AND `)} ORDER BY ${order} LIMIT ${params.limit + 1}`;
+  const where = sql.join(conditions, sql` AND `);
+  if (!walkThenSearch) return sql`SELECT ${sql.raw(recordSelect("t"))} FROM ${sql.raw(table)} AS t WHERE ${where} ORDER BY ${order} LIMIT ${params.limit + 1}`;
+  const walk = sql`SELECT ${sql.raw(recordSelect("t"))}, t.args AS searched_args FROM ${sql.raw(table)} AS t WHERE ${where} ORDER BY ${order}`;
+  // Successful tasks are in no argument index (migration 0009), and the planner, expecting few
+  // matches, would read the whole table and sort it. OFFSET 0 keeps the search out of the
+  // walk, which the outer LIMIT then plans as an index walk in the list's order, stopping when
+  // the page is full; with no outer ORDER BY, the walk's order is the output's.
+  return sql`SELECT ${sql.raw(recordFieldsOf("w"))} FROM (${walk} OFFSET 0) AS w WHERE w.searched_args ${search} LIMIT ${params.limit + 1}`;
+}
+
+/** Whether a read of the results table with these statuses includes SUCCESSFUL tasks, which the argument index leaves out. */
+function searchesSuccesses(statuses: TableStatuses): boolean {
+  return statuses === "any" || statuses.includes("SUCCESSFUL");
 }
 
 /** A status condition on alias `alias` for statuses that are validated names. */

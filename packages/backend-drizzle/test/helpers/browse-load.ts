@@ -57,7 +57,7 @@ export interface ListShape {
 /**
  * Every list shape over the loaded rows: both orders and directions, from the start and from a
  * cursor in the middle, unfiltered and with each filter (statuses, queue, name, time range,
- * ids, a rare and a common argument value).
+ * ids, a rare and a common argument value, over every status and among failures).
  */
 export function listShapes(backend: string, finished: number): ListShape[] {
   const middle = Math.floor(finished / 2);
@@ -72,6 +72,9 @@ export function listShapes(backend: string, finished: number): ListShape[] {
     ["a 10-minute window", { from: loadedAt(middle), until: new Date(loadedAt(middle).getTime() + 600_000) }],
     ["search a rare value (one SKU)", { argsValue: `sku-${middle + 7}` }],
     ["search a common value (a user)", { argsValue: "u42" }],
+    // Task middle + 1 failed (i % 50 < 4), and user u1's tasks all failed (i % 50 = 1).
+    ["FAILED, search a rare value (one SKU)", { statuses: ["FAILED"] as ResultStatus[], argsValue: `sku-${middle + 1}` }],
+    ["FAILED or CANCELLED, search a common value (a user)", { statuses: ["FAILED", "CANCELLED"] as ResultStatus[], argsValue: "u1" }],
     ["ids", { ids: ["00000000-0000-7000-8000-000000000000"] }],
   ];
   const shapes: ListShape[] = [];

@@ -85,7 +85,7 @@ describe.skipIf(!available)("Postgres browse plans", () => {
       expect((await planOfShape(title)).map((node) => node["Index Name"]), title).toContain("tasks_results_unsuccessful_args_idx");
     }
     // Successful tasks are not in the GIN index (0009): their search is a filter on the walk of
-    // the list's order, which stops when the page is full.
+    // the list's order, which stops when the page is full or after SEARCH_WALK_ROWS rows.
     const everySearch = await planOfShape("finished desc, search a rare value (one SKU)");
     expect(everySearch.map((node) => node["Index Name"])).not.toContain("tasks_results_unsuccessful_args_idx");
     expect(everySearch.find((node) => node["Relation Name"] === "tasks_results")).toMatchObject({ "Node Type": "Index Scan", "Index Name": "tasks_results_finished_order_idx" });

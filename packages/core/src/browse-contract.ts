@@ -71,10 +71,18 @@ export interface ListTasksParams {
   readonly after?: TaskListCursor | null;
 }
 
-/** One page of a task list. */
+/**
+ * One page of a task list. A page holds `limit` tasks unless it is the last one, with one
+ * exception: a backend may stop an argument search (`argsValue`) after reading a bounded number
+ * of tasks that no index narrows, so that no call reads a whole table. Such a page holds the
+ * matches found so far, maybe none, and `next` resumes the search where it stopped.
+ */
 export interface TaskPage {
   readonly tasks: TaskRecord[];
-  /** The cursor for the next page; `null` exactly when no task follows this page (a full last page too). */
+  /**
+   * The cursor for the next page; `null` exactly when no task follows this page (a full last
+   * page too). After a page an argument search left short, the next page may be empty and last.
+   */
   readonly next: TaskListCursor | null;
 }
 

@@ -35,7 +35,11 @@ export interface ListTasksOptions extends TaskFilter {
 /** One page of {@link listTasks}. */
 export interface TaskResultPage {
   readonly tasks: TaskResult[];
-  /** Pass as `after` for the next page; `null` on the last page. */
+  /**
+   * Pass as `after` for the next page; `null` on the last page. An argument search may stop
+   * before the page is full (see `TaskPage` in the backend contract): keep following `next`
+   * until it is `null`, even after a short or empty page.
+   */
   readonly next: TaskListCursor | null;
 }
 

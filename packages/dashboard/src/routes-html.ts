@@ -47,7 +47,9 @@ async function listPage(req: DashboardRequest): Promise<Response> {
     limit: req.options.pageSize,
     after: query.cursor,
   });
-  return htmlResponse(taskListPage(req.page, { backend, backends: dashboardBackends(req.options), query, tasks, next }));
+  // A search can stop before the page is full (TaskPage in the backend contract); say where.
+  const searchStopped = next !== null && tasks.length < req.options.pageSize;
+  return htmlResponse(taskListPage(req.page, { backend, backends: dashboardBackends(req.options), query, tasks, next, searchStopped }));
 }
 
 /** Refuses every action in read-only mode, and POSTs without a valid CSRF token or from another origin. */

@@ -13,9 +13,10 @@
  *   partial GIN index `tasks_results_unsuccessful_args_idx` (migration 0009; default
  *   `jsonb_ops`: `jsonb_path_ops` cannot serve the `.**` accessor a search at any depth needs).
  *   A search that includes SUCCESSFUL tasks walks the results table in the list's order with
- *   the search as a filter until the page is full: fast for common values or in a time window,
- *   a walk of every finished task of the window for an absent one. The live table has no such
- *   index: a search there reads the backlog.
+ *   the search as a filter, and stops when the page is full or after {@link SEARCH_WALK_ROWS}
+ *   tasks: a page may then hold fewer matches, and its cursor resumes the walk where it
+ *   stopped, so no call reads the whole table. The live table has no such index: a search
+ *   there reads the backlog.
  * - Status, queue and task-name conditions filter those walks; statuses are written into the
  *   SQL (validated names), so a plan can prove partial indexes whatever the parameters.
  */
@@ -36,13 +37,15 @@ import {
   firstIdAt,
   listTables,
   pageOf,
+  pageOfWalkedSearch,
   type TableStatuses,
+  type WalkEnd,
 } from "../shared/browse.js";
 import { checkCountFinishedParams, checkDateParam, checkListTasksParams, checkTaskIds } from "@tasks/core/backend";
 import { isUniqueViolation } from "../shared/errors.js";
 import { readRow, type TaskRowShape } from "../shared/rows.js";
 import type { PgDb } from "./db.js";
-import { recordFieldsOf, recordSelect } from "./moves.js";
+import { recordSelect } from "./moves.js";
 import { resultRows, withParams } from "./run-sql.js";
 import { tasksQueue } from "./schema.js";
 import { arrayLiteral, ENQUEUED_CHANNEL } from "./statements.js";
@@ -53,36 +56,69 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Every task column, in table order (both tables have the same). */
 const TASK_COLUMNS: readonly string[] = getTableConfig(tasksQueue).columns.map((column) => column.name);
 
+/** A NULL for each column of a {@link recordSelect} list: the record part of a row that holds no task. */
+const RECORD_NULLS = TASK_COLUMNS.map(() => "NULL").join(", ");
+
+/**
+ * How many finished tasks one page of an argument search that includes SUCCESSFUL tasks reads
+ * at most (about 120 ms on the 2-core machine of docs/dashboard-plans.md): those tasks are in
+ * no argument index, and a rare value would otherwise read every finished task in one call.
+ */
+export const SEARCH_WALK_ROWS = 50_000;
+
+/** The extra columns of a list row: where a bounded search walk stopped (NULL on other rows). */
+interface WalkEndColumns {
+  walkEndId: string | null;
+  walkEndAtMs: string | number | null;
+  walked: string | number | null;
+}
+
 /**
  * One page of tasks (see `BrowseOperations.listTasks`): one statement, so one snapshot, a
  * UNION ALL of one index-ordered, limited read per table when both are read. A row that other
  * code wrote and that cannot be read whole is listed with fallbacks for its bad values.
+ * `walkRows` bounds a search walk (tests pass a small one).
  */
-export async function listTasks(db: PgDb, params: ListTasksParams): Promise<TaskPage> {
+export async function listTasks(db: PgDb, params: ListTasksParams, walkRows: number = SEARCH_WALK_ROWS): Promise<TaskPage> {
   checkListTasksParams(params);
-  const query = listQuery(params);
+  const query = listQuery(params, walkRows);
   if (!query) return { tasks: [], next: null };
-  const rows = resultRows<TaskRowShape>(await db.execute(query));
-  return pageOf(rows.map((row) => readRow(row).record), params);
+  const rows = resultRows<TaskRowShape & Partial<WalkEndColumns>>(await db.execute(query));
+  const records = rows.filter((row) => row.id !== null).map((row) => readRow(row).record);
+  if (!walksSearch(params)) return pageOf(records, params);
+  const marker = rows.find((row) => row.walkEndId !== null && row.walkEndId !== undefined);
+  const end: WalkEnd | null = marker
+    ? { id: marker.walkEndId as string, finishedAt: new Date(Number(marker.walkEndAtMs)), stopped: Number(marker.walked) >= walkRows }
+    : null;
+  return pageOfWalkedSearch(records, params, end);
 }
 
 /** The statement of {@link listTasks} (null when nothing can match); also used to EXPLAIN it. */
-export function listQuery(params: ListTasksParams): SQL | null {
+export function listQuery(params: ListTasksParams, walkRows: number = SEARCH_WALK_ROWS): SQL | null {
   const ids = params.filter.ids?.filter((id) => UUID.test(id));
   if (ids?.length === 0) return null;
   if (params.after && !UUID.test(params.after.id)) return null;
   const tables = listTables(params);
+  const walked = walksSearch(params);
+  const extra = walked ? sql.raw(`, NULL::uuid AS "walkEndId", NULL::bigint AS "walkEndAtMs", NULL::bigint AS "walked"`) : sql``;
   const branches: SQL[] = [];
-  if (tables.live) branches.push(branchQuery(params, "tasks_queue", tables.live, ids));
-  if (tables.finished) branches.push(branchQuery(params, "tasks_results", tables.finished, ids));
+  if (tables.live) branches.push(branchQuery(params, "tasks_queue", tables.live, ids, extra));
+  if (walked) return walkedSearchQuery(params, branches[0] ?? null, ids, walkRows);
+  if (tables.finished) branches.push(branchQuery(params, "tasks_results", tables.finished, ids, extra));
   if (branches.length === 0) return null;
   if (branches.length === 1) return branches[0] as SQL;
   const dir = sql.raw(params.direction === "desc" ? "DESC" : "ASC");
   return sql`SELECT * FROM ((${branches[0]}) UNION ALL (${branches[1]})) AS u ORDER BY u."id" ${dir} LIMIT ${params.limit + 1}`;
 }
 
-/** One table's read: its rows that pass the filter, in the list's order from the cursor, one more than the page. */
-function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_results", statuses: TableStatuses, ids: readonly string[] | undefined): SQL {
+/** Whether the list searches the arguments of SUCCESSFUL tasks, which no index holds: a bounded walk of the results table. */
+function walksSearch(params: ListTasksParams): boolean {
+  const finished = listTables(params).finished;
+  return params.filter.argsValue !== undefined && finished !== null && (finished === "any" || finished.includes("SUCCESSFUL"));
+}
+
+/** The conditions and order of one table's read: its rows that pass the filter, in the list's order from the cursor. */
+function branchParts(params: ListTasksParams, statuses: TableStatuses, ids: readonly string[] | undefined, search: SQL | null): { where: SQL; order: SQL } {
   const { filter } = params;
   const finished = params.order === "finished";
   const desc = params.direction === "desc";
@@ -98,9 +134,7 @@ function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_resu
     if (!finished) conditions.push(sql`t.id >= ${firstIdAt(filter.from)}::uuid`);
   }
   if (filter.until) conditions.push(sql`${time} < ${filter.until.toISOString()}::timestamptz`);
-  const search = filter.argsValue === undefined ? null : sql`@? ${argsValuePath(filter.argsValue)}::jsonpath`;
-  const walkThenSearch = search !== null && table === "tasks_results" && searchesSuccesses(statuses);
-  if (search && !walkThenSearch) conditions.push(sql`t.args ${search}`);
+  if (search) conditions.push(sql`t.args ${search}`);
   const after = params.after;
   const cmp = sql.raw(desc ? "<" : ">");
   const dir = sql.raw(desc ? "DESC" : "ASC");
@@ -112,19 +146,49 @@ function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_resu
     conditions.push(sql`t.id ${cmp} ${after.id}::uuid`);
   }
   const order = finished ? sql`t.finished_at ${dir}, t.id ${dir}` : sql`t.id ${dir}`;
-  const where = sql.join(conditions, sql` AND `);
-  if (!walkThenSearch) return sql`SELECT ${sql.raw(recordSelect("t"))} FROM ${sql.raw(table)} AS t WHERE ${where} ORDER BY ${order} LIMIT ${params.limit + 1}`;
-  const walk = sql`SELECT ${sql.raw(recordSelect("t"))}, t.args AS searched_args FROM ${sql.raw(table)} AS t WHERE ${where} ORDER BY ${order}`;
-  // Successful tasks are in no argument index (migration 0009), and the planner, expecting few
-  // matches, would read the whole table and sort it. OFFSET 0 keeps the search out of the
-  // walk, which the outer LIMIT then plans as an index walk in the list's order, stopping when
-  // the page is full; with no outer ORDER BY, the walk's order is the output's.
-  return sql`SELECT ${sql.raw(recordFieldsOf("w"))} FROM (${walk} OFFSET 0) AS w WHERE w.searched_args ${search} LIMIT ${params.limit + 1}`;
+  return { where: sql.join(conditions, sql` AND `), order };
 }
 
-/** Whether a read of the results table with these statuses includes SUCCESSFUL tasks, which the argument index leaves out. */
-function searchesSuccesses(statuses: TableStatuses): boolean {
-  return statuses === "any" || statuses.includes("SUCCESSFUL");
+/** The argument search as a jsonpath condition's right side, or null without one. */
+function searchOf(params: ListTasksParams): SQL | null {
+  const value = params.filter.argsValue;
+  return value === undefined ? null : sql`@? ${argsValuePath(value)}::jsonpath`;
+}
+
+/** One table's read: its rows that pass the filter (the search included), in the list's order, one more than the page. */
+function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_results", statuses: TableStatuses, ids: readonly string[] | undefined, extra: SQL): SQL {
+  const { where, order } = branchParts(params, statuses, ids, searchOf(params));
+  return sql`SELECT ${sql.raw(recordSelect("t"))}${extra} FROM ${sql.raw(table)} AS t WHERE ${where} ORDER BY ${order} LIMIT ${params.limit + 1}`;
+}
+
+/**
+ * A search that includes SUCCESSFUL tasks, which are in no argument index (migration 0009):
+ * the results table's rows in the list's order, at most `walkRows` of them (an index walk
+ * that reads no further), each tested against the search. The first matches, one more than
+ * the page, are read whole; when there are fewer and the walk read all `walkRows`, one more
+ * row, with no task, names the last task walked, so that the next page resumes after it. `live` is the queue table's branch of an enqueue-order list, as is.
+ */
+function walkedSearchQuery(params: ListTasksParams, live: SQL | null, ids: readonly string[] | undefined, walkRows: number): SQL {
+  const statuses = listTables(params).finished as TableStatuses;
+  const { where, order } = branchParts(params, statuses, ids, null);
+  const search = searchOf(params) as SQL;
+  const page = params.limit + 1;
+  // `walked` is read only as far as its readers ask; a CTE scan returns its rows in the order
+  // they were made, the walk's, so `found` holds the first matches and stops the walk early
+  // when the page fills; only a page left short reads the rest for the marker row.
+  const finished = sql`WITH walked AS (
+      SELECT t.id, t.finished_at, t.args ${search} AS hit, row_number() OVER (ORDER BY ${order}) AS pos
+      FROM tasks_results AS t WHERE ${where} ORDER BY ${order} LIMIT ${walkRows}
+    ), found AS (
+      SELECT w.id FROM walked AS w WHERE w.hit LIMIT ${page}
+    )
+    SELECT ${sql.raw(recordSelect("t"))}, NULL::uuid AS "walkEndId", NULL::bigint AS "walkEndAtMs", NULL::bigint AS "walked"
+    FROM found AS f JOIN tasks_results AS t ON t.id = f.id
+    UNION ALL
+    (SELECT ${sql.raw(RECORD_NULLS)}, w.id, (extract(epoch FROM w.finished_at) * 1000)::bigint, w.pos
+     FROM walked AS w WHERE w.pos = ${walkRows} AND (SELECT count(*) FROM found) < ${page})`;
+  // The caller orders the rows.
+  return live ? sql`${finished} UNION ALL (${live})` : finished;
 }
 
 /** A status condition on alias `alias` for statuses that are validated names. */

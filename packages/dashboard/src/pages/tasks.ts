@@ -13,6 +13,8 @@ export interface TaskListView {
   readonly query: ListQuery;
   readonly tasks: readonly TaskResult[];
   readonly next: TaskListCursor | null;
+  /** The page is short but `next` is set: the argument search stopped where `next` points. */
+  readonly searchStopped: boolean;
 }
 
 const ARGS_PREVIEW = 120;
@@ -30,9 +32,18 @@ ${view.tasks.length === 0
   : html`<table data-testid="task-table"><thead><tr><th>Id</th><th>Task</th><th>Queue</th><th>Status</th><th class="num">Attempts</th><th>Enqueued</th><th>Finished</th><th>Arguments</th></tr></thead><tbody>
 ${view.tasks.map((task) => row(context, backend, task))}
 </tbody></table>`}
+${view.searchStopped && view.next ? searchStoppedNote(query, view.next) : ""}
 <p class="actions">${query.cursor ? html`<a href="${listLink(null)}" data-testid="first-page">« First page</a>` : ""}
 ${view.next ? html`<a href="${listLink(view.next)}" data-testid="next-page" rel="next">Next page »</a>` : html`<span class="muted" data-testid="last-page">Last page</span>`}</p>`;
   return layout(context, "Tasks", content);
+}
+
+/** Where a search stopped before filling the page, and that the next page goes on. */
+function searchStoppedNote(query: ListQuery, next: TaskListCursor): SafeHtml {
+  // An enqueue-order cursor holds only an id; a UUIDv7's first 48 bits are its enqueue time in ms.
+  const at = query.order === "finished" && next.finishedAt ? next.finishedAt : new Date(Number.parseInt(next.id.replace(/-/g, "").slice(0, 12), 16));
+  const what = query.order === "finished" ? "finished" : "enqueued";
+  return html`<p class="muted" data-testid="search-stopped">The argument search read as many tasks as one page may without filling it, and stopped at tasks ${what} ${formatDate(at)}. Next page goes on from there.</p>`;
 }
 
 function row(context: PageContext, backend: string, task: TaskResult): SafeHtml {
@@ -54,7 +65,7 @@ function filterForm(context: PageContext, view: TaskListView): SafeHtml {
 <label>Queue<input name="queue" value="${query.queues.join(",")}" placeholder="any (comma-separated)" data-testid="filter-queue"></label>
 <label>Task name<input name="task" value="${query.taskNames.join(",")}" placeholder="any (comma-separated)" data-testid="filter-task"></label>
 <label>Id<input name="id" value="${query.id ?? ""}" placeholder="task id" size="38" data-testid="filter-id"></label>
-<label>Argument value<input name="arg" value="${query.argText}" placeholder='42, true, text or "42"' title="Only failed and cancelled tasks are indexed for this search (Postgres). With successful tasks included, a rare value is found faster inside a time range." data-testid="filter-arg"></label>
+<label>Argument value<input name="arg" value="${query.argText}" placeholder='42, true, text or "42"' title="Only failed and cancelled tasks are indexed for this search (Postgres). With successful tasks included, a page reads at most 50,000 of them and may stop short: Next page goes on. A rare value is found sooner inside a time range." data-testid="filter-arg"></label>
 <label>From (UTC)<input name="from" value="${query.from?.toISOString() ?? ""}" placeholder="2026-01-31T14:00" data-testid="filter-from"></label>
 <label>Until (UTC)<input name="until" value="${query.until?.toISOString() ?? ""}" placeholder="2026-01-31T15:00" data-testid="filter-until"></label>
 <label>Order<select name="order" data-testid="filter-order"><option value="enqueued"${query.order === "enqueued" ? html` selected` : ""}>enqueue time</option><option value="finished"${query.order === "finished" ? html` selected` : ""}>finish time (finished only)</option></select></label>

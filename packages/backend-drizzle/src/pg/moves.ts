@@ -46,11 +46,6 @@ export function recordSelect(alias: string): string {
   }).join(", ");
 }
 
-/** The columns of a {@link recordSelect} list read back from a subquery of alias `alias`. */
-export function recordFieldsOf(alias: string): string {
-  return TASK_COLUMNS.map((column) => `${alias}."${RECORD_FIELD_OF[column] ?? column}"`).join(", ");
-}
-
 /** What a move writes in place of the moved row's own value, by column name (SQL over alias `d`). */
 export type ColumnOverrides = Readonly<Record<string, string>>;
 

@@ -1,4 +1,6 @@
 import {
+  compareListPositions,
+  idTimeMs,
   isFinishedStatus,
   type ArgsSearchValue,
   type CountFinishedParams,
@@ -25,8 +27,8 @@ export function listTasks(store: MemoryStore, params: ListTasksParams): TaskPage
   const sign = direction === "asc" ? 1 : -1;
   const matches = [...store.partition(params.backend).rows.values()]
     .filter((row) => (order === "enqueued" || isFinished(row)) && matchesFilter(row, params.filter, order))
-    .filter((row) => !after || sign * compareRows(row, after, order) > 0)
-    .sort((a, b) => sign * compareRows(a, cursorOf(b, order), order));
+    .filter((row) => !after || sign * compareListPositions(row, after, order) > 0)
+    .sort((a, b) => sign * compareListPositions(a, b, order));
   const page = matches.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -99,14 +101,6 @@ export function countFinished(store: MemoryStore, params: CountFinishedParams): 
     .map((entry) => ({ bucketStart: new Date(entry.bucketStart), queueName: entry.queueName, status: entry.status, count: entry.count }));
 }
 
-/**
- * The enqueue time an id carries: the Unix milliseconds in the first 48 bits of a UUIDv7.
- * Enqueue-order lists filter on it so that a `from`/`until` range is one slice of the order.
- */
-export function idTimeMs(id: string): number {
-  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-}
-
 function matchesFilter(row: Row, filter: TaskFilter, order: ListTasksParams["order"]): boolean {
   if (filter.statuses && !filter.statuses.includes(row.status)) return false;
   if (filter.queues && !filter.queues.includes(row.queueName)) return false;
@@ -134,15 +128,6 @@ function isFinished(row: Row): boolean {
 
 function cursorOf(row: Row, order: ListTasksParams["order"]): TaskListCursor {
   return { id: row.id, finishedAt: order === "finished" && row.finishedAt ? new Date(row.finishedAt.getTime()) : null };
-}
-
-/** Ascending comparison of a row with a cursor position in the list's order. */
-function compareRows(row: Row, position: TaskListCursor, order: ListTasksParams["order"]): number {
-  if (order === "finished") {
-    const byTime = (row.finishedAt?.getTime() ?? 0) - (position.finishedAt?.getTime() ?? 0);
-    if (byTime !== 0) return byTime;
-  }
-  return compareIds(row.id, position.id);
 }
 
 function compareIds(a: string, b: string): number {

@@ -51,3 +51,11 @@ export function newTaskId(nowMs: number = Date.now()): string {
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The Unix milliseconds in the first 48 bits of a UUIDv7 id: for an id {@link newTaskId}
+ * made, its enqueue time (ids never run behind their process's clock).
+ */
+export function idTimeMs(id: string): number {
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}

@@ -38,8 +38,8 @@ import {
   listTables,
   pageOf,
   pageOfWalkedSearch,
+  type ListTables,
   type TableStatuses,
-  type WalkEnd,
 } from "../shared/browse.js";
 import { checkCountFinishedParams, checkDateParam, checkListTasksParams, checkTaskIds } from "@tasks/core/backend";
 import { isUniqueViolation } from "../shared/errors.js";
@@ -59,6 +59,9 @@ const TASK_COLUMNS: readonly string[] = getTableConfig(tasksQueue).columns.map((
 /** A NULL for each column of a {@link recordSelect} list: the record part of a row that holds no task. */
 const RECORD_NULLS = TASK_COLUMNS.map(() => "NULL").join(", ");
 
+/** The {@link WalkEndColumns} of a row that holds a task (every row but a walk's marker). */
+const WALK_END_NULLS = `, NULL::uuid AS "walkEndId", NULL::bigint AS "walkEndAtMs"`;
+
 /**
  * How many finished tasks one page of an argument search that includes SUCCESSFUL tasks reads
  * at most (about 120 ms on the 2-core machine of docs/dashboard-plans.md): those tasks are in
@@ -66,11 +69,10 @@ const RECORD_NULLS = TASK_COLUMNS.map(() => "NULL").join(", ");
  */
 export const SEARCH_WALK_ROWS = 50_000;
 
-/** The extra columns of a list row: where a bounded search walk stopped (NULL on other rows). */
+/** The extra columns of a list row: where a bounded search walk stopped, on the one row that says so (NULL on the others). */
 interface WalkEndColumns {
   walkEndId: string | null;
   walkEndAtMs: string | number | null;
-  walked: string | number | null;
 }
 
 /**
@@ -85,12 +87,10 @@ export async function listTasks(db: PgDb, params: ListTasksParams, walkRows: num
   if (!query) return { tasks: [], next: null };
   const rows = resultRows<TaskRowShape & Partial<WalkEndColumns>>(await db.execute(query));
   const records = rows.filter((row) => row.id !== null).map((row) => readRow(row).record);
-  if (!walksSearch(params)) return pageOf(records, params);
+  if (!walksSearch(params, listTables(params))) return pageOf(records, params);
   const marker = rows.find((row) => row.walkEndId !== null && row.walkEndId !== undefined);
-  const end: WalkEnd | null = marker
-    ? { id: marker.walkEndId as string, finishedAt: new Date(Number(marker.walkEndAtMs)), stopped: Number(marker.walked) >= walkRows }
-    : null;
-  return pageOfWalkedSearch(records, params, end);
+  const stoppedAt = marker ? { id: marker.walkEndId as string, finishedAt: new Date(Number(marker.walkEndAtMs)) } : null;
+  return pageOfWalkedSearch(records, params, stoppedAt);
 }
 
 /** The statement of {@link listTasks} (null when nothing can match); also used to EXPLAIN it. */
@@ -99,11 +99,11 @@ export function listQuery(params: ListTasksParams, walkRows: number = SEARCH_WAL
   if (ids?.length === 0) return null;
   if (params.after && !UUID.test(params.after.id)) return null;
   const tables = listTables(params);
-  const walked = walksSearch(params);
-  const extra = walked ? sql.raw(`, NULL::uuid AS "walkEndId", NULL::bigint AS "walkEndAtMs", NULL::bigint AS "walked"`) : sql``;
+  const walked = walksSearch(params, tables);
+  const extra = walked ? sql.raw(WALK_END_NULLS) : sql``;
   const branches: SQL[] = [];
   if (tables.live) branches.push(branchQuery(params, "tasks_queue", tables.live, ids, extra));
-  if (walked) return walkedSearchQuery(params, branches[0] ?? null, ids, walkRows);
+  if (walked) return walkedSearchQuery(params, tables.finished as TableStatuses, branches[0] ?? null, ids, walkRows);
   if (tables.finished) branches.push(branchQuery(params, "tasks_results", tables.finished, ids, extra));
   if (branches.length === 0) return null;
   if (branches.length === 1) return branches[0] as SQL;
@@ -112,8 +112,7 @@ export function listQuery(params: ListTasksParams, walkRows: number = SEARCH_WAL
 }
 
 /** Whether the list searches the arguments of SUCCESSFUL tasks, which no index holds: a bounded walk of the results table. */
-function walksSearch(params: ListTasksParams): boolean {
-  const finished = listTables(params).finished;
+function walksSearch(params: ListTasksParams, { finished }: ListTables): boolean {
   return params.filter.argsValue !== undefined && finished !== null && (finished === "any" || finished.includes("SUCCESSFUL"));
 }
 
@@ -166,10 +165,10 @@ function branchQuery(params: ListTasksParams, table: "tasks_queue" | "tasks_resu
  * the results table's rows in the list's order, at most `walkRows` of them (an index walk
  * that reads no further), each tested against the search. The first matches, one more than
  * the page, are read whole; when there are fewer and the walk read all `walkRows`, one more
- * row, with no task, names the last task walked, so that the next page resumes after it. `live` is the queue table's branch of an enqueue-order list, as is.
+ * row, with no task, names the last task walked, so that the next page resumes after it.
+ * `live` is the queue table's branch of an enqueue-order list, as is.
  */
-function walkedSearchQuery(params: ListTasksParams, live: SQL | null, ids: readonly string[] | undefined, walkRows: number): SQL {
-  const statuses = listTables(params).finished as TableStatuses;
+function walkedSearchQuery(params: ListTasksParams, statuses: TableStatuses, live: SQL | null, ids: readonly string[] | undefined, walkRows: number): SQL {
   const { where, order } = branchParts(params, statuses, ids, null);
   const search = searchOf(params) as SQL;
   const page = params.limit + 1;
@@ -182,10 +181,10 @@ function walkedSearchQuery(params: ListTasksParams, live: SQL | null, ids: reado
     ), found AS (
       SELECT w.id FROM walked AS w WHERE w.hit LIMIT ${page}
     )
-    SELECT ${sql.raw(recordSelect("t"))}, NULL::uuid AS "walkEndId", NULL::bigint AS "walkEndAtMs", NULL::bigint AS "walked"
+    SELECT ${sql.raw(recordSelect("t"))}${sql.raw(WALK_END_NULLS)}
     FROM found AS f JOIN tasks_results AS t ON t.id = f.id
     UNION ALL
-    (SELECT ${sql.raw(RECORD_NULLS)}, w.id, (extract(epoch FROM w.finished_at) * 1000)::bigint, w.pos
+    (SELECT ${sql.raw(RECORD_NULLS)}, w.id, (extract(epoch FROM w.finished_at) * 1000)::bigint
      FROM walked AS w WHERE w.pos = ${walkRows} AND (SELECT count(*) FROM found) < ${page})`;
   // The caller orders the rows.
   return live ? sql`${finished} UNION ALL (${live})` : finished;

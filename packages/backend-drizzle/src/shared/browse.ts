@@ -11,7 +11,7 @@ import type {
   TaskPage,
   TaskRecord,
 } from "@tasks/core/backend";
-import { FINISHED_STATUSES, ResultStatus } from "@tasks/core/backend";
+import { compareListPositions, FINISHED_STATUSES, ResultStatus } from "@tasks/core/backend";
 
 const LIVE_STATUSES: readonly ResultStatus[] = [ResultStatus.READY, ResultStatus.RUNNING];
 
@@ -52,33 +52,20 @@ export function pageOf(records: readonly TaskRecord[], params: ListTasksParams):
   return { tasks, next };
 }
 
-/** Where a bounded search walk of the finished tasks stopped: the last task it read, and whether it stopped before their end. */
-export interface WalkEnd {
-  readonly id: string;
-  readonly finishedAt: Date;
-  /** The walk read its whole budget: finished tasks after {@link id} were not read. */
-  readonly stopped: boolean;
-}
-
 /**
- * The page of a list whose finished tasks were searched by a bounded walk (`end`: where it
- * stopped; null when it read no task). `records` are every task read, from both tables, each
- * table's in the list's order. A walk that stopped before the page was full gives a page of the
- * matches up to where it stopped (live tasks after that point wait for the next page), with a
- * cursor at the last task walked, so the next page resumes the walk; it may hold no task.
+ * The page of a list whose finished tasks were searched by a bounded walk. `records` are every
+ * task read, from both tables. `stoppedAt` is the last finished task the walk read when it used
+ * its whole budget before the page was full (null otherwise): the page then holds the matches up
+ * to that point (live tasks after it wait for the next page), maybe none, with a cursor there,
+ * so the next page resumes the walk.
  */
-export function pageOfWalkedSearch(records: readonly TaskRecord[], params: ListTasksParams, end: WalkEnd | null): TaskPage {
+export function pageOfWalkedSearch(records: readonly TaskRecord[], params: ListTasksParams, stoppedAt: TaskListCursor | null): TaskPage {
   const sign = params.direction === "desc" ? -1 : 1;
-  const byFinish = params.order === "finished";
-  const compare = (a: { id: string; finishedAt: Date | null }, b: { id: string; finishedAt: Date | null }) => {
-    const time = byFinish ? (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0) : 0;
-    return sign * (time !== 0 ? time : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  };
-  const ordered = [...records].sort(compare);
-  if (!end?.stopped) return pageOf(ordered, params);
-  const reached = ordered.filter((record) => compare(record, end) <= 0);
+  const ordered = [...records].sort((a, b) => sign * compareListPositions(a, b, params.order));
+  if (!stoppedAt) return pageOf(ordered, params);
+  const reached = ordered.filter((record) => sign * compareListPositions(record, stoppedAt, params.order) <= 0);
   if (reached.length > params.limit) return pageOf(reached, params);
-  return { tasks: reached, next: { id: end.id, finishedAt: byFinish ? end.finishedAt : null } };
+  return { tasks: reached, next: { id: stoppedAt.id, finishedAt: params.order === "finished" ? stoppedAt.finishedAt : null } };
 }
 
 /**

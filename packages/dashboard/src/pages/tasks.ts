@@ -1,5 +1,6 @@
 /** The task list page: filter form, one row per task, keyset paging links and bulk actions. */
 import { ALL_STATUSES, type TaskListCursor, type TaskResult } from "@tasks/core";
+import { idTimeMs } from "@tasks/core/backend";
 import { html, type SafeHtml } from "../html.js";
 import { ACTION_NAMES } from "../actions.js";
 import type { BackendInfo } from "../data.js";
@@ -40,8 +41,8 @@ ${view.next ? html`<a href="${listLink(view.next)}" data-testid="next-page" rel=
 
 /** Where a search stopped before filling the page, and that the next page goes on. */
 function searchStoppedNote(query: ListQuery, next: TaskListCursor): SafeHtml {
-  // An enqueue-order cursor holds only an id; a UUIDv7's first 48 bits are its enqueue time in ms.
-  const at = query.order === "finished" && next.finishedAt ? next.finishedAt : new Date(Number.parseInt(next.id.replace(/-/g, "").slice(0, 12), 16));
+  // An enqueue-order cursor holds only an id, whose time prefix is its enqueue time.
+  const at = query.order === "finished" && next.finishedAt ? next.finishedAt : new Date(idTimeMs(next.id));
   const what = query.order === "finished" ? "finished" : "enqueued";
   return html`<p class="muted" data-testid="search-stopped">The argument search read as many tasks as one page may without filling it, and stopped at tasks ${what} ${formatDate(at)}. Next page goes on from there.</p>`;
 }

@@ -23,7 +23,23 @@ const latencies: number[] = [];
 let reachAt = Number.POSITIVE_INFINITY;
 let reachedSent = false;
 
+// Diagnostic: with BENCH_LATENCY_TRACE=<file>, each task's start time and latency and each GC
+// pause of this child are written there at stop, to tell what a slow start waited for.
+const traceFile = process.env.BENCH_LATENCY_TRACE;
+const traced: string[] = [];
+if (traceFile) {
+  const { PerformanceObserver, performance } = await import("node:perf_hooks");
+  const origin = performance.timeOrigin;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      traced.push(`gc ${(origin + entry.startTime).toFixed(2)} ${entry.duration.toFixed(2)} kind=${kind}`);
+    }
+  }).observe({ entryTypes: ["gc"] });
+}
+
 function onTask(payload: Payload): void {
+  if (traceFile && payload.t > 0) traced.push(`task ${payload.n} ${wallMs().toFixed(2)} ${(wallMs() - payload.t).toFixed(2)}`);
   if (payload.t > 0) latencies.push(wallMs() - payload.t);
   seen.push(payload.n);
   if (!reachedSent && seen.length >= reachAt) {
@@ -49,6 +65,7 @@ async function main(): Promise<void> {
       measureMemory(lib!, atReady)
         .then(async (memory) => {
           await worker.stop();
+          if (traceFile) (await import("node:fs")).writeFileSync(`${traceFile}.${process.pid}`, traced.join("\n") + "\n");
           // Disconnect only once the (large) report has been written to the channel.
           send({ type: "report", seen, latencies, rss: memory.atStop.rss, memory }, () => process.disconnect());
         })

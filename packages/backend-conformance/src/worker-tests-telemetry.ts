@@ -49,6 +49,17 @@ function sumWhere(points: readonly DataPoint<number | Histogram>[], match: Attri
 
 const named = (spans: readonly ReadableSpan[], name: string) => spans.filter((span) => span.name === name);
 
+/**
+ * Ids of the tasks the worker has reported finished. It reports after its write returns, and
+ * after the attempt's span ended and its metrics were counted, while a reader of the stored row
+ * can see it finished before that: tests wait on this set, never on the stored status.
+ */
+function finishedByWorker(): ReadonlySet<string> {
+  const ids = new Set<string>();
+  taskEvents.on("taskFinished", ({ result }) => void ids.add(result.id));
+  return ids;
+}
+
 /** Registers the telemetry tests. */
 export function telemetryWorkerTests(context_: WorkerTestContext): void {
   const { setUp, startWorker } = context_;
@@ -71,11 +82,11 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
       request.end();
       return [one, many, bad] as const;
     });
+    const finishedIds = finishedByWorker();
     startWorker();
-    await advanceUntil(clock, "every task is finished", async () => {
-      const results = await Promise.all([single, ...bulk, failing].map((result) => result.refresh()));
-      return results.every((result) => result.isFinished);
-    });
+    await advanceUntil(clock, "every task is finished", () => finishedIds.size === 4);
+    const stored = await Promise.all([single, ...bulk, failing].map((result) => result.refresh()));
+    expect(stored.map((result) => result.status)).toEqual([ResultStatus.SUCCESSFUL, ResultStatus.SUCCESSFUL, ResultStatus.SUCCESSFUL, ResultStatus.FAILED]);
     const spans = telemetry.spans.getFinishedSpans();
     const request = named(spans, "request")[0]!;
 
@@ -163,8 +174,9 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
     const probe = task({ name: "otel.metrics-only", backend: alias }, () => trace.getActiveSpan() === undefined);
     const result = await probe.enqueue();
     expect((await result.refresh()).status).toBe(ResultStatus.READY);
+    const finishedIds = finishedByWorker();
     startWorker();
-    await advanceUntil(clock, "the probe ran", async () => (await result.refresh()).isFinished);
+    await advanceUntil(clock, "the probe ran", () => finishedIds.has(result.id));
     const done = await result.refresh();
     expect(done.returnValue, "no span context was entered around the attempt").toBe(true);
     expect(sumWhere(await pointsOf(telemetry.reader, "tasks.finished"), { "tasks.task.name": "otel.metrics-only", "tasks.backend": alias })).toBe(1);
@@ -185,8 +197,9 @@ export function telemetryWorkerTests(context_: WorkerTestContext): void {
       return trace.getActiveSpan()?.spanContext().spanId ?? null;
     });
     const result = await issue.enqueue();
+    const finishedIds = finishedByWorker();
     startWorker();
-    await advanceUntil(clock, "the atomic task ran", async () => (await result.refresh()).isFinished);
+    await advanceUntil(clock, "the atomic task ran", () => finishedIds.has(result.id));
     const done = await result.refresh();
     expect(done.status).toBe(ResultStatus.SUCCESSFUL);
     const spans = telemetry.spans.getFinishedSpans();

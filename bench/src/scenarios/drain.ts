@@ -4,6 +4,7 @@ import { chunks, payloads } from "../payload.js";
 import type { Figure } from "../results.js";
 import { errorText, type Scenario, type ScenarioContext } from "./context.js";
 import { runWorkers, type WorkerRunOutcome } from "./run-workers.js";
+import { addServerCostRows, serverCostFrom } from "./server-cost.js";
 import { addWorkerMemoryRows, measureFloor } from "./worker-memory.js";
 
 /** Tasks per drain run. */
@@ -38,6 +39,8 @@ async function drainOnce(ctx: ScenarioContext, profileName: string, procs: numbe
       try {
         await queueWithBulk(ctx, session, DRAIN_COUNT);
         await db.sql`VACUUM ANALYZE`;
+        await db.sql`CHECKPOINT`;
+        const cost = await serverCostFrom(db.sql);
         const outcome = await runWorkers(ctx, {
           session,
           target: db.url,
@@ -50,6 +53,7 @@ async function drainOnce(ctx: ScenarioContext, profileName: string, procs: numbe
         const figure = drainFigure(outcome, DRAIN_COUNT);
         table.add(row, "tasks/s", "higher", adapter.lib, figure);
         ctx.log(`${row} ${adapter.lib}: ${figure.failed ?? Math.round(figure.value ?? 0)} ${figure.note ?? ""}`);
+        if (figure.value !== null && !outcome.capped) await addServerCostRows(ctx, row, cost, db.sql, DRAIN_COUNT);
         if (procs === 1) {
           if (outcome.reachedSeconds !== undefined) firstRates.set(`${adapter.lib}/${profileName}`, 20_000 / outcome.reachedSeconds);
           const memory = outcome.reports[0]?.memory;

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { startChildren } from "../children.js";
 import { withFreshDatabase } from "../db.js";
 import { wallMs } from "../payload.js";
@@ -23,13 +24,18 @@ async function latencyOnce(ctx: ScenarioContext, profileName: string): Promise<v
       try {
         child!.go();
         await sleep(IDLE_MS);
+        // Diagnostic (BENCH_LATENCY_TRACE, as in worker-main.ts): how long each enqueue call took.
+        const enqueueTimes: string[] | null = process.env.BENCH_LATENCY_TRACE ? [] : null;
         const start = performance.now();
         for (let n = 1; n <= COUNT; n++) {
           const due = start + ((n - 1) * 1000) / RATE_PER_S;
           const wait = due - performance.now();
           if (wait > 0) await sleep(wait);
-          await session.enqueueOne({ n, t: wallMs() });
+          const t = wallMs();
+          await session.enqueueOne({ n, t });
+          if (enqueueTimes) enqueueTimes.push(`enqueue ${n} ${t.toFixed(2)} ${(wallMs() - t).toFixed(2)}`);
         }
+        if (enqueueTimes) writeFileSync(`${process.env.BENCH_LATENCY_TRACE}.enqueue.${adapter.lib}.${profileName}`, enqueueTimes.join("\n") + "\n");
         const deadline = performance.now() + SETTLE_DEADLINE_MS;
         let progress = await session.progress(COUNT);
         while (progress.succeeded + progress.failed < COUNT && performance.now() < deadline) {

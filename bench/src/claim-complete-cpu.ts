@@ -6,7 +6,7 @@
  * Linux only; `BENCH_PG_URL` names the server, as for `pnpm bench`.
  */
 import postgres from "postgres";
-import { CLOCK_TICKS_PER_SECOND, postgresTicks, walBytesSince, walPosition } from "./postgres-cpu.js";
+import { serverCostFrom, serverCostSince } from "./postgres-cpu.js";
 import { identityHash, newTaskId } from "@tasks/core/backend";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 
@@ -29,8 +29,7 @@ try {
     await backend.enqueue({ backend: "cpu", now: new Date(), tasks });
   }
   await client`CHECKPOINT`;
-  const start = await walPosition(client);
-  const ticks = postgresTicks();
+  const start = await serverCostFrom(client);
   const own = process.cpuUsage();
   const began = performance.now();
   let done = 0;
@@ -43,8 +42,7 @@ try {
   }
   const wallMs = performance.now() - began;
   const nodeUs = process.cpuUsage(own);
-  const postgresUs = ((postgresTicks() - ticks) / CLOCK_TICKS_PER_SECOND) * 1e6;
-  const walBytes = await walBytesSince(client, start);
+  const { cpuUs: postgresUs, walBytes } = await serverCostSince(client, start);
   await backend.close();
   console.log(
     `${done} tasks claimed and completed in ${Math.round(wallMs)} ms (${Math.round((done / wallMs) * 1000)}/s): ` +

@@ -34,3 +34,20 @@ export async function walBytesSince(sql: postgres.Sql, position: string): Promis
   const [row] = await sql<{ bytes: string }[]>`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ${position}::pg_lsn)::text AS bytes`;
   return Number(row!.bytes);
 }
+
+/** Where the server's WAL and CPU stood when a measured phase began. */
+export interface ServerCostStart {
+  readonly wal: string;
+  readonly ticks: number;
+}
+
+/** Notes the server's WAL position and CPU ticks, to take before a phase. */
+export async function serverCostFrom(sql: postgres.Sql): Promise<ServerCostStart> {
+  return { wal: await walPosition(sql), ticks: postgresTicks() };
+}
+
+/** What the server spent since `start`: CPU of every Postgres process in µs, and WAL bytes. */
+export async function serverCostSince(sql: postgres.Sql, start: ServerCostStart): Promise<{ cpuUs: number; walBytes: number }> {
+  const cpuUs = ((postgresTicks() - start.ticks) / CLOCK_TICKS_PER_SECOND) * 1e6;
+  return { cpuUs, walBytes: await walBytesSince(sql, start.wal) };
+}

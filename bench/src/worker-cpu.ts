@@ -15,7 +15,7 @@ import net from "node:net";
 import type postgres from "postgres";
 import { withFreshDatabase } from "./db.js";
 import { chunks, payloads, type Payload } from "./payload.js";
-import { CLOCK_TICKS_PER_SECOND, postgresTicks, walBytesSince, walPosition } from "./postgres-cpu.js";
+import { serverCostFrom, serverCostSince } from "./postgres-cpu.js";
 import { closeTasks, configureTasks, silentLogger, task, unregisterTasks, Worker } from "@tasks/core";
 import { postgresBackend } from "@tasks/backend-drizzle/pg";
 
@@ -35,16 +35,14 @@ net.Socket.prototype.write = function (this: net.Socket, chunk: unknown, ...rest
 
 /** Measures one phase: per-task wall, Node and Postgres CPU, WAL, and what was sent. */
 async function measure(client: postgres.Sql, phase: () => Promise<void>): Promise<string> {
-  const start = await walPosition(client);
-  const ticks = postgresTicks();
+  const start = await serverCostFrom(client);
   const own = process.cpuUsage();
   const writes = { ...sent };
   const began = performance.now();
   await phase();
   const wallUs = (performance.now() - began) * 1000;
   const nodeUs = process.cpuUsage(own);
-  const postgresUs = ((postgresTicks() - ticks) / CLOCK_TICKS_PER_SECOND) * 1e6;
-  const walBytes = await walBytesSince(client, start);
+  const { cpuUs: postgresUs, walBytes } = await serverCostSince(client, start);
   const per = (value: number) => (value / TASKS).toFixed(1);
   return (
     `${Math.round((TASKS / wallUs) * 1e6)}/s; per task: wall ${per(wallUs)} µs, Node CPU ${per(nodeUs.user + nodeUs.system)} µs ` +

@@ -39,8 +39,11 @@ if (traceFile) {
 }
 
 function onTask(payload: Payload): void {
-  if (traceFile && payload.t > 0) traced.push(`task ${payload.n} ${wallMs().toFixed(2)} ${(wallMs() - payload.t).toFixed(2)}`);
-  if (payload.t > 0) latencies.push(wallMs() - payload.t);
+  if (payload.t > 0) {
+    const now = wallMs();
+    latencies.push(now - payload.t);
+    if (traceFile) traced.push(`task ${payload.n} ${now.toFixed(2)} ${(now - payload.t).toFixed(2)}`);
+  }
   seen.push(payload.n);
   if (!reachedSent && seen.length >= reachAt) {
     reachedSent = true;

@@ -4,7 +4,8 @@ import { chunks, payloads } from "../payload.js";
 import type { Figure } from "../results.js";
 import { errorText, type Scenario, type ScenarioContext } from "./context.js";
 import { runWorkers, type WorkerRunOutcome } from "./run-workers.js";
-import { addServerCostRows, serverCostFrom } from "./server-cost.js";
+import { serverCostFrom } from "../postgres-cpu.js";
+import { addServerCostRows } from "./server-cost.js";
 import { addWorkerMemoryRows, measureFloor } from "./worker-memory.js";
 
 /** Tasks per drain run. */
